@@ -1,1 +1,214 @@
-//! Placeholder; see the issues.
+//! What the three flag clients share: the Rust counterpart of
+//! `flags2_common.py`.
+//!
+//! `flags_sequential`, `flags_threadpool` and `flags_asyncio` each write
+//! only `get_flag`, `download_one` and `download_many`, and hand the last to
+//! [`main`], which parses the command line, prints the reports and times
+//! the run, exactly as `flags2_common.main(download_many, ...)` does.
+//!
+//! Layout:
+//! - [`cli`]: the options, code expansion, the `SERVERS` table.
+//! - [`report`]: the initial and final reports, byte for byte.
+//! - [`status`]: `DownloadStatus`, the `Counter`, and `FlagError`.
+//! - [`save`]: `save_flag`, atomic.
+//! - [`progress`]: the tqdm-like bar.
+//! - [`interrupt`]: Ctrl-C, the book's `KeyboardInterrupt`.
+
+pub mod cli;
+pub mod interrupt;
+pub mod progress;
+pub mod report;
+pub mod save;
+pub mod status;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+pub use cli::{POP20_CC, SERVERS};
+pub use interrupt::Interrupt;
+pub use progress::progress_bar;
+pub use save::save_flag;
+pub use status::{Counter, DownloadStatus, FlagError};
+
+/// The most a client keeps of one response body. A flag is a few KB; a
+/// server that sends more than this is broken or hostile, and the download
+/// fails with [`FlagError::TooLarge`] instead of growing memory.
+pub const MAX_FLAG_BYTES: u64 = 10 * 1024 * 1024;
+
+/// How many redirects a client follows before giving up on a code.
+pub const MAX_REDIRECTS: u32 = 10;
+
+/// What `main` hands to `download_many` besides the codes: the book's
+/// `base_url`, `verbose` and `concur_req` arguments, plus what this port
+/// adds (`timeout`, `dest`, and the Ctrl-C flag).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where the flags are, e.g. `http://localhost:8000/flags`.
+    pub base_url: String,
+    /// Print one line per code instead of the progress bar.
+    pub verbose: bool,
+    /// How many requests may be in flight at once: `min(-m, the binary's
+    /// maximum, number of codes)`.
+    pub concur_req: usize,
+    /// How long one request may take, body included.
+    pub timeout: Duration,
+    /// The directory the flags are saved in.
+    pub dest: PathBuf,
+    /// Set by Ctrl-C: start no new download.
+    pub interrupt: Interrupt,
+}
+
+/// The function each client passes to [`main`]: download the codes, return
+/// how many ended in each status.
+pub type DownloadMany = fn(&[String], &Settings) -> Counter;
+
+/// Exit code when the command line is wrong (as the book's `sys.exit(2)`).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code when Ctrl-C stopped the run (128 + SIGINT, as shells report).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// The URL of one flag: `{base_url}/{cc}/{cc}.gif`, the code in lower case.
+pub fn flag_url(base_url: &str, cc: &str) -> String {
+    let cc = cc.to_lowercase();
+    format!("{base_url}/{cc}/{cc}.gif")
+}
+
+/// `flags2_common.main`: parse the command line, report, run
+/// `download_many`, report again. Returns the exit code: 0 when the run
+/// completed (per-flag errors are counted, not fatal), 2 for a usage
+/// error, 1 when the destination cannot be used, 130 after Ctrl-C.
+pub fn main(
+    download_many: DownloadMany,
+    default_concur_req: usize,
+    max_concur_req: usize,
+) -> ExitCode {
+    let bin_name = bin_name();
+    let options = match cli::process_args(
+        std::env::args_os(),
+        &bin_name,
+        default_concur_req,
+    ) {
+        Ok(options) => options,
+        Err(cli::ParseOutcome::Help(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(cli::ParseOutcome::Usage(error)) => {
+            eprintln!("{error}");
+            eprintln!("{}", error.usage);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    init_tracing();
+
+    // Fail once, before any request, if the flags could not be saved.
+    if let Err(error) = save::prepare_dest(&options.dest) {
+        eprintln!(
+            "{bin_name}: cannot save flags in {}: {error}",
+            options.dest.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let interrupt = match Interrupt::install() {
+        Ok(interrupt) => interrupt,
+        Err(error) => {
+            eprintln!("{bin_name}: cannot handle Ctrl-C: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let cc_list = &options.cc_list;
+    let actual_req = options.max_req.min(max_concur_req).min(cc_list.len());
+    let mut stdout = std::io::stdout();
+    // Printing to stdout can only fail if stdout is closed; there is no
+    // one left to tell, so those errors are ignored.
+    let _ = report::initial_report(
+        &mut stdout,
+        cc_list,
+        actual_req,
+        &options.server_label,
+        &options.base_url,
+    );
+    let _ = stdout.flush();
+
+    let settings = Settings {
+        base_url: options.base_url.clone(),
+        verbose: options.verbose,
+        concur_req: actual_req,
+        timeout: options.timeout,
+        dest: options.dest.clone(),
+        interrupt: interrupt.clone(),
+    };
+    let t0 = Instant::now();
+    let counter = download_many(cc_list, &settings);
+    let _ = report::final_report(&mut stdout, &counter, t0.elapsed());
+
+    if counter[DownloadStatus::Error] == counter.total() {
+        hint_if_server_is_down(&options.server_label, &options.base_url);
+    }
+    if interrupt.is_set() {
+        ExitCode::from(EXIT_INTERRUPTED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The program name as the user typed it, for the usage line.
+fn bin_name() -> String {
+    std::env::args_os()
+        .next()
+        .map(PathBuf::from)
+        .and_then(|path| path.file_stem().map(|s| s.to_string_lossy().into()))
+        .unwrap_or_else(|| "flags".to_owned())
+}
+
+/// `RUST_LOG=debug` shows one event per request (code, URL, status, and the
+/// thread or task) on stderr; by default only warnings.
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn"));
+    // A second call (e.g. from an example that also sets it up) is harmless.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_thread_names(true)
+        .try_init();
+}
+
+/// When every code failed against one of the local test servers, check
+/// whether anything listens there at all, and if not say once how to start
+/// it, rather than leaving the user with N "connection refused" errors.
+fn hint_if_server_is_down(server_label: &str, base_url: &str) {
+    if !["LOCAL", "DELAY", "ERROR"].contains(&server_label) {
+        return;
+    }
+    let Ok(url) = url::Url::parse(base_url) else { return };
+    let Ok(addrs) = url.socket_addrs(|| None) else { return };
+    let refused = addrs.iter().all(|addr| {
+        std::net::TcpStream::connect_timeout(addr, Duration::from_secs(1))
+            .is_err()
+    });
+    if refused {
+        eprintln!(
+            "Nothing answers at {base_url}: start the test servers with \
+             `cargo run -p flags_server` (or `cargo xtask serve`)."
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The flag URL puts the code in lower case, twice, as the book does.
+    #[test]
+    fn flag_url_is_lower_case() {
+        assert_eq!(
+            flag_url("http://localhost:8000/flags", "BR"),
+            "http://localhost:8000/flags/br/br.gif"
+        );
+    }
+}

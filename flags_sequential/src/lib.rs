@@ -1,1 +1,133 @@
-//! Placeholder; see the issues.
+//! Sequential flag downloads: the Rust counterpart of
+//! `flags2_sequential.py`.
+//!
+//! The baseline the two concurrent clients are measured against: one code
+//! after another, on one keep-alive connection. The same three functions,
+//! in the same order, appear in `flags_threadpool` and `flags_asyncio`;
+//! only the way `download_many` drives `download_one` changes.
+//!
+//! - [`get_flag`]: one GET, the body or a [`FlagError`].
+//! - [`download_one`]: get one flag and save it; a 404 is `NOT_FOUND`.
+//! - [`download_many`]: every code in turn, counting the outcomes.
+
+use std::time::Duration;
+
+use flags_common::{
+    Counter, DownloadStatus, FlagError, MAX_FLAG_BYTES, MAX_REDIRECTS,
+    Settings, flag_url, progress_bar, save_flag,
+};
+
+/// `-m` when none is given, and the most this client will use: one request
+/// at a time is what "sequential" means.
+pub const DEFAULT_CONCUR_REQ: usize = 1;
+pub const MAX_CONCUR_REQ: usize = 1;
+
+/// The HTTP client every request goes through.
+///
+/// The book calls `httpx.get` per flag, opening a new connection each time.
+/// A ureq `Agent` keeps connections alive and reuses them, so the sequential
+/// run really uses one connection; the thread pool shares one agent between
+/// its threads (an `Agent` is a cheap handle to a shared, locked pool).
+pub fn http_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        // One deadline for the whole request, body included: a server that
+        // sends headers and then stalls cannot hold us past `--timeout`.
+        .timeout_global(Some(timeout))
+        // A 404 or a 418 is an answer to inspect, not an `Err`, so
+        // `get_flag` can turn it into `FlagError::Http` itself.
+        .http_status_as_error(false)
+        .max_redirects(MAX_REDIRECTS)
+        .build()
+        .into()
+}
+
+/// Downloads the flag of `cc` and returns the image bytes.
+pub fn get_flag(
+    agent: &ureq::Agent,
+    base_url: &str,
+    cc: &str,
+) -> Result<Vec<u8>, FlagError> {
+    let url = flag_url(base_url, cc);
+    let timeout = agent.config().timeouts().global;
+    let mut resp = agent
+        .get(&url)
+        .call()
+        .map_err(|error| to_flag_error(error, timeout))?;
+    let status = resp.status();
+    tracing::debug!(cc, url, status = status.as_u16(), "response");
+    if !status.is_success() {
+        return Err(FlagError::Http {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or_default().to_owned(),
+            url,
+        });
+    }
+    resp.body_mut()
+        .with_config()
+        .limit(MAX_FLAG_BYTES)
+        .read_to_vec()
+        .map_err(|error| to_flag_error(error, timeout))
+}
+
+/// Downloads and saves one flag. A 404 is an expected answer (`NOT_FOUND`);
+/// every other failure goes back to `download_many`, which counts it as an
+/// `ERROR`, as the book's `raise` does.
+pub fn download_one(
+    agent: &ureq::Agent,
+    cc: &str,
+    settings: &Settings,
+) -> Result<DownloadStatus, FlagError> {
+    let (status, msg) = match get_flag(agent, &settings.base_url, cc) {
+        Ok(image) => {
+            save_flag(&image, &settings.dest, &format!("{cc}.gif"))?;
+            (DownloadStatus::Ok, "OK".to_owned())
+        }
+        Err(FlagError::Http { status: 404, url, .. }) => {
+            (DownloadStatus::NotFound, format!("not found: {url}"))
+        }
+        Err(error) => return Err(error),
+    };
+    if settings.verbose {
+        println!("{cc} {msg}");
+    }
+    Ok(status)
+}
+
+/// Downloads the flags one after the other and counts the outcomes.
+pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
+    let agent = http_agent(settings.timeout);
+    let mut counter = Counter::default();
+    let bar = progress_bar(cc_list.len(), settings.verbose);
+    // `main` passes the codes sorted, as the book's `sorted(cc_list)`.
+    for cc in cc_list {
+        // The book's `except KeyboardInterrupt: break`.
+        if settings.interrupt.is_set() {
+            break;
+        }
+        let status = match download_one(&agent, cc, settings) {
+            Ok(status) => status,
+            Err(error) => {
+                if settings.verbose {
+                    println!("{cc} error: {error}");
+                }
+                DownloadStatus::Error
+            }
+        };
+        counter[status] += 1;
+        bar.inc(1);
+    }
+    bar.finish();
+    counter
+}
+
+/// Names the cause of a failed request in words a user can act on.
+fn to_flag_error(error: ureq::Error, timeout: Option<Duration>) -> FlagError {
+    match error {
+        ureq::Error::Timeout(_) => {
+            FlagError::Timeout(timeout.unwrap_or_default())
+        }
+        ureq::Error::BodyExceedsLimit(limit) => FlagError::TooLarge { limit },
+        ureq::Error::Io(error) => FlagError::Transport(error.to_string()),
+        other => FlagError::Transport(other.to_string()),
+    }
+}

@@ -1,0 +1,127 @@
+//! The outcome of one download, and the tally of many.
+//!
+//! Mirrors `DownloadStatus` and `Counter[DownloadStatus]` from
+//! `flags2_common.py`. The book learns *why* a flag failed from the type of
+//! the exception httpx raised; here `get_flag` returns a [`FlagError`], and
+//! its `Display` is the text the verbose mode prints after `CC error: `.
+
+use std::fmt;
+use std::ops::{Index, IndexMut};
+use std::path::PathBuf;
+
+/// What happened to one country code: `Enum('DownloadStatus', 'OK
+/// NOT_FOUND ERROR')` in the book.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DownloadStatus {
+    /// The image was downloaded and saved.
+    Ok,
+    /// The server answered 404: no flag for this code.
+    NotFound,
+    /// Anything else: an HTTP error, a timeout, a broken connection...
+    Error,
+}
+
+/// How many codes ended in each [`DownloadStatus`]; `collections.Counter`
+/// in the book, and indexed the same way: `counter[status] += 1`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counter {
+    ok: usize,
+    not_found: usize,
+    error: usize,
+}
+
+impl Counter {
+    /// Every code counted so far, whatever its status.
+    pub fn total(&self) -> usize {
+        self.ok + self.not_found + self.error
+    }
+}
+
+impl Index<DownloadStatus> for Counter {
+    type Output = usize;
+
+    fn index(&self, status: DownloadStatus) -> &usize {
+        match status {
+            DownloadStatus::Ok => &self.ok,
+            DownloadStatus::NotFound => &self.not_found,
+            DownloadStatus::Error => &self.error,
+        }
+    }
+}
+
+impl IndexMut<DownloadStatus> for Counter {
+    fn index_mut(&mut self, status: DownloadStatus) -> &mut usize {
+        match status {
+            DownloadStatus::Ok => &mut self.ok,
+            DownloadStatus::NotFound => &mut self.not_found,
+            DownloadStatus::Error => &mut self.error,
+        }
+    }
+}
+
+/// Why one flag could not be downloaded and saved.
+///
+/// A typed error because `download_one` branches on it (a 404 is
+/// `NOT_FOUND`, everything else is `ERROR`); the `Display` text is what the
+/// user reads in verbose mode, so each variant names its cause.
+#[derive(Debug, thiserror::Error)]
+pub enum FlagError {
+    /// The server answered with a status outside 2xx. `reason` is the
+    /// reason phrase the server sent (or the canonical one if it sent none).
+    #[error("HTTP error {status} - {reason}")]
+    Http { status: u16, reason: String, url: String },
+    /// The request never got a complete answer: refused, reset, timed out,
+    /// a truncated or malformed response, too many redirects...
+    #[error("{0}")]
+    Transport(String),
+    /// The whole request, body included, took longer than `--timeout`.
+    #[error("timed out after {0:?}")]
+    Timeout(std::time::Duration),
+    /// The body was larger than [`crate::MAX_FLAG_BYTES`]; we stopped
+    /// reading instead of growing memory.
+    #[error("response too large: more than {limit} bytes")]
+    TooLarge { limit: u64 },
+    /// The image arrived but could not be written to the destination.
+    #[error("cannot save {}: {source}", path.display())]
+    Save { path: PathBuf, source: std::io::Error },
+}
+
+impl fmt::Display for DownloadStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DownloadStatus::Ok => "OK",
+            DownloadStatus::NotFound => "NOT_FOUND",
+            DownloadStatus::Error => "ERROR",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `counter[status] += 1` counts each status on its own, as Python's
+    /// Counter does.
+    #[test]
+    fn counter_counts_each_status_separately() {
+        let mut counter = Counter::default();
+        counter[DownloadStatus::Ok] += 1;
+        counter[DownloadStatus::Ok] += 1;
+        counter[DownloadStatus::Error] += 1;
+        assert_eq!(counter[DownloadStatus::Ok], 2);
+        assert_eq!(counter[DownloadStatus::NotFound], 0);
+        assert_eq!(counter[DownloadStatus::Error], 1);
+        assert_eq!(counter.total(), 3);
+    }
+
+    /// HTTP errors read as the book prints them.
+    #[test]
+    fn http_error_displays_like_the_book() {
+        let error = FlagError::Http {
+            status: 418,
+            reason: "I'm a Teapot".into(),
+            url: "http://localhost:8002/flags/cd/cd.gif".into(),
+        };
+        assert_eq!(error.to_string(), "HTTP error 418 - I'm a Teapot");
+    }
+}
