@@ -9,6 +9,11 @@
 //! - [`get_flag`]: one GET, the body or a [`FlagError`].
 //! - [`download_one`]: get one flag and save it; a 404 is `NOT_FOUND`.
 //! - [`download_many`]: every code in turn, counting the outcomes.
+//!
+//! The module [`flags`] is the chapter's first program, `flags.py`, which
+//! the examples build on.
+
+pub mod flags;
 
 use std::time::Duration;
 

@@ -1,0 +1,92 @@
+//! The chapter's first program, `flags.py`, as a library module, because the
+//! next ones import from it: `flags_threadpool.py` takes `save_flag`,
+//! `get_flag` and `main` from `flags.py`, and `flags_asyncio.py` takes
+//! `save_flag` and `main`. The examples `flags`, `flags_threadpool`,
+//! `flags_threadpool_futures`, `flags_processpool` and `flags_asyncio` do
+//! the same with this module.
+//!
+//! No error handling beyond the book's: the first failed flag ends the run
+//! (in Python, an uncaught exception; here, an `Err` that `main` prints in
+//! one line). The `flags2` clients are where failures are counted instead.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use flags_common::{FlagError, MAX_FLAG_BYTES};
+
+/// The 20 most populous countries, as in the book.
+pub use flags_common::POP20_CC;
+
+/// Where the images are saved, relative to the current directory.
+pub const DEST_DIR: &str = "downloaded";
+
+/// The environment variable that points the examples at a server; without
+/// it they use LOCAL, `http://localhost:8000/flags`.
+pub const BASE_URL_VAR: &str = "FLAGS_BASE_URL";
+
+/// The server the examples download from: `$FLAGS_BASE_URL` or LOCAL.
+pub fn base_url() -> String {
+    std::env::var(BASE_URL_VAR)
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|_| "http://localhost:8000/flags".to_owned())
+}
+
+/// Saves the image bytes to `filename` in [`DEST_DIR`] (atomically: a
+/// failed run never leaves half an image behind).
+pub fn save_flag(img: &[u8], filename: &str) -> Result<(), FlagError> {
+    flags_common::save_flag(img, Path::new(DEST_DIR), filename)
+}
+
+/// Downloads one flag and returns the image bytes. As `httpx.get(url,
+/// timeout=6.1, follow_redirects=True)` then `raise_for_status()`: ureq
+/// follows redirects and, by default, turns a status outside 2xx into an
+/// `Err`. The body is capped, so a broken server cannot fill memory.
+pub fn get_flag(cc: &str) -> Result<Vec<u8>, ureq::Error> {
+    let url = flags_common::flag_url(&base_url(), cc);
+    let mut resp = ureq::get(&url)
+        .config()
+        .timeout_global(Some(Duration::from_secs_f64(6.1)))
+        .build()
+        .call()?;
+    resp.body_mut().with_config().limit(MAX_FLAG_BYTES).read_to_vec()
+}
+
+/// Downloads every flag, one after the other, printing each code as it
+/// is saved. Returns how many were downloaded.
+pub fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
+    let mut cc_list = cc_list.to_vec();
+    cc_list.sort();
+    for cc in &cc_list {
+        let image = get_flag(cc).with_context(|| format!("flag {cc}"))?;
+        save_flag(&image, &format!("{cc}.gif"))?;
+        print!("{cc} ");
+        // Show each code as soon as it is done, as `flush=True` does.
+        std::io::stdout().flush()?;
+    }
+    Ok(cc_list.len())
+}
+
+/// Runs `downloader` on the 20 codes and prints how long it took. Every
+/// example passes its own `download_many`, as the book's `main(downloader)`.
+pub fn main(downloader: fn(&[&str]) -> anyhow::Result<usize>) -> ExitCode {
+    if let Err(error) = std::fs::create_dir_all(DEST_DIR) {
+        eprintln!("cannot create {DEST_DIR}: {error}");
+        return ExitCode::FAILURE;
+    }
+    let t0 = Instant::now();
+    match downloader(&POP20_CC) {
+        Ok(count) => {
+            let elapsed = t0.elapsed().as_secs_f64();
+            println!("\n{count} downloads in {elapsed:.2}s");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            println!();
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
