@@ -231,7 +231,9 @@ pub fn expand_cc_args(
     } else if all_cc {
         codes.extend(self::all_cc());
     } else {
-        for cc in cc_args.iter().map(|cc| cc.to_uppercase()) {
+        // ASCII upper case only: Unicode's would turn `ß` into `SS` and
+        // `ı` into `I`, letting letters outside A to Z pass as codes.
+        for cc in cc_args.iter().map(|cc| cc.to_ascii_uppercase()) {
             let letters: Vec<char> = cc.chars().collect();
             match letters[..] {
                 [a] if a.is_ascii_uppercase() => {
