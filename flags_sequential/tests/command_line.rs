@@ -1,0 +1,235 @@
+//! End-to-end tests of the command line of `flags_sequential`, the part
+//! `flags2_common.process_args` and `main` handle in the book: usage
+//! errors, server labels, and the hint when no test server is running.
+//!
+//! None of these needs a flag server: a usage error stops before any
+//! request, and the label tests only read the lines printed before the
+//! downloads, whatever answers (or not) on the labels' fixed ports.
+
+mod support;
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::Path;
+use std::time::Duration;
+
+use support::{USAGE, closed_base_url, final_counts, mask_elapsed, run_in};
+
+/// The book's message for a CC argument that is not a letter or a pair.
+const CC_ERROR: &str =
+    "*** Usage error: each CC argument must be A to Z or AA to ZZ.";
+
+/// The hint printed when nothing listens at a labelled test server.
+const HINT: &str = "start the test servers with `cargo run -p flags_server`";
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// Runs `args` in an empty directory and checks the book's usage error:
+/// exit 2, nothing on stdout, `message` then the usage line on stderr,
+/// and no `downloaded` directory (nor anything else) created.
+fn assert_usage_error(args: &[&str], message: &str) {
+    let cwd = tempdir();
+    let run = run_in(cwd.path(), args);
+    assert_eq!(run.code(), Some(2), "{args:?}: {run:?}");
+    assert_eq!(run.stdout, "", "{args:?}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{args:?}: {:?}", run.stderr);
+    assert!(lines[0].starts_with("*** Usage error: "), "{args:?}");
+    assert!(
+        lines[0].starts_with(message),
+        "{args:?}: {:?} does not start with {message:?}",
+        lines[0]
+    );
+    assert_eq!(lines[1], USAGE, "{args:?}");
+    assert!(support::file_names(cwd.path()).is_empty(), "{args:?}");
+}
+
+/// Whether anything accepts connections at `host:port` right now.
+fn something_listens(host_port: &str) -> bool {
+    let Ok(addrs) = host_port.to_socket_addrs() else { return false };
+    addrs.into_iter().any(|addr| {
+        TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
+    })
+}
+
+/// Three letters are not a country code.
+#[test]
+fn three_letters_are_a_usage_error() {
+    assert_usage_error(&["XYZ"], CC_ERROR);
+}
+
+/// A digit is not a letter.
+#[test]
+fn a_digit_is_a_usage_error() {
+    assert_usage_error(&["1"], CC_ERROR);
+}
+
+/// A letter and a digit are not a country code.
+#[test]
+fn a_letter_and_a_digit_are_a_usage_error() {
+    assert_usage_error(&["B7"], CC_ERROR);
+}
+
+/// One bad code spoils the whole list: nothing is downloaded.
+#[test]
+fn one_bad_code_among_good_ones_is_a_usage_error() {
+    assert_usage_error(&["BR", "XYZ", "JP"], CC_ERROR);
+}
+
+/// `-m 0` would never download anything.
+#[test]
+fn zero_max_req_is_a_usage_error() {
+    assert_usage_error(
+        &["-m", "0"],
+        "*** Usage error: --max_req CONCURRENT must be >= 1",
+    );
+}
+
+/// A negative `-m` is refused with the same message as zero.
+#[test]
+fn negative_max_req_is_a_usage_error() {
+    assert_usage_error(
+        &["-m", "-1"],
+        "*** Usage error: --max_req CONCURRENT must be >= 1",
+    );
+}
+
+/// `-m` must be a number; clap's reason follows the book's prefix.
+#[test]
+fn non_numeric_max_req_is_a_usage_error() {
+    assert_usage_error(
+        &["-m", "x"],
+        "*** Usage error: invalid value 'x' for '--max_req <CONCURRENT>'",
+    );
+}
+
+/// `-l 0` would ask for no flag at all.
+#[test]
+fn zero_limit_is_a_usage_error() {
+    assert_usage_error(&["-l", "0"], "*** Usage error: --limit N must be >= 1");
+}
+
+/// A label that is not one of the four, and not a URL, is refused with
+/// the list of the labels.
+#[test]
+fn unknown_server_label_is_a_usage_error() {
+    assert_usage_error(
+        &["-s", "nowhere"],
+        "*** Usage error: --server LABEL must be one of DELAY, ERROR, \
+         LOCAL, REMOTE, or a URL starting with http:// or https://",
+    );
+}
+
+/// A URL without a host is refused before any request.
+#[test]
+fn malformed_server_url_is_a_usage_error() {
+    assert_usage_error(
+        &["-s", "http://"],
+        "*** Usage error: --server URL \"http://\" is not valid",
+    );
+}
+
+/// A usage error with `--dest` creates no directory there either.
+#[test]
+fn usage_error_creates_no_dest_directory() {
+    assert_usage_error(&["--dest", "flags/here", "XYZ"], CC_ERROR);
+}
+
+/// `-s` takes the labels in any case and prints them in upper case with
+/// the book's URL. Whatever listens on the label's port (usually nothing),
+/// the run completes and counts its one code once.
+#[test]
+fn server_labels_are_case_insensitive() {
+    let labels = [
+        ("dElAy", "DELAY site: http://localhost:8001/flags"),
+        ("Error", "ERROR site: http://localhost:8002/flags"),
+        ("local", "LOCAL site: http://localhost:8000/flags"),
+    ];
+    for (typed, site_line) in labels {
+        let cwd = tempdir();
+        // ZZ has no flag, so even a real server there saves nothing; the
+        // short timeout bounds the run if a slow server answers.
+        let args = ["-s", typed, "--timeout", "0.5", "ZZ"];
+        let run = run_in(cwd.path(), &args);
+        assert_eq!(run.code(), Some(0), "{args:?}: {run:?}");
+        let lines: Vec<&str> = run.stdout.lines().take(3).collect();
+        assert_eq!(
+            lines,
+            [
+                site_line,
+                "Searching for 1 flag: ZZ",
+                "1 connection will be used."
+            ]
+        );
+        assert_eq!(final_counts(&run.stdout).iter().sum::<usize>(), 1);
+    }
+}
+
+/// When every request to a labelled test server is refused, stderr says
+/// once, in one line, how to start the servers.
+///
+/// The label's port is fixed (8000), so the test first looks: if
+/// something listens there, the hint must not appear, since the server
+/// is up; the hint itself is only checked when the port is closed before
+/// and after the run.
+#[test]
+fn refused_label_prints_the_hint_to_start_the_servers() {
+    let cwd = tempdir();
+    let before = something_listens("localhost:8000");
+    let run = run_in(cwd.path(), &["-s", "LOCAL", "--timeout", "0.5", "ZZ"]);
+    let after = something_listens("localhost:8000");
+    assert_eq!(run.code(), Some(0), "{run:?}");
+    match (before, after) {
+        (false, false) => {
+            assert_eq!(final_counts(&run.stdout), [0, 0, 1]);
+            let hints: Vec<&str> =
+                run.stderr.lines().filter(|l| l.contains(HINT)).collect();
+            assert_eq!(
+                hints,
+                ["Nothing answers at http://localhost:8000/flags: start the \
+                  test servers with `cargo run -p flags_server` (or `cargo \
+                  xtask serve`)."]
+            );
+        }
+        (true, true) => assert!(!run.stderr.contains(HINT), "{run:?}"),
+        // Something started or stopped during the run: nothing to judge.
+        _ => {}
+    }
+}
+
+/// A server given by URL is not one the workspace starts, so a refused
+/// connection gets no hint; the `-v` line names the cause.
+#[test]
+fn refused_custom_url_gets_no_hint_and_names_the_cause() {
+    let cwd = tempdir();
+    let base_url = closed_base_url();
+    let run = run_in(cwd.path(), &["-s", &base_url, "-v", "ZZ"]);
+    assert_eq!(run.code(), Some(0), "{run:?}");
+    // The OS words the refusal ("Connection refused (os error 111)" on
+    // Linux); the test only asks that it says so.
+    let report = mask_elapsed(&run.stdout);
+    let (before, rest) =
+        report.split_once("ZZ error: ").expect("a -v line for ZZ's error");
+    let (reason, after) = rest.split_once('\n').unwrap_or((rest, ""));
+    assert_eq!(
+        before,
+        format!(
+            "CUSTOM site: {base_url}\n\
+             Searching for 1 flag: ZZ\n\
+             1 connection will be used.\n"
+        )
+    );
+    assert!(reason.to_lowercase().contains("refused"), "{reason:?}");
+    assert_eq!(
+        after,
+        "--------------------\n  \
+         0 flags downloaded.\n  \
+         1 error.\n\
+         Elapsed time: X.XXs\n"
+    );
+    assert!(!run.stderr.contains(HINT), "{run:?}");
+    // The destination was prepared before the requests; it holds nothing.
+    let dest = cwd.path().join("downloaded");
+    assert!(support::file_names(Path::new(&dest)).is_empty());
+}
