@@ -1,0 +1,239 @@
+//! The command line and the report: `main` of `proc_pool.py`. It starts
+//! the chosen executor, prints the header, then one row per number as the
+//! executor yields it, then the total time, in the book's format.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+use std::thread;
+use std::time::Instant;
+
+use clap::error::{ContextKind, ContextValue};
+use clap::{CommandFactory, Parser, ValueEnum};
+
+use crate::check::{NUMBERS, PrimeResult, check};
+use crate::executor::{Executor, JobError, Sequential, ThreadPool};
+use crate::pool::ProcessPool;
+
+/// Checks the chapter's 20 numbers (or yours) for primality on a pool of
+/// processes, a pool of threads, or one after another, and times each.
+#[derive(Debug, Parser)]
+#[command(name = "primes", version)]
+pub struct Args {
+    /// Worker processes or threads [default: the number of CPUs]. At most
+    /// 1024, because each process is a whole copy of the program.
+    #[arg(value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub workers: Option<u32>,
+
+    /// Which executor runs the checks.
+    #[arg(long, value_enum, default_value_t = Kind::Processes)]
+    pub executor: Kind,
+
+    /// Print each row as soon as it is done (`as_completed`) instead of in
+    /// submission order (`executor.map`).
+    #[arg(long)]
+    pub as_completed: bool,
+
+    /// Numbers to check instead of the chapter's 20, after `--`.
+    #[arg(last = true, value_name = "NUMBERS")]
+    pub numbers: Vec<u64>,
+}
+
+/// The executors of the `--executor` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// A pool of worker processes, as `ProcessPoolExecutor` (the book's).
+    Processes,
+    /// A pool of threads, as `ThreadPoolExecutor`; no GIL in Rust.
+    Threads,
+    /// One number after another on the main thread: the baseline.
+    Sequential,
+}
+
+/// Parses the command line, runs, and turns the outcome into an exit code:
+/// 0 when every number was checked, 1 when a job failed (its row says
+/// why) or the pool could not start. Usage errors exit 2, from clap.
+pub fn main() -> ExitCode {
+    let args = parse_args();
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        // The reader went away (`primes | head`): nothing left to say.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("primes: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `Args::parse()`, except that every usage error shows the usage line:
+/// clap shows it for an unknown option but not for a bad value such as
+/// WORKERS 0. Exits with code 2 on a usage error, as clap does.
+fn parse_args() -> Args {
+    Args::try_parse().unwrap_or_else(|mut error| {
+        let is_usage_error = error.use_stderr();
+        if is_usage_error && error.get(ContextKind::Usage).is_none() {
+            let usage = Args::command().render_usage();
+            error.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
+        }
+        error.exit()
+    })
+}
+
+/// Runs the whole report; `Ok(false)` if some row is an error.
+pub fn run(args: &Args) -> io::Result<bool> {
+    // As the book, in descending order, so the slow big numbers start
+    // first; this applies to numbers given on the command line too.
+    let mut numbers = if args.numbers.is_empty() {
+        NUMBERS.to_vec()
+    } else {
+        args.numbers.clone()
+    };
+    numbers.sort_unstable_by(|a, b| b.cmp(a));
+    let workers = match args.workers {
+        Some(workers) => workers as usize,
+        // `ProcessPoolExecutor()` defaults to `os.cpu_count()` workers.
+        None => thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    // Each pool is started before `report` starts the clock, as the book
+    // creates its executor before `t0`: the total time is the checking.
+    match args.executor {
+        Kind::Processes => {
+            let pool = ProcessPool::new(workers)?;
+            let how =
+                format!("with {}", plural(workers, "process", "processes"));
+            report(&pool, check_in_worker, &how, &numbers, args.as_completed)
+        }
+        Kind::Threads => {
+            let pool = ThreadPool::new(workers);
+            let how = format!("with {}", plural(workers, "thread", "threads"));
+            report(&pool, check, &how, &numbers, args.as_completed)
+        }
+        // No worker count in the header: there are no workers to count.
+        Kind::Sequential => report(
+            &Sequential,
+            check,
+            "sequentially",
+            &numbers,
+            args.as_completed,
+        ),
+    }
+}
+
+/// The book's `main` after the executor exists: header, rows, total time.
+fn report(
+    executor: &impl Executor,
+    job: fn(u64) -> PrimeResult,
+    how: &str,
+    numbers: &[u64],
+    as_completed: bool,
+) -> io::Result<bool> {
+    let mut out = io::stdout().lock();
+    let count = plural(numbers.len(), "number", "numbers");
+    writeln!(out, "Checking {count} {how}:")?;
+    let t0 = Instant::now();
+    let rows: Box<dyn Iterator<Item = (u64, Result<PrimeResult, JobError>)>> =
+        if as_completed {
+            let done = executor.as_completed(job, numbers.to_vec());
+            Box::new(done.map(|(index, outcome)| (numbers[index], outcome)))
+        } else {
+            let done = executor.map(job, numbers.to_vec());
+            Box::new(numbers.iter().copied().zip(done))
+        };
+    let mut all_ok = true;
+    for (n, outcome) in rows {
+        all_ok &= outcome.is_ok();
+        writeln!(out, "{}", row(n, &outcome))?;
+    }
+    writeln!(out, "Total time: {:.2}s", t0.elapsed().as_secs_f64())?;
+    Ok(all_ok)
+}
+
+/// One line of the report: the book's `{n:16}  {label} {elapsed:9.6f}s`,
+/// or, for a job that failed, `!` in the label column and the reason.
+pub fn row(n: u64, outcome: &Result<PrimeResult, JobError>) -> String {
+    match outcome {
+        Ok(result) => {
+            let label = if result.prime { 'P' } else { ' ' };
+            let elapsed = result.elapsed.as_secs_f64();
+            format!("{n:16}  {label} {elapsed:9.6}s")
+        }
+        Err(error) => format!("{n:16}  ! error: {error}"),
+    }
+}
+
+/// `check`, as run by a worker process. For the tests only, the
+/// environment variable `PRIMES_TEST_KILL_WORKER_ON=N` makes the worker
+/// that receives `N` kill itself with SIGKILL, so a test can show that a
+/// dead worker becomes an error row and the run still ends.
+fn check_in_worker(n: u64) -> PrimeResult {
+    let doomed = std::env::var("PRIMES_TEST_KILL_WORKER_ON")
+        .is_ok_and(|value| value.parse() == Ok(n));
+    if doomed {
+        #[cfg(unix)]
+        // SAFETY: sends a signal to ourselves; no memory is involved.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        std::process::abort();
+    }
+    check(n)
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A row is formatted as in the book: 16 columns, label, 9.6 seconds.
+    #[test]
+    fn row_matches_the_books_format() {
+        let prime = PrimeResult {
+            n: 9999999999999917,
+            prime: true,
+            elapsed: Duration::from_micros(4_447_117),
+        };
+        assert_eq!(row(prime.n, &Ok(prime)), "9999999999999917  P  4.447117s");
+        let composite = PrimeResult {
+            n: 2,
+            prime: false,
+            elapsed: Duration::from_micros(1),
+        };
+        assert_eq!(row(2, &Ok(composite)), "               2     0.000001s");
+    }
+
+    /// A failed job's row keeps the number's column and says why.
+    #[test]
+    fn error_row_names_the_number_and_the_reason() {
+        let failed = Err(JobError::new("worker process died"));
+        assert_eq!(
+            row(7, &failed),
+            "               7  ! error: worker process died"
+        );
+    }
+
+    /// The command line parses as documented.
+    #[test]
+    fn arguments_parse() {
+        Args::command().debug_assert();
+        let args = Args::parse_from([
+            "primes",
+            "3",
+            "--executor",
+            "threads",
+            "--as-completed",
+            "--",
+            "7",
+            "8",
+        ]);
+        assert_eq!(args.workers, Some(3));
+        assert_eq!(args.executor, Kind::Threads);
+        assert!(args.as_completed);
+        assert_eq!(args.numbers, [7, 8]);
+    }
+}

@@ -1,0 +1,233 @@
+//! End-to-end tests of the `primes` binary (`proc_pool.py`): the rows, their
+//! order, the header for each executor, a worker that dies, a parent that
+//! dies, and bad input. Small numbers stand in for the fixture, whose big
+//! primes take seconds each in a debug build.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const EXECUTORS: [&str; 3] = ["processes", "threads", "sequential"];
+
+/// Quick numbers, some prime; given out of order on purpose, because the
+/// program sorts them descending as the book does.
+const NUMBERS: [u64; 12] = [
+    97,
+    2,
+    1_000_003,
+    4,
+    9,
+    15_485_863,
+    1,
+    999_983,
+    100,
+    7_919,
+    32_452_843,
+    1_000_000_007,
+];
+const PRIMES: [u64; 8] =
+    [2, 97, 7_919, 999_983, 1_000_003, 15_485_863, 32_452_843, 1_000_000_007];
+
+fn primes(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_primes"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn with_numbers(args: &[&str]) -> Output {
+    let numbers: Vec<String> = NUMBERS.iter().map(u64::to_string).collect();
+    let mut all: Vec<&str> = args.to_vec();
+    all.push("--");
+    all.extend(numbers.iter().map(String::as_str));
+    primes(&all)
+}
+
+fn stdout_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect()
+}
+
+/// Splits a row `{n:16}  {label} ...` into the number and its label.
+fn parse_row(line: &str) -> (u64, char) {
+    let n = line[..16].trim().parse().expect("a number in 16 columns");
+    let label = line[18..].chars().next().expect("a label column");
+    (n, label)
+}
+
+/// The rows between the header and the total, checked for format.
+fn rows(lines: &[String]) -> Vec<(u64, char)> {
+    let last = lines.last().expect("some output");
+    assert!(last.starts_with("Total time: ") && last.ends_with('s'), "{last}");
+    lines[1..lines.len() - 1].iter().map(|line| parse_row(line)).collect()
+}
+
+fn expected_rows() -> Vec<(u64, char)> {
+    let mut numbers = NUMBERS.to_vec();
+    numbers.sort_unstable_by(|a, b| b.cmp(a));
+    numbers
+        .into_iter()
+        .map(|n| (n, if PRIMES.contains(&n) { 'P' } else { ' ' }))
+        .collect()
+}
+
+/// With every executor, rows come in submission (descending) order with
+/// the right P flags, as `executor.map` prints them.
+#[test]
+fn rows_come_in_submission_order_with_the_right_flags() {
+    for executor in EXECUTORS {
+        let output = with_numbers(&["2", "--executor", executor]);
+        assert!(output.status.success(), "{executor}: {output:?}");
+        assert_eq!(rows(&stdout_lines(&output)), expected_rows(), "{executor}");
+    }
+}
+
+/// `--as-completed` prints the same rows, in whatever order they finish.
+#[test]
+fn as_completed_prints_the_same_set_of_rows() {
+    for executor in EXECUTORS {
+        let output =
+            with_numbers(&["2", "--executor", executor, "--as-completed"]);
+        assert!(output.status.success(), "{executor}: {output:?}");
+        let mut seen = rows(&stdout_lines(&output));
+        seen.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(seen, expected_rows(), "{executor}");
+    }
+}
+
+/// The header names the count and the executor, in the book's words.
+#[test]
+fn header_says_how_the_numbers_are_checked() {
+    let headers = [
+        ("processes", "Checking 12 numbers with 2 processes:"),
+        ("threads", "Checking 12 numbers with 2 threads:"),
+        ("sequential", "Checking 12 numbers sequentially:"),
+    ];
+    for (executor, header) in headers {
+        let output = with_numbers(&["2", "--executor", executor]);
+        assert_eq!(stdout_lines(&output)[0], header);
+    }
+    let one = primes(&["1", "--", "7"]);
+    assert_eq!(stdout_lines(&one)[0], "Checking 1 number with 1 process:");
+}
+
+/// A worker process that dies mid-run gives an error row for its number;
+/// the other rows still come, the run ends, and the exit code says so.
+#[test]
+fn killed_worker_gives_an_error_row_and_the_run_ends() {
+    let output = Command::new(env!("CARGO_BIN_EXE_primes"))
+        .args(["2", "--", "97", "1000003", "4", "999983", "2"])
+        .env("PRIMES_TEST_KILL_WORKER_ON", "1000003")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let lines = stdout_lines(&output);
+    assert_eq!(lines[1], "         1000003  ! error: the worker process died");
+    let others: Vec<(u64, char)> =
+        lines[2..6].iter().map(|line| parse_row(line)).collect();
+    assert_eq!(others, [(999983, 'P'), (97, 'P'), (4, ' '), (2, 'P')]);
+    assert!(lines[6].starts_with("Total time: "), "{lines:?}");
+}
+
+/// The ids of the processes started by `pid` (by any of its threads).
+fn children_of(pid: u32) -> Vec<u32> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("/proc");
+    let mut children = Vec::new();
+    for task in tasks {
+        let path = task.expect("a task").path().join("children");
+        let list = std::fs::read_to_string(path).unwrap_or_default();
+        children.extend(
+            list.split_whitespace().map(|c| c.parse::<u32>().expect("a pid")),
+        );
+    }
+    children
+}
+
+/// Whether `pid` has exited, or has SIGKILL pending and so is exiting.
+fn is_dead_or_dying(pid: u32) -> bool {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+    else {
+        return true;
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(|value| value.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let sigkill_pending = |mask: String| {
+        u64::from_str_radix(&mask, 16).is_ok_and(|bits| bits & (1 << 8) != 0)
+    };
+    field("State:").starts_with('Z')
+        || field("State:").starts_with('X')
+        || sigkill_pending(field("ShdPnd:"))
+        || sigkill_pending(field("SigPnd:"))
+}
+
+/// Killing the parent with SIGKILL (which it cannot catch) also ends its
+/// workers, even in the middle of a job that would run for minutes.
+#[cfg(target_os = "linux")]
+#[test]
+fn workers_do_not_outlive_a_killed_parent() {
+    // The two largest 64-bit primes: billions of divisions each.
+    let mut parent = Command::new(env!("CARGO_BIN_EXE_primes"))
+        .args(["2", "--", "18446744073709551557", "18446744073709551533"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // The header is printed once the pool is up, so the workers exist.
+    let mut header = String::new();
+    let stdout = parent.stdout.take().expect("piped stdout");
+    BufReader::new(stdout).read_line(&mut header).expect("a header");
+    assert_eq!(header, "Checking 2 numbers with 2 processes:\n");
+    let workers = children_of(parent.id());
+    assert_eq!(workers.len(), 2, "{workers:?}");
+
+    parent.kill().expect("SIGKILL");
+    parent.wait().expect("the parent is reaped");
+    // The kernel sends the parent-death signal while the parent exits, so
+    // this holds at once; the deadline only guards against a hang.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !workers.iter().all(|&pid| is_dead_or_dying(pid)) {
+        assert!(Instant::now() < deadline, "workers {workers:?} outlived");
+        std::thread::yield_now();
+    }
+}
+
+/// WORKERS 0, a non-number, or a bad number to check: a one-line error,
+/// the usage, exit code 2 and no report.
+#[test]
+fn bad_input_exits_2() {
+    let cases: [&[&str]; 5] = [
+        &["0"],
+        &["two"],
+        &["2", "--executor", "fibers"],
+        &["2", "--", "12x"],
+        &["2", "--", "-5"],
+    ];
+    for args in cases {
+        let output = primes(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("Usage: primes"), "{args:?}: {stderr}");
+    }
+}
+
+/// The chapter's own fixture: all 20 numbers, each flagged as the chapter
+/// says. Release only: the big primes take seconds each in a debug build.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow in debug; cargo test --release")]
+fn default_run_checks_the_chapters_fixture() {
+    let output = primes(&["2"]);
+    assert!(output.status.success(), "{output:?}");
+    let lines = stdout_lines(&output);
+    assert_eq!(lines[0], "Checking 20 numbers with 2 processes:");
+    let mut expected: Vec<(u64, char)> = primes::PRIME_FIXTURE
+        .iter()
+        .map(|&(n, prime)| (n, if prime { 'P' } else { ' ' }))
+        .collect();
+    expected.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(rows(&lines), expected);
+}
