@@ -1,9 +1,9 @@
 //! A pool of worker processes, the counterpart of
 //! `concurrent.futures.ProcessPoolExecutor`: what `proc_pool.py` runs `check`
-//! on, and what the chapter's `download_many_process_pool` runs
-//! `download_one` on (`flags_processpool` uses this same pool). Nothing here
-//! knows about primes: a job is any `fn(A) -> R` with a serializable `A`
-//! and `R`.
+//! on here, and what the chapter's `download_many_process_pool` runs
+//! `download_one` on in the `flags_processpool` example. So nothing here
+//! knows about primes: a job is any `fn(A) -> R` whose `A` and `R` are
+//! serializable.
 //!
 //! Built on procspawn's `Pool` rather than hand-written IPC, because it
 //! already does what the chapter needs, in fewer lines than our own would:
@@ -18,8 +18,16 @@
 //!
 //! What procspawn does not do, this module adds: on Linux the workers are
 //! killed when the parent dies, however it dies (see `ProcessPool::new`).
-//! The price is one line at the top of every `main` that uses the pool:
-//! [`init`].
+//! The price is one line at the top of every `main` that uses the pool,
+//! [`init`], and the trust that procspawn's (unsafe) function-address
+//! trick is right; a hand-written pool would need a registry of job names
+//! instead, plus a framing protocol, a reader thread per worker and restart
+//! logic of its own: more code for a reader to check, not less.
+//!
+//! Arguments and results travel in ipc-channel's compact binary format
+//! (postcard), which handles plain data (numbers, strings, structs, enums)
+//! but not formats that must describe themselves, such as
+//! `#[serde(untagged)]` enums or `serde_json::Value`.
 
 use std::io;
 use std::sync::mpsc;
@@ -50,12 +58,6 @@ pub struct Task<R> {
 }
 
 impl<R: Payload> Task<R> {
-    /// The id of the worker process running this job, once one has
-    /// taken it.
-    pub fn pid(&self) -> Option<u32> {
-        self.handle.pid()
-    }
-
     /// Waits for the result, like `future.result()`. A worker that died
     /// (or a job that panicked, which takes its worker down with it) gives
     /// an error for this job only; the pool starts a fresh worker.
