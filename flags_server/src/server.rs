@@ -1,0 +1,440 @@
+//! The server itself: binding, the accept loop, and the request handler.
+//!
+//! One function, [`run`], serves all three behaviours of the chapter; the
+//! [`Kind`] decides whether a GET first sleeps (`slow_server.py`'s
+//! `time.sleep(delay)`) and may end in `418 I'm a Teapot`. It is written on
+//! hyper rather than axum because the interesting parts are per connection
+//! (header timeout, maximum head size, graceful shutdown, a connection id
+//! for the timeline), which hyper's connection builder exposes, while the
+//! routing is three fixed shapes (see `routes.rs`).
+//!
+//! Why it holds 1000 simultaneous connections where the book's server did
+//! not: Python's `socketserver` listens with a backlog of 5, so a burst of
+//! connections overflows the kernel's queue before the server accepts
+//! them. [`bind`] asks for a backlog of 4096, and each accepted connection
+//! becomes a tokio task that costs a few KB while it sleeps.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::task::JoinSet;
+
+use crate::corpus::SplitMix64;
+use crate::routes::{self, Route};
+use crate::stats::{Recorder, RequestRecord, Stats, secs};
+use crate::{Config, Kind, corpus};
+
+/// The listen backlog: how many connections the kernel queues before the
+/// server accepts them. Linux caps it at `net.core.somaxconn` (4096 on
+/// current kernels). The book's `http.server` uses 5.
+pub const BACKLOG: u32 = 4096;
+
+/// The largest request head accepted: a flag request is about 100 bytes,
+/// and a browser's with cookies a few KB. Larger heads get `431 Request
+/// Header Fields Too Large` from hyper.
+pub const MAX_HEAD_SIZE: usize = 16 * 1024;
+
+/// The reason phrase `slow_server.py` sends with 418. hyper would send the
+/// canonical "I'm a teapot"; the book's clients print "I'm a Teapot".
+pub const TEAPOT: &str = "I'm a Teapot";
+
+/// Binds a listening socket on `addr` with a large backlog (see
+/// [`BACKLOG`]). Port 0 picks a free port. Call it inside a tokio runtime.
+pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    // SO_REUSEADDR lets a restarted server take its port back at once
+    // instead of waiting for old connections to leave TIME_WAIT. It does
+    // not let two servers share a port: that is SO_REUSEPORT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
+/// What the handlers of one server share: its configuration and its
+/// statistics. Cheap to clone (one `Arc`); give the same state to the
+/// listeners of one server (127.0.0.1 and ::1) so they count together.
+#[derive(Clone, Debug)]
+pub struct ServerState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    /// `config.directory`, canonicalised once so symlink checks compare
+    /// like with like.
+    root: Option<PathBuf>,
+    recorder: Recorder,
+}
+
+impl ServerState {
+    /// Checks the configuration (a `--directory` must exist) and starts the
+    /// clock that `/stats` times are measured from.
+    pub fn new(config: Config) -> io::Result<Self> {
+        let root = match &config.directory {
+            Some(dir) => {
+                let root = dir.canonicalize().map_err(|e| {
+                    io::Error::new(e.kind(), format!("{}: {e}", dir.display()))
+                })?;
+                if !root.is_dir() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::NotADirectory,
+                        format!("{} is not a directory", dir.display()),
+                    ));
+                }
+                Some(root)
+            }
+            None => None,
+        };
+        let recorder = Recorder::new(config.max_records);
+        Ok(ServerState { inner: Arc::new(Inner { config, root, recorder }) })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// A snapshot of the statistics, the same data as `GET /stats`.
+    pub fn stats(&self) -> Stats {
+        self.inner.recorder.snapshot()
+    }
+
+    /// Clears counters, records and peak; with a seed, the next request
+    /// draws the same delay and error as the first one did.
+    pub fn reset_stats(&self) {
+        self.inner.recorder.reset();
+    }
+
+    fn recorder(&self) -> &Recorder {
+        &self.inner.recorder
+    }
+}
+
+/// Serves `kind` on `listener` until `shutdown` completes, then stops
+/// accepting, lets requests in flight finish for up to
+/// `Config::shutdown_grace`, and drops what is left.
+///
+/// Takes an already-bound listener (from [`bind`]) so that callers choose
+/// the address, tests can bind port 0 and read the port before serving,
+/// and a port in use is reported before anything starts.
+pub async fn run(
+    listener: TcpListener,
+    kind: Kind,
+    state: ServerState,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let config = state.config();
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout)
+        .max_buf_size(MAX_HEAD_SIZE);
+    let grace = config.shutdown_grace;
+    // The watcher tells every open connection to finish its current
+    // request and close; the JoinSet owns the connection tasks, so none
+    // outlives `run` even if the grace period runs out.
+    let graceful = GracefulShutdown::new();
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _peer) = match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        // Most likely out of file descriptors (EMFILE).
+                        // Pausing lets some connections close, instead of
+                        // spinning on an error that cannot clear at once.
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                // Responses are one small write; don't let Nagle's
+                // algorithm hold it back waiting for an ACK.
+                let _ = stream.set_nodelay(true);
+                let id = state.recorder().next_connection();
+                let state = state.clone();
+                let service = service_fn(move |request| {
+                    handle(request, kind, state.clone(), id)
+                });
+                let connection = builder
+                    .serve_connection(TokioIo::new(stream), service);
+                let connection = graceful.watch(connection);
+                connections.spawn(async move {
+                    if let Err(e) = connection.await {
+                        tracing::debug!(connection = id, "closed: {e}");
+                    }
+                });
+            }
+            // Reap finished connection tasks so the set does not grow.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    let open = connections.len();
+    if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
+        tracing::warn!(
+            "{kind}: {} connections still busy after {grace:?}; dropping them",
+            connections.len()
+        );
+    } else if open > 0 {
+        tracing::debug!("{kind}: {open} connections finished cleanly");
+    }
+    connections.shutdown().await;
+    Ok(())
+}
+
+/// Answers one request. Never fails: every outcome is a response.
+async fn handle(
+    request: Request<Incoming>,
+    kind: Kind,
+    state: ServerState,
+    connection: u64,
+) -> Result<Response<TrackedBody>, Infallible> {
+    let method = request.method().clone();
+    let path = request.uri().path();
+    let route = routes::route(path);
+    let is_read = method == Method::GET || method == Method::HEAD;
+
+    // `/stats` observes the server, so it is neither delayed nor counted.
+    if route == Route::Stats && is_read {
+        let json = serde_json::to_vec(&state.stats()).unwrap_or_default();
+        let body =
+            if method == Method::HEAD { Bytes::new() } else { json.into() };
+        return Ok(respond(StatusCode::OK, "application/json", body, None));
+    }
+
+    let recorder = state.recorder();
+    let n = recorder.begin();
+    let mut in_flight = InFlight {
+        state: state.clone(),
+        record: RequestRecord {
+            method: method.to_string(),
+            path: path.to_owned(),
+            status: 499,
+            start: recorder.now(),
+            end: 0.0,
+            connection,
+            delay: 0.0,
+            bytes: 0,
+        },
+    };
+
+    if !is_read {
+        let mut response = respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain",
+            Bytes::from_static(b"405 Method Not Allowed\n"),
+            Some(in_flight),
+        );
+        let allow = HeaderValue::from_static("GET, HEAD");
+        response.headers_mut().insert(header::ALLOW, allow);
+        return Ok(response);
+    }
+
+    // Like `slow_server.py`, only GET is slowed down and may fail; HEAD
+    // answers at once.
+    if method == Method::GET && kind.delays() {
+        let config = state.config();
+        let (delay_draw, error_draw) = draws(config.seed, n);
+        let span = config.max_delay.saturating_sub(config.min_delay);
+        let delay = config.min_delay + span.mul_f64(delay_draw);
+        in_flight.record.delay = secs(delay);
+        tokio::time::sleep(delay).await;
+        if kind.fails() && error_draw < config.error_rate {
+            let mut response = respond(
+                StatusCode::IM_A_TEAPOT,
+                "text/plain",
+                Bytes::from_static(b"418 I'm a Teapot\n"),
+                Some(in_flight),
+            );
+            let reason =
+                hyper::ext::ReasonPhrase::from_static(TEAPOT.as_bytes());
+            response.extensions_mut().insert(reason);
+            return Ok(response);
+        }
+    }
+
+    let (status, content_type, body) = match content(&state, route).await {
+        Ok(Some((content_type, body))) => (StatusCode::OK, content_type, body),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            "text/plain",
+            Bytes::from_static(b"404 Not Found\n"),
+        ),
+        Err(e) => {
+            tracing::error!(path = in_flight.record.path, "cannot read: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/plain",
+                Bytes::from_static(b"500 Internal Server Error\n"),
+            )
+        }
+    };
+    let mut response = respond(status, content_type, body, Some(in_flight));
+    if method == Method::HEAD {
+        response.body_mut().strip_for_head();
+    }
+    Ok(response)
+}
+
+/// The body of a file route, from the corpus or from `--directory`.
+async fn content(
+    state: &ServerState,
+    route: Route,
+) -> io::Result<Option<(&'static str, Bytes)>> {
+    let content_type = match route {
+        Route::Flag(_) => "image/gif",
+        Route::Metadata(_) => "application/json",
+        Route::Stats | Route::NotFound => return Ok(None),
+    };
+    let body = match &state.inner.root {
+        None => match route {
+            Route::Flag(cc) => corpus::flag_gif(cc.as_str()),
+            Route::Metadata(cc) => corpus::metadata_json(cc.as_str()),
+            Route::Stats | Route::NotFound => None,
+        },
+        Some(root) => {
+            // File I/O blocks, so it goes to tokio's blocking pool.
+            let root = root.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                routes::read_in(&root, route)
+            });
+            read.await.map_err(io::Error::other)??.map(Bytes::from)
+        }
+    };
+    Ok(body.map(|body| (content_type, body)))
+}
+
+/// The two uniform draws in [0, 1) of request `n`: its delay and whether
+/// it fails. With a seed they are the (2n+1)th and (2n+2)th outputs of a
+/// SplitMix64 stream seeded with it, so they depend on the seed and the
+/// request's position alone, not on which thread serves it or when.
+fn draws(seed: Option<u64>, n: u64) -> (f64, f64) {
+    match seed {
+        Some(seed) => {
+            let start = n.wrapping_mul(2).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let mut rng = SplitMix64::new(seed.wrapping_add(start));
+            (rng.next_f64(), rng.next_f64())
+        }
+        None => (rand::random(), rand::random()),
+    }
+}
+
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    in_flight: Option<InFlight>,
+) -> Response<TrackedBody> {
+    let length = body.len();
+    let body = TrackedBody::new(body, status, in_flight);
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    response
+}
+
+/// A request between its head arriving and its response being written.
+/// Dropping it records the request as finished, whichever way that
+/// happens: the body was sent, or hyper dropped the response because the
+/// client went away (then the status stays 499).
+struct InFlight {
+    state: ServerState,
+    record: RequestRecord,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let recorder = self.state.recorder();
+        self.record.end = recorder.now();
+        let record = std::mem::take(&mut self.record);
+        tracing::debug!(
+            method = record.method,
+            path = record.path,
+            status = record.status,
+            delay = format_args!("{:.3}", record.delay),
+            connection = record.connection,
+            "request"
+        );
+        recorder.finish(record);
+    }
+}
+
+/// A response body that is one `Bytes` (a reference-counted slice of the
+/// corpus: no copy per request) and carries the request's [`InFlight`],
+/// so the request counts as finished when hyper has written the body and
+/// drops it.
+pub struct TrackedBody {
+    data: Option<Bytes>,
+    in_flight: Option<InFlight>,
+}
+
+impl TrackedBody {
+    fn new(
+        data: Bytes,
+        status: StatusCode,
+        mut in_flight: Option<InFlight>,
+    ) -> Self {
+        if let Some(in_flight) = &mut in_flight {
+            in_flight.record.status = status.as_u16();
+            in_flight.record.bytes = data.len() as u64;
+        }
+        let data = (!data.is_empty()).then_some(data);
+        TrackedBody { data, in_flight }
+    }
+
+    /// HEAD: keep the headers (Content-Length included), send no body.
+    fn strip_for_head(&mut self) {
+        self.data = None;
+        if let Some(in_flight) = &mut self.in_flight {
+            in_flight.record.bytes = 0;
+        }
+    }
+}
+
+impl Body for TrackedBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Ready(self.get_mut().data.take().map(|d| Ok(Frame::data(d))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let length = self.data.as_ref().map_or(0, Bytes::len);
+        SizeHint::with_exact(length as u64)
+    }
+}
