@@ -1,0 +1,57 @@
+//! Finding the workspace and building its release binaries, the
+//! rust-analyzer xtask way: cargo is whatever `$CARGO` names (the cargo
+//! that is running us, with its toolchain), called with an argument list
+//! and never through a shell, and the root comes from this crate's own
+//! manifest directory rather than from the current directory.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+/// The workspace root: the parent of `xtask/`.
+pub fn project_root() -> PathBuf {
+    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
+}
+
+/// Where cargo puts release binaries: `$CARGO_TARGET_DIR/release` when the
+/// user moved the target directory, `<root>/target/release` otherwise.
+pub fn release_dir() -> PathBuf {
+    let target = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root().join("target"));
+    let target =
+        if target.is_relative() { project_root().join(target) } else { target };
+    target.join("release")
+}
+
+/// `cargo build --release -p <each package>`, in the workspace root.
+pub fn build_release(packages: &[&str]) -> Result<()> {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(project_root()).args(["build", "--release"]);
+    for package in packages {
+        cmd.args(["-p", package]);
+    }
+    eprintln!("compare: cargo build --release -p {}", packages.join(" -p "));
+    let status = cmd.status().context("cannot run cargo")?;
+    if !status.success() {
+        bail!("cargo build --release failed ({status})");
+    }
+    Ok(())
+}
+
+/// The path of binary `name` in `dir`, or an error saying how to build it.
+pub fn binary(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(format!("{name}{}", env::consts::EXE_SUFFIX));
+    if !path.is_file() {
+        bail!(
+            "{name} is not built: no {} (build it with \
+             `cargo build --release -p {name}`)",
+            path.display()
+        );
+    }
+    Ok(path)
+}

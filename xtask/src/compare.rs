@@ -1,0 +1,502 @@
+//! `cargo xtask compare`: the three concurrency models of the chapter side
+//! by side, on the same codes, against the same server.
+//!
+//! The book compares `flags2_sequential.py`, `flags2_threadpool.py` and
+//! `flags2_asyncio.py` by running each by hand and reading their
+//! `Elapsed time:` lines. This does the same with `flags_sequential`,
+//! `flags_threadpool` and `flags_asyncio`: it builds them in release mode,
+//! starts `flags_server` in this process on free ports, runs each client
+//! with the same arguments into its own fresh directory, and prints one
+//! table. Beside the client's own figures it shows what only an outside
+//! observer sees: the child's peak memory (from `wait4`) and how many
+//! requests the server had in flight at once (from its statistics).
+//!
+//! Counts that must agree: on LOCAL every model must get the same OK / not
+//! found / errors, or something is wrong, and `compare` exits 1 with the
+//! difference. DELAY and ERROR draw each request's delay (and 418) from the
+//! seed and the request's ordinal on the server, reset before every run:
+//! the Nth request gets the same draw whichever code it asks for. So every
+//! model meets the same delays and the same number of 418s, though not on
+//! the same codes: on ERROR the errors and the sum OK + not found must
+//! agree, on DELAY all three counts. Unless some request timed out: which
+//! ones do depends on timing, so then the check is skipped with a note.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use flags_server::{Config, Kind, RequestRecord, Stats, TestServer};
+
+use crate::parse::{Counts, Report, parse_report};
+use crate::{cargo, measure, peers, table, timeline};
+
+/// The clients, in the order the chapter presents them.
+pub const CLIENTS: [&str; 3] =
+    ["flags_sequential", "flags_threadpool", "flags_asyncio"];
+
+/// The seed used when `--seed` is not given: any fixed number makes DELAY
+/// and ERROR runs repeatable; this one is the book's year.
+pub const DEFAULT_SEED: u64 = 2022;
+
+/// The options of `compare` (its help text is on `Cli::Compare`).
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub what: Option<What>,
+
+    /// Which in-process server the clients hit.
+    #[arg(short, long, value_enum, ignore_case = true, default_value_t = Kind::Local)]
+    pub server: Kind,
+
+    /// DELAY/ERROR: shortest delay before an answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
+    pub min_delay: f64,
+
+    /// DELAY/ERROR: longest delay before an answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub max_delay: f64,
+
+    /// ERROR: probability of answering 418 I'm a Teapot.
+    #[arg(long, value_name = "P", default_value_t = 0.25)]
+    pub error_rate: f64,
+
+    /// Seed of the server's delays and errors; fixed by default so runs
+    /// are reproducible.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// CLIENT ARGS: country codes or first letters (default: -a).
+    #[arg(value_name = "CC", help_heading = "Client arguments")]
+    pub cc: Vec<String>,
+
+    /// CLIENT ARGS: all 194 codes that have flags.
+    #[arg(short, long, help_heading = "Client arguments")]
+    pub all: bool,
+
+    /// CLIENT ARGS: every code AA..ZZ.
+    #[arg(short, long, help_heading = "Client arguments")]
+    pub every: bool,
+
+    /// CLIENT ARGS: only the first N codes.
+    #[arg(short, long, value_name = "N", help_heading = "Client arguments")]
+    pub limit: Option<u64>,
+
+    /// CLIENT ARGS: maximum concurrent requests (default: each client's).
+    #[arg(
+        short = 'm',
+        long = "max_req",
+        visible_alias = "max-req",
+        value_name = "CONCURRENT",
+        help_heading = "Client arguments"
+    )]
+    pub max_req: Option<u64>,
+
+    /// CLIENT ARGS: seconds each request may take.
+    #[arg(long, value_name = "SECONDS", help_heading = "Client arguments")]
+    pub timeout: Option<f64>,
+
+    /// Run each model N times; cells show the median and the range.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub runs: u32,
+
+    /// Print the results as JSON instead of a table.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+
+    /// Print the table as Markdown, to paste in a README.
+    #[arg(long)]
+    pub markdown: bool,
+
+    /// Draw the requests of each model's first run over time, as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub timeline: Option<PathBuf>,
+
+    /// Add curl rows: one connection, and `-Z --parallel-max M`.
+    #[arg(long)]
+    pub with_curl: bool,
+
+    /// Add rows for the book's flags2_*.py found in DIR (needs Python 3
+    /// with httpx and tqdm; serves on ports 8000-8002 for them).
+    #[arg(long, value_name = "DIR")]
+    pub python: Option<PathBuf>,
+
+    /// Take the client binaries from DIR instead of building them in
+    /// release mode (tests pass their debug build).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub bin_dir: Option<PathBuf>,
+
+    /// Append ARG to one client's arguments only, as `CLIENT=ARG`. A test
+    /// hook: it makes the models disagree on purpose.
+    #[arg(long, value_name = "CLIENT=ARG", hide = true)]
+    pub extra: Vec<String>,
+}
+
+/// What else `compare` can compare.
+#[derive(Debug, clap::Subcommand)]
+pub enum What {
+    /// The executors of `primes` side by side: sequential, threads,
+    /// processes.
+    Primes(crate::primes::Args),
+}
+
+/// One line of the table: a program, run one or more times.
+#[derive(Debug)]
+pub struct Row {
+    pub model: String,
+    pub runs: Vec<Run>,
+}
+
+/// What one run of one program did, from its report, from `wait4`, and
+/// from the server.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub report: Report,
+    /// Seconds from spawn to exit, process start-up included.
+    pub wall: f64,
+    pub max_rss_kib: Option<u64>,
+    pub peak_in_flight: u64,
+    /// The server's uptime when its statistics were reset for this run:
+    /// time zero of the run's timeline.
+    pub t0: f64,
+    pub records: Vec<RequestRecord>,
+}
+
+impl Run {
+    /// Requests the client gave up on before the server answered: the
+    /// server records them with status 499.
+    pub fn timed_out(&self) -> usize {
+        self.records.iter().filter(|r| r.status == 499).count()
+    }
+
+    /// Errors the client counted beyond the error statuses the server
+    /// sent: timeouts and broken connections, which depend on timing.
+    pub fn client_side_errors(&self) -> u64 {
+        let server_errors = self
+            .records
+            .iter()
+            .filter(|r| !matches!(r.status, 200..=299 | 404 | 499))
+            .count() as u64;
+        self.report.counts.errors.saturating_sub(server_errors)
+    }
+}
+
+/// Whether the rows agree, and if the question applies at all.
+#[derive(Debug, serde::Serialize)]
+pub struct Agreement {
+    pub checked: bool,
+    pub agree: bool,
+    pub note: String,
+}
+
+/// A server the runs are measured against: reset before each run, read
+/// after it.
+pub trait Observed {
+    fn reset(&self);
+    fn stats(&self) -> Stats;
+}
+
+impl Observed for (&TestServer, Kind) {
+    fn reset(&self) {
+        self.0.reset_stats(self.1)
+    }
+    fn stats(&self) -> Stats {
+        self.0.stats(self.1)
+    }
+}
+
+/// `cargo xtask compare`: returns whether the counts agreed (or were not
+/// required to).
+pub fn run(args: &Args) -> Result<bool> {
+    let client_args = client_args(args);
+    let cc_list = check_client_args(&client_args)?;
+    let bin_dir = match &args.bin_dir {
+        Some(dir) => dir.clone(),
+        None => {
+            cargo::build_release(&CLIENTS)?;
+            cargo::release_dir()
+        }
+    };
+    let programs = CLIENTS
+        .iter()
+        .map(|name| cargo::binary(&bin_dir, name))
+        .collect::<Result<Vec<_>>>()?;
+    let config = server_config(args)?;
+    let server = TestServer::start(config.clone())
+        .context("cannot start the test server")?;
+    let observed = (&server, args.server);
+    let base_url = server.base_url(args.server);
+
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for (name, program) in CLIENTS.iter().zip(&programs) {
+        let mut cmd_args: Vec<OsString> =
+            client_args.iter().map(OsString::from).collect();
+        cmd_args.extend(["-s".into(), base_url.clone().into()]);
+        cmd_args.extend(extra_args(&args.extra, name)?);
+        let runs = (1..=args.runs)
+            .map(|n| {
+                progress(name, n, args.runs);
+                let dest = fresh_dir()?;
+                let mut cmd = Command::new(program);
+                cmd.args(&cmd_args).arg("--dest").arg(dest.path());
+                measured_run(&mut cmd, &observed, parse_report, true)
+                    .with_context(|| format!("{name} failed"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        rows.push(Row { model: (*name).to_owned(), runs });
+    }
+    if args.with_curl {
+        let timeout =
+            args.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
+        let max_req = args.max_req.unwrap_or(peers::CURL_DEFAULT_PARALLEL);
+        peers::curl_rows(
+            &base_url, &cc_list, timeout, max_req, args.runs, &observed,
+            &mut rows, &mut notes,
+        )?;
+    }
+    if let Some(dir) = &args.python {
+        peers::python_rows(
+            dir,
+            &client_args,
+            args.server,
+            &config,
+            args.runs,
+            &mut rows,
+            &mut notes,
+        )?;
+    }
+
+    let agreement = check_agreement(args.server, &rows);
+    let out = table::Output {
+        server: args.server.to_string(),
+        base_url,
+        client_args: client_args.clone(),
+        seed: args.seed,
+        min_delay: args.min_delay,
+        max_delay: args.max_delay,
+        error_rate: args.error_rate,
+        runs: args.runs,
+        rows: rows.iter().map(table::RowOut::from).collect(),
+        agreement,
+        notes,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print!("{}", table::render(&out, args.markdown));
+    }
+    if let Some(path) = &args.timeline {
+        let title = format!(
+            "{} server, {}: one bar per request, one lane per connection",
+            args.server,
+            client_args.join(" ")
+        );
+        let svg = timeline::render(&title, &rows);
+        fs::write(path, svg)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("compare: timeline written to {}", path.display());
+    }
+    if !out.agreement.agree {
+        eprintln!("compare: the counts disagree: {}", out.agreement.note);
+    }
+    Ok(out.agreement.agree)
+}
+
+/// The clients' arguments, as given, with `-a` when no codes were asked
+/// for (the clients alone would default to the 20 most populous).
+fn client_args(args: &Args) -> Vec<String> {
+    let mut out = Vec::new();
+    if args.every {
+        out.push("-e".to_owned());
+    }
+    if args.all || (!args.every && args.cc.is_empty()) {
+        out.push("-a".to_owned());
+    }
+    if let Some(n) = args.limit {
+        out.extend(["-l".to_owned(), n.to_string()]);
+    }
+    if let Some(m) = args.max_req {
+        out.extend(["-m".to_owned(), m.to_string()]);
+    }
+    if let Some(t) = args.timeout {
+        out.extend(["--timeout".to_owned(), t.to_string()]);
+    }
+    out.extend(args.cc.iter().cloned());
+    out
+}
+
+/// Checks CLIENT ARGS with the clients' own parser before anything is
+/// built or started, and returns the codes they will ask for.
+fn check_client_args(client_args: &[String]) -> Result<Vec<String>> {
+    let argv = std::iter::once("compare")
+        .chain(client_args.iter().map(|s| s.as_str()));
+    match flags_common::cli::process_args(argv, "compare", 1) {
+        Ok(options) => Ok(options.cc_list),
+        Err(flags_common::cli::ParseOutcome::Usage(error)) => bail!("{error}"),
+        Err(flags_common::cli::ParseOutcome::Help(_)) => {
+            bail!("unexpected --help in CLIENT ARGS")
+        }
+    }
+}
+
+/// The server configuration from `--min-delay`, `--max-delay`,
+/// `--error-rate` and `--seed`.
+pub fn server_config(args: &Args) -> Result<Config> {
+    let secs = |s: f64, what: &str| {
+        Duration::try_from_secs_f64(s).with_context(|| {
+            format!("--{what} must be a number of seconds >= 0")
+        })
+    };
+    let config = Config {
+        min_delay: secs(args.min_delay, "min-delay")?,
+        max_delay: secs(args.max_delay, "max-delay")?,
+        error_rate: args.error_rate,
+        seed: Some(args.seed),
+        ..Config::default()
+    };
+    if config.min_delay > config.max_delay {
+        bail!("--min-delay must not exceed --max-delay");
+    }
+    if !(0.0..=1.0).contains(&config.error_rate) {
+        bail!("--error-rate must be between 0 and 1");
+    }
+    Ok(config)
+}
+
+/// The arguments `--extra CLIENT=ARG` adds for `client`.
+fn extra_args(extra: &[String], client: &str) -> Result<Vec<OsString>> {
+    let mut out = Vec::new();
+    for item in extra {
+        let Some((name, arg)) = item.split_once('=') else {
+            bail!("--extra takes CLIENT=ARG, not {item:?}");
+        };
+        if name == client {
+            out.push(arg.into());
+        }
+    }
+    Ok(out)
+}
+
+/// The progress line: which model is running now.
+pub fn progress(model: &str, n: u32, runs: u32) {
+    if runs > 1 {
+        eprintln!("compare: running {model} (run {n} of {runs})");
+    } else {
+        eprintln!("compare: running {model}");
+    }
+}
+
+/// Runs one program against `server`, from a reset of its statistics to
+/// their snapshot, and reads the program's report with `parse`.
+pub fn measured_run(
+    cmd: &mut Command,
+    server: &dyn Observed,
+    parse: impl Fn(&str) -> Result<Report>,
+    check_exit: bool,
+) -> Result<Run> {
+    server.reset();
+    let t0 = server.stats().uptime;
+    let measured = measure::run(cmd)?;
+    let stats = server.stats();
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    if check_exit && !measured.status.success() {
+        bail!(
+            "{program} exited with {}:\n{}",
+            measured.status,
+            measured.stderr.trim_end()
+        );
+    }
+    let report = parse(&measured.stdout).with_context(|| {
+        format!("cannot read the report of {program}:\n{}", measured.stdout)
+    })?;
+    Ok(Run {
+        report,
+        wall: measured.wall.as_secs_f64(),
+        max_rss_kib: measured.max_rss_kib,
+        peak_in_flight: stats.peak_in_flight,
+        t0,
+        records: stats.records,
+    })
+}
+
+/// Compares every run's counts with the first row's first run.
+///
+/// On ERROR the 418s follow the request order, not the codes, so a model
+/// that asks for the codes in another order gets its 418s on other codes:
+/// the same number of errors, but a different split of the rest between
+/// OK and not found. There only errors and OK + not found are compared;
+/// on LOCAL and DELAY all three counts are.
+pub fn check_agreement(kind: Kind, rows: &[Row]) -> Agreement {
+    let all_runs = || {
+        rows.iter().flat_map(|row| {
+            row.runs.iter().enumerate().map(move |(i, run)| (row, i, run))
+        })
+    };
+    let Some((_, _, first)) = all_runs().next() else {
+        return Agreement {
+            checked: false,
+            agree: true,
+            note: "no runs".into(),
+        };
+    };
+    let key = |counts: Counts| match kind {
+        Kind::Error => (counts.ok + counts.not_found, 0, counts.errors),
+        Kind::Local | Kind::Delay => {
+            (counts.ok, counts.not_found, counts.errors)
+        }
+    };
+    let reference = first.report.counts;
+    let timing_dependent: usize = all_runs()
+        .map(|(_, _, run)| {
+            run.timed_out().max(run.client_side_errors() as usize)
+        })
+        .sum();
+    if kind != Kind::Local && timing_dependent > 0 {
+        let note = format!(
+            "not checked: {timing_dependent} requests timed out or failed on \
+             the client's side, and which ones depends on timing"
+        );
+        return Agreement { checked: false, agree: true, note };
+    }
+    let runs = rows.iter().map(|row| row.runs.len()).max().unwrap_or(1);
+    let differ: Vec<String> = all_runs()
+        .filter(|(_, _, run)| key(run.report.counts) != key(reference))
+        .map(|(row, i, run)| {
+            let which = if runs > 1 {
+                format!(" run {}", i + 1)
+            } else {
+                String::new()
+            };
+            format!("{}{which}: {}", row.model, run.report.counts)
+        })
+        .collect();
+    let what = if kind == Kind::Error {
+        " (errors and OK + not found: 418s fall on different codes)"
+    } else {
+        ""
+    };
+    if differ.is_empty() {
+        let note = format!("all runs agree{what}: {reference}");
+        Agreement { checked: true, agree: true, note }
+    } else {
+        let note = format!(
+            "{}: {reference}; but {}",
+            rows[0].model,
+            differ.join("; ")
+        );
+        Agreement { checked: true, agree: false, note }
+    }
+}
+
+/// A fresh, empty directory for one run's downloads, removed on drop.
+pub fn fresh_dir() -> Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix("xtask-compare-")
+        .tempdir()
+        .context("cannot create a temporary directory")
+}

@@ -1,0 +1,183 @@
+//! Reads the report a flag client prints, the lines of `initial_report`
+//! and `final_report` in `flags2_common.py`:
+//!
+//! ```text
+//! 5 concurrent connections will be used.     (or "1 connection will be used.")
+//!  19 flags downloaded.
+//!   1 not found.                             (only when > 0)
+//!   2 errors.                                (only when > 0)
+//! Elapsed time: 0.42s
+//! ```
+//!
+//! The Rust clients print them byte for byte as the book's scripts do
+//! (DESIGN.md, "Output"), so one parser reads both. `compare` reads these
+//! documented lines rather than guessing from exit codes or timing.
+
+use anyhow::{Context, Result, bail};
+
+/// The figures of one client's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub ok: u64,
+    pub not_found: u64,
+    pub errors: u64,
+}
+
+impl Counts {
+    /// Every code the run handled, whatever its outcome.
+    pub fn total(&self) -> u64 {
+        self.ok + self.not_found + self.errors
+    }
+}
+
+impl Counts {
+    /// Counts from HTTP statuses, one per code, as the clients classify
+    /// them: how curl's rows are read.
+    pub fn from_statuses(statuses: impl IntoIterator<Item = u16>) -> Counts {
+        let mut counts = Counts::default();
+        for status in statuses {
+            match status {
+                200..=299 => counts.ok += 1,
+                404 => counts.not_found += 1,
+                _ => counts.errors += 1,
+            }
+        }
+        counts
+    }
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Counts { ok, not_found, errors } = self;
+        write!(f, "{ok} OK, {not_found} not found, {errors} errors")
+    }
+}
+
+/// One client's report, as parsed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Report {
+    /// From "N concurrent connections will be used.".
+    pub concurrency: u64,
+    pub counts: Counts,
+    /// From "Elapsed time: 0.42s": the client's own timing of
+    /// `download_many`, without process start-up.
+    pub elapsed: f64,
+}
+
+/// Parses a client's stdout. The connections line, the "downloaded" line
+/// and the "Elapsed time" line must all be there; the "not found" and
+/// "errors" lines are absent when their count is zero.
+pub fn parse_report(stdout: &str) -> Result<Report> {
+    let mut concurrency = None;
+    let mut ok = None;
+    let mut counts = Counts::default();
+    let mut elapsed = None;
+    for line in stdout.lines() {
+        let line = line.trim();
+        if line == "1 connection will be used." {
+            concurrency = Some(1);
+        } else if let Some(n) =
+            line.strip_suffix(" concurrent connections will be used.")
+        {
+            concurrency = Some(number(n, line)?);
+        } else if let Some(n) = line
+            .strip_suffix(" flags downloaded.")
+            .or_else(|| line.strip_suffix(" flag downloaded."))
+        {
+            ok = Some(number(n, line)?);
+        } else if let Some(n) = line.strip_suffix(" not found.") {
+            counts.not_found = number(n, line)?;
+        } else if let Some(n) = line
+            .strip_suffix(" errors.")
+            .or_else(|| line.strip_suffix(" error."))
+        {
+            counts.errors = number(n, line)?;
+        } else if let Some(secs) = line
+            .strip_prefix("Elapsed time: ")
+            .and_then(|rest| rest.strip_suffix('s'))
+        {
+            elapsed = Some(
+                secs.parse::<f64>()
+                    .with_context(|| format!("bad time in {line:?}"))?,
+            );
+        }
+    }
+    let missing = |what: &str| format!("no {what} line in the output");
+    counts.ok = ok.with_context(|| missing("\"N flags downloaded.\""))?;
+    Ok(Report {
+        concurrency: concurrency
+            .with_context(|| missing("\"N connections will be used.\""))?,
+        counts,
+        elapsed: elapsed.with_context(|| missing("\"Elapsed time:\""))?,
+    })
+}
+
+/// Reads `primes`' last line, "Total time: 0.61s", as `proc_pool.py`
+/// prints it.
+pub fn parse_total_time(stdout: &str) -> Result<f64> {
+    for line in stdout.lines() {
+        if let Some(secs) = line
+            .trim()
+            .strip_prefix("Total time: ")
+            .and_then(|rest| rest.strip_suffix('s'))
+        {
+            return secs
+                .parse()
+                .with_context(|| format!("bad time in {line:?}"));
+        }
+    }
+    bail!("no \"Total time:\" line in the output")
+}
+
+fn number(text: &str, line: &str) -> Result<u64> {
+    text.trim().parse().with_context(|| format!("bad count in {line:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full report with every line, as the book's DELAY example prints.
+    #[test]
+    fn parses_every_line() {
+        let out = "LOCAL site: http://localhost:8000/flags\n\
+                   Searching for 20 flags: from BD to VN\n\
+                   5 concurrent connections will be used.\n\
+                   --------------------\n \
+                   17 flags downloaded.\n  \
+                   1 not found.\n  \
+                   2 errors.\n\
+                   Elapsed time: 0.42s\n";
+        let report = parse_report(out).unwrap();
+        assert_eq!(report.concurrency, 5);
+        assert_eq!(report.counts, Counts { ok: 17, not_found: 1, errors: 2 });
+        assert_eq!(report.elapsed, 0.42);
+    }
+
+    /// Singular forms, and absent lines meaning zero.
+    #[test]
+    fn parses_singulars_and_absent_lines() {
+        let out = "1 connection will be used.\n\
+                   --------------------\n  \
+                   1 flag downloaded.\n  \
+                   1 error.\n\
+                   Elapsed time: 3.10s\n";
+        let report = parse_report(out).unwrap();
+        assert_eq!(report.concurrency, 1);
+        assert_eq!(report.counts, Counts { ok: 1, not_found: 0, errors: 1 });
+    }
+
+    /// Output without the final report is an error, not a zero row.
+    #[test]
+    fn rejects_a_truncated_report() {
+        let out = "1 connection will be used.\n";
+        assert!(parse_report(out).is_err());
+    }
+
+    /// The last line of `primes` gives the total time.
+    #[test]
+    fn parses_primes_total_time() {
+        let out = "Checking 20 numbers with 2 processes:\nTotal time: 0.61s\n";
+        assert_eq!(parse_total_time(out).unwrap(), 0.61);
+    }
+}

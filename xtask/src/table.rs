@@ -1,0 +1,259 @@
+//! The results of `compare`: one serialisable value (`--json`), and the
+//! table a person reads (plain, or `--markdown` for the README).
+//!
+//! With `--runs N` each cell shows the median, and the timing cells add
+//! the range of the N runs in brackets, so a reader sees how much of a
+//! difference between two models is noise.
+
+use serde::Serialize;
+
+use crate::compare::{Agreement, Row};
+
+/// Everything `compare` found, as `--json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Output {
+    /// LOCAL, DELAY or ERROR.
+    pub server: String,
+    pub base_url: String,
+    /// What every model was given, besides `-s` and `--dest`.
+    pub client_args: Vec<String>,
+    pub seed: u64,
+    pub min_delay: f64,
+    pub max_delay: f64,
+    pub error_rate: f64,
+    pub runs: u32,
+    pub rows: Vec<RowOut>,
+    pub agreement: Agreement,
+    /// One line per peer that could not be run, and why.
+    pub notes: Vec<String>,
+}
+
+/// One model's figures over its runs.
+#[derive(Debug, Serialize)]
+pub struct RowOut {
+    pub model: String,
+    /// Concurrent connections the program said it would use.
+    pub concurrency: u64,
+    pub ok: u64,
+    pub not_found: u64,
+    pub errors: u64,
+    /// The program's own "Elapsed time", seconds.
+    pub elapsed: Spread,
+    /// From spawn to exit, seconds: start-up included.
+    pub wall: Spread,
+    /// Codes handled (whatever the outcome) per second of `elapsed`.
+    pub flags_per_sec: Spread,
+    /// Peak resident memory of the process, KiB (Linux only).
+    pub max_rss_kib: Option<Spread>,
+    /// The most requests the server had in flight at once.
+    pub peak_in_flight: Spread,
+    /// Requests the server saw per run.
+    pub requests: Vec<usize>,
+}
+
+/// The median of N measurements and their range.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    /// `None` for no values.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Spread> {
+        let mut values: Vec<f64> = values.into_iter().collect();
+        values.sort_by(f64::total_cmp);
+        let (&min, &max) = (values.first()?, values.last()?);
+        let mid = values.len() / 2;
+        let median = if values.len() % 2 == 1 {
+            values[mid]
+        } else {
+            (values[mid - 1] + values[mid]) / 2.0
+        };
+        Some(Spread { median, min, max })
+    }
+}
+
+impl From<&Row> for RowOut {
+    fn from(row: &Row) -> RowOut {
+        let runs = &row.runs;
+        let spread = |f: &dyn Fn(&crate::compare::Run) -> f64| {
+            Spread::of(runs.iter().map(f)).unwrap_or(Spread {
+                median: 0.0,
+                min: 0.0,
+                max: 0.0,
+            })
+        };
+        // Counts agree between runs, or `compare` says so; the median
+        // keeps one odd run from showing here.
+        let count = |f: &dyn Fn(&crate::compare::Run) -> u64| {
+            spread(&|run| f(run) as f64).median.round() as u64
+        };
+        let rss: Option<Vec<f64>> =
+            runs.iter().map(|run| run.max_rss_kib.map(|k| k as f64)).collect();
+        RowOut {
+            model: row.model.clone(),
+            concurrency: count(&|run| run.report.concurrency),
+            ok: count(&|run| run.report.counts.ok),
+            not_found: count(&|run| run.report.counts.not_found),
+            errors: count(&|run| run.report.counts.errors),
+            elapsed: spread(&|run| run.report.elapsed),
+            wall: spread(&|run| run.wall),
+            // The clients print elapsed to 1/100 s; a LOCAL run of a few
+            // codes can print 0.00s, so never divide by less than that.
+            flags_per_sec: spread(&|run| {
+                run.report.counts.total() as f64 / run.report.elapsed.max(0.005)
+            }),
+            max_rss_kib: rss.and_then(Spread::of),
+            peak_in_flight: spread(&|run| run.peak_in_flight as f64),
+            requests: runs.iter().map(|run| run.records.len()).collect(),
+        }
+    }
+}
+
+const HEADERS: [&str; 10] = [
+    "model",
+    "concurrency",
+    "OK",
+    "not found",
+    "errors",
+    "elapsed",
+    "wall",
+    "flags/s",
+    "peak RSS",
+    "peak in-flight",
+];
+
+/// The table, with a line above saying what was run, and the agreement
+/// and notes below.
+pub fn render(out: &Output, markdown: bool) -> String {
+    let ranges = out.runs > 1;
+    let cells: Vec<[String; 10]> = out
+        .rows
+        .iter()
+        .map(|row| {
+            [
+                row.model.clone(),
+                row.concurrency.to_string(),
+                row.ok.to_string(),
+                row.not_found.to_string(),
+                row.errors.to_string(),
+                seconds(row.elapsed, ranges),
+                seconds(row.wall, ranges),
+                format!("{:.0}", row.flags_per_sec.median),
+                row.max_rss_kib.map_or("–".into(), |kib| mib(kib, ranges)),
+                format!("{:.0}", row.peak_in_flight.median),
+            ]
+        })
+        .collect();
+    let mut text = String::new();
+    let delays = if out.server == "LOCAL" {
+        String::new()
+    } else {
+        format!(
+            ", delays {}–{} s, error rate {}, seed {}",
+            out.min_delay, out.max_delay, out.error_rate, out.seed
+        )
+    };
+    let runs = if ranges {
+        format!("; median of {} runs (range)", out.runs)
+    } else {
+        String::new()
+    };
+    text += &format!(
+        "{} server{delays}; client args: {}{runs}\n\n",
+        out.server,
+        out.client_args.join(" ")
+    );
+    if markdown {
+        text += &format!("| {} |\n", HEADERS.join(" | "));
+        let align: Vec<&str> = (0..HEADERS.len())
+            .map(|i| if i == 0 { ":--" } else { "--:" })
+            .collect();
+        text += &format!("|{}|\n", align.join("|"));
+        for row in &cells {
+            text += &format!("| {} |\n", row.join(" | "));
+        }
+    } else {
+        let widths: Vec<usize> = (0..HEADERS.len())
+            .map(|i| {
+                cells
+                    .iter()
+                    .map(|row| row[i].chars().count())
+                    .chain([HEADERS[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |row: &[String]| {
+            let padded: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    if i == 0 {
+                        format!("{cell:<w$}", w = widths[i])
+                    } else {
+                        format!("{cell:>w$}", w = widths[i])
+                    }
+                })
+                .collect();
+            padded.join("  ").trim_end().to_owned() + "\n"
+        };
+        let headers: Vec<String> =
+            HEADERS.iter().map(|h| h.to_string()).collect();
+        text += &line(&headers);
+        let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+        text += &line(&rule);
+        for row in &cells {
+            text += &line(row);
+        }
+    }
+    text += &format!("\nCounts: {}\n", out.agreement.note);
+    for note in &out.notes {
+        text += &format!("Note: {note}\n");
+    }
+    text
+}
+
+/// "0.42 s", or "0.42 s (0.40–0.45)" over several runs.
+fn seconds(spread: Spread, ranges: bool) -> String {
+    if ranges {
+        format!("{:.2} s ({:.2}–{:.2})", spread.median, spread.min, spread.max)
+    } else {
+        format!("{:.2} s", spread.median)
+    }
+}
+
+/// "5.2 MiB", or with the range over several runs.
+fn mib(kib: Spread, ranges: bool) -> String {
+    let m = |k: f64| k / 1024.0;
+    if ranges {
+        format!(
+            "{:.1} MiB ({:.1}–{:.1})",
+            m(kib.median),
+            m(kib.min),
+            m(kib.max)
+        )
+    } else {
+        format!("{:.1} MiB", m(kib.median))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The median of an even count is the mean of the middle two.
+    #[test]
+    fn spread_takes_the_median_and_range() {
+        let s = Spread::of([4.0, 1.0, 3.0, 2.0]).unwrap();
+        assert_eq!((s.median, s.min, s.max), (2.5, 1.0, 4.0));
+    }
+
+    /// No runs, no spread.
+    #[test]
+    fn spread_of_nothing_is_none() {
+        assert!(Spread::of([]).is_none());
+    }
+}
