@@ -61,9 +61,17 @@ pub fn get_flag(
     let status = resp.status();
     tracing::debug!(cc, url, status = status.as_u16(), "response");
     if !status.is_success() {
+        // Read the short error page to its end, ignoring what it says: ureq
+        // puts a connection back in its pool only after a whole body, and
+        // the next code should reuse it after a 404 as after a 200.
+        let _ = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_ERROR_PAGE_BYTES)
+            .read_to_vec();
         return Err(FlagError::Http {
             status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or_default().to_owned(),
+            reason: reason_phrase(status).to_owned(),
             url,
         });
     }
@@ -123,6 +131,22 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     }
     bar.finish();
     counter
+}
+
+/// The most of an error page (404, 418...) read before giving up on
+/// reusing its connection: a few hundred bytes is normal.
+const MAX_ERROR_PAGE_BYTES: u64 = 64 * 1024;
+
+/// The reason phrase printed after the status, as the book prints httpx's
+/// `reason_phrase`. ureq keeps only the status code, not the phrase the
+/// server sent, so this is the standard phrase, except for 418: Python's
+/// `http.HTTPStatus`, hence `slow_server.py` and our ERROR server, says
+/// "I'm a Teapot" where the HTTP registry says "I'm a teapot".
+fn reason_phrase(status: ureq::http::StatusCode) -> &'static str {
+    match status.as_u16() {
+        418 => "I'm a Teapot",
+        _ => status.canonical_reason().unwrap_or_default(),
+    }
 }
 
 /// Names the cause of a failed request in words a user can act on.
