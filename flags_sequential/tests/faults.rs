@@ -92,7 +92,6 @@ fn status_503_is_an_http_error() {
 
 /// 418 prints `CC error: HTTP error 418 - I'm a Teapot`, as in the book.
 #[test]
-#[ignore = "bug: the client prints http's canonical \"I'm a teapot\""]
 fn status_418_is_an_http_error() {
     faulty::expect_error(BIN, Fault::Status418);
 }

@@ -18,10 +18,10 @@
 //!
 //! | code | [`Fault`] | what the server does |
 //! |---|---|---|
-//! | XT | `TruncatedBody` | `Content-Length` larger than the body, then closes |
+//! | XT | `TruncatedBody` | `Content-Length` above the body, then a close |
 //! | XR | `ResetMidBody` | half the body, then a TCP reset |
 //! | XS | `StallAfterHeaders` | headers, then silence for [`STALL`] |
-//! | XD | `DripForever` | one byte every [`DRIP_PAUSE`], never all of them in time |
+//! | XD | `DripForever` | a byte every [`DRIP_PAUSE`], for 40 s |
 //! | XL | `RedirectLoop` | `302` back to the same URL, forever |
 //! | XG | `RedirectToGood` | `302` to a good flag |
 //! | XE | `EndlessBody` | a body with no length, until the client hangs up |
@@ -289,7 +289,8 @@ impl FaultyServer {
         })
     }
 
-    /// The base URL to give a client with `-s`: `http://127.0.0.1:{port}/flags`.
+    /// The base URL to give a client with `-s`:
+    /// `http://127.0.0.1:{port}/flags`.
     pub fn base_url(&self) -> String {
         format!("http://{}/flags", self.addr)
     }
