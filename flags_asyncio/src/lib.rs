@@ -67,9 +67,19 @@ pub async fn get_flag(
     let status = resp.status();
     tracing::debug!(cc, url, status = status.as_u16(), "response");
     if !status.is_success() {
+        // Read the short error page to its end, ignoring what it says:
+        // hyper puts a connection back in its pool only after a whole body,
+        // and the next code should reuse it after a 404 as after a 200.
+        let mut drained = 0;
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            drained += chunk.len() as u64;
+            if drained > MAX_ERROR_PAGE_BYTES {
+                break;
+            }
+        }
         return Err(FlagError::Http {
             status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or_default().to_owned(),
+            reason: reason_phrase(status).to_owned(),
             url,
         });
     }
@@ -216,6 +226,22 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
             eprintln!("cannot start the async runtime: {error}");
             Counter::default()
         }
+    }
+}
+
+/// The most of an error page (404, 418...) read before giving up on
+/// reusing its connection: a few hundred bytes is normal.
+const MAX_ERROR_PAGE_BYTES: u64 = 64 * 1024;
+
+/// The reason phrase printed after the status, the same as
+/// `flags_sequential` prints, so the `-v` lines of the three clients are
+/// identical: the standard phrase, except for 418, where Python's
+/// `http.HTTPStatus`, hence `slow_server.py` and our ERROR server, says
+/// "I'm a Teapot" where the HTTP registry says "I'm a teapot".
+fn reason_phrase(status: reqwest::StatusCode) -> &'static str {
+    match status.as_u16() {
+        418 => "I'm a Teapot",
+        _ => status.canonical_reason().unwrap_or_default(),
     }
 }
 
