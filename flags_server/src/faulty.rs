@@ -1042,3 +1042,40 @@ pub fn expect_interrupt_report(bin: &str) {
         assert!(saved.ok() == Some(flag.to_vec()), "{cc}.gif is not whole");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each fault has its own `X?` code, and the code leads back to it.
+    #[test]
+    fn every_fault_has_its_own_private_use_code() {
+        for fault in Fault::ALL {
+            assert!(fault.code().starts_with('X'), "{fault:?}");
+            assert_eq!(corpus::flag_gif(fault.code()), None, "{fault:?}");
+            assert_eq!(Fault::from_code(fault.code()), Some(fault));
+            let lower = fault.code().to_ascii_lowercase();
+            assert_eq!(Fault::from_code(&lower), Some(fault));
+        }
+        assert_eq!(Fault::from_code("BR"), None);
+    }
+
+    /// Only `/flags/<cc>/<cc>.gif`, the same code twice, is a flag path.
+    #[test]
+    fn flag_code_reads_only_flag_paths() {
+        assert_eq!(flag_code("/flags/br/br.gif").as_deref(), Some("BR"));
+        assert_eq!(flag_code("/flags/br/jp.gif"), None);
+        assert_eq!(flag_code("/flags/br/metadata.json"), None);
+        assert_eq!(flag_code("/flags/bra/bra.gif"), None);
+        assert_eq!(flag_code("/stats"), None);
+    }
+
+    /// The checks are not vacuous: a "client" that downloads nothing and
+    /// prints nothing fails them.
+    #[test]
+    #[cfg(unix)]
+    #[should_panic(expected = "OK expected")]
+    fn expect_error_rejects_a_client_that_does_nothing() {
+        expect_error("true", Fault::TruncatedBody);
+    }
+}
