@@ -226,6 +226,9 @@ pub fn run(args: &Args) -> Result<bool> {
         .map(|name| cargo::binary(&bin_dir, name))
         .collect::<Result<Vec<_>>>()?;
     let config = server_config(args)?;
+    // The corpus draws each flag on its first request; drawing them all
+    // now keeps that cost out of whichever model happens to run first.
+    flags_server::corpus::warm_up();
     let server = TestServer::start(config.clone())
         .context("cannot start the test server")?;
     let observed = (&server, args.server);
