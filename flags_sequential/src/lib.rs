@@ -11,9 +11,11 @@
 //! - [`download_many`]: every code in turn, counting the outcomes.
 //!
 //! The module [`flags`] is the chapter's first program, `flags.py`, which
-//! the examples build on.
+//! the examples build on. `resolver` makes the agent look each host up
+//! once per run instead of once per flag.
 
 pub mod flags;
+mod resolver;
 
 use std::time::Duration;
 
@@ -34,7 +36,7 @@ pub const MAX_CONCUR_REQ: usize = 1;
 /// run really uses one connection; the thread pool shares one agent between
 /// its threads (an `Agent` is a cheap handle to a shared, locked pool).
 pub fn http_agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         // One deadline for the whole request, body included: a server that
         // sends headers and then stalls cannot hold us past `--timeout`.
         .timeout_global(Some(timeout))
@@ -42,8 +44,13 @@ pub fn http_agent(timeout: Duration) -> ureq::Agent {
         // `get_flag` can turn it into `FlagError::Http` itself.
         .http_status_as_error(false)
         .max_redirects(MAX_REDIRECTS)
-        .build()
-        .into()
+        .build();
+    // Look each host up once per run, not once per flag: see `resolver`.
+    ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        resolver::ResolveOnce::default(),
+    )
 }
 
 /// Downloads the flag of `cc` and returns the image bytes.
