@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::{Config, Kind, ServerState, bind, corpus, run};
+use crate::{Config, Kind, ServerState, bind, run};
 
 /// The whole command line of the `flags_server` binary.
 #[derive(clap::Parser, Debug)]
@@ -166,7 +166,10 @@ pub fn serve(args: &ServerArgs) -> anyhow::Result<()> {
     // A multi-threaded runtime, one worker per core: LOCAL is the server
     // that benchmarks measure, and it should use the whole machine.
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(serve_until(args, config, shutdown_signal()))
+    runtime.block_on(async {
+        let shutdown = shutdown_signal()?;
+        serve_until(args, config, shutdown).await
+    })
 }
 
 async fn serve_until(
@@ -180,10 +183,6 @@ async fn serve_until(
     } else {
         vec![IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)]
     };
-    if config.directory.is_none() {
-        // Draw the corpus before the first request, not during it.
-        tokio::task::spawn_blocking(corpus::warm_up).await?;
-    }
     let (stop, stop_rx) = watch::channel(false);
     let mut servers = JoinSet::new();
     for kind in args.kinds() {
@@ -266,31 +265,28 @@ fn no_ipv6(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::AddrNotAvailable || e.raw_os_error() == Some(97) // EAFNOSUPPORT: IPv6 disabled
 }
 
-/// Completes on Ctrl-C (SIGINT) or SIGTERM, whichever comes first.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!("cannot listen for Ctrl-C: {e}");
+/// A future that completes on Ctrl-C (SIGINT) or SIGTERM. The handlers
+/// are installed here, before the server says it is ready, so a signal
+/// sent right after the start-up lines stops it gracefully instead of
+/// killing it. Call inside the runtime.
+#[cfg(unix)]
+fn shutdown_signal() -> io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> io::Result<impl Future<Output = ()>> {
+    Ok(async {
+        if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut sigterm) => {
-                sigterm.recv().await;
-            }
-            Err(e) => {
-                tracing::error!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
+    })
 }
