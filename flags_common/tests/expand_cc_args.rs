@@ -71,8 +71,7 @@ fn expected_codes(args: &[String]) -> BTreeSet<String> {
 }
 
 proptest! {
-    /// The result is sorted, has no duplicates, respects the limit, and
-    /// holds only codes of two ASCII capital letters.
+    /// The codes are sorted, unique, limited, and two capital letters each.
     #[test]
     fn output_is_sorted_unique_limited_and_two_capital_letters(
         every in any::<bool>(),
@@ -91,8 +90,7 @@ proptest! {
         }
     }
 
-    /// `-e` wins over `-a` and over the CC arguments, even invalid ones:
-    /// the book never looks at them when `every_cc` is set.
+    /// `-e` wins over `-a` and over the CC arguments, even invalid ones.
     #[test]
     fn every_beats_all_and_the_cc_arguments(
         all in any::<bool>(),
@@ -118,8 +116,7 @@ proptest! {
         prop_assert_eq!(codes, Ok(expected));
     }
 
-    /// Each single letter contributes exactly its 26 codes, each pair
-    /// exactly itself, and nothing else appears.
+    /// A letter gives exactly its 26 codes, a pair itself, nothing else.
     #[test]
     fn each_letter_contributes_exactly_its_26_codes(
         args in prop::collection::vec(valid_arg(), 0..12),
@@ -131,13 +128,13 @@ proptest! {
         prop_assert_eq!(&codes, &expected);
         for letter in args.iter().filter(|arg| arg.len() == 1) {
             let letter = letter.to_ascii_uppercase();
-            let count = codes.iter().filter(|cc| cc.starts_with(&letter)).count();
+            let count =
+                codes.iter().filter(|cc| cc.starts_with(&letter)).count();
             prop_assert_eq!(count, 26, "letter {}", letter);
         }
     }
 
-    /// The limit takes the first codes of the whole sorted list: it cuts
-    /// after sorting, never before.
+    /// The limit cuts the whole sorted list, never an unsorted one.
     #[test]
     fn limit_cuts_the_sorted_list(
         args in prop::collection::vec(valid_arg(), 0..12),
@@ -165,8 +162,7 @@ proptest! {
         );
     }
 
-    /// One invalid argument anywhere in the list rejects the whole command
-    /// line with the book's message, whatever the valid ones around it.
+    /// One invalid argument anywhere rejects the list with the book's words.
     #[test]
     fn an_invalid_argument_is_rejected(
         mut args in prop::collection::vec(valid_arg(), 0..6),

@@ -110,8 +110,7 @@ fn zero_limit_is_a_usage_error() {
     assert_usage_error(&["-l", "0"], "*** Usage error: --limit N must be >= 1");
 }
 
-/// A label that is not one of the four, and not a URL, is refused with
-/// the list of the labels.
+/// A label that is neither one of the four nor a URL is a usage error.
 #[test]
 fn unknown_server_label_is_a_usage_error() {
     assert_usage_error(
@@ -136,9 +135,10 @@ fn usage_error_creates_no_dest_directory() {
     assert_usage_error(&["--dest", "flags/here", "XYZ"], CC_ERROR);
 }
 
-/// `-s` takes the labels in any case and prints them in upper case with
-/// the book's URL. Whatever listens on the label's port (usually nothing),
-/// the run completes and counts its one code once.
+/// `-s` takes the labels in any case and prints them with the book's URL.
+///
+/// Whatever listens on the label's port (usually nothing), the run
+/// completes and counts its one code once.
 #[test]
 fn server_labels_are_case_insensitive() {
     let labels = [
@@ -166,8 +166,8 @@ fn server_labels_are_case_insensitive() {
     }
 }
 
-/// When every request to a labelled test server is refused, stderr says
-/// once, in one line, how to start the servers.
+/// When a labelled test server refuses every request, stderr says how to
+/// start it, once.
 ///
 /// The label's port is fixed (8000), so the test first looks: if
 /// something listens there, the hint must not appear, since the server
@@ -198,8 +198,7 @@ fn refused_label_prints_the_hint_to_start_the_servers() {
     }
 }
 
-/// A server given by URL is not one the workspace starts, so a refused
-/// connection gets no hint; the `-v` line names the cause.
+/// A refused URL of the user's own gets no hint; `-v` names the cause.
 #[test]
 fn refused_custom_url_gets_no_hint_and_names_the_cause() {
     let cwd = tempdir();

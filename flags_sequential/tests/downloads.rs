@@ -170,8 +170,7 @@ fn eleven_codes_report_shows_a_range() {
     );
 }
 
-/// No codes means the 20 most populous countries, as in the book's first
-/// run.
+/// No codes means the 20 most populous countries, as the book's first run.
 #[test]
 fn no_codes_downloads_the_20_most_populous() {
     let fx = Fixture::local();
@@ -190,8 +189,10 @@ fn no_codes_downloads_the_20_most_populous() {
     assert_saved_exactly(&fx.dest(), &flags_common::POP20_CC);
 }
 
-/// `-a` downloads the 194 flags, each byte for byte what the server
-/// sent, and leaves nothing else in the directory.
+/// `-a` saves the 194 flags byte for byte as served, and nothing else.
+///
+/// "Nothing else" includes temporary files: a leftover `.BR.gif.*.part`
+/// would show in the listing.
 #[test]
 fn all_downloads_194_flags_byte_for_byte() {
     let fx = Fixture::local();
@@ -210,8 +211,7 @@ fn all_downloads_194_flags_byte_for_byte() {
     assert_saved_exactly(&fx.dest(), &all_codes());
 }
 
-/// `-e` asks for all 676 codes: the 194 flags are found, the other 482
-/// are "not found", and only the 194 files are saved.
+/// `-e` asks for 676 codes: 194 downloaded, 482 not found, 194 files.
 #[test]
 fn every_finds_194_flags_and_482_not_found() {
     let fx = Fixture::local();
@@ -232,8 +232,7 @@ fn every_finds_194_flags_and_482_not_found() {
     assert_eq!(fx.stats().by_status.get(&404), Some(&482));
 }
 
-/// `-v` prints one line per code instead of the progress bar: `OK`, or
-/// `not found:` with the URL that was tried.
+/// `-v` prints one line per code: `OK`, or `not found:` and the URL.
 #[test]
 fn verbose_prints_one_line_per_code() {
     let fx = Fixture::local();
@@ -282,8 +281,7 @@ fn one_letter_requests_its_26_codes() {
     assert_saved_exactly(&fx.dest(), &with_flags);
 }
 
-/// `-l` keeps the first codes after sorting, and only those are
-/// requested.
+/// `-l` keeps the first codes after sorting; only those are requested.
 #[test]
 fn limit_keeps_the_first_sorted_codes() {
     let fx = Fixture::local();
@@ -300,9 +298,10 @@ fn limit_keeps_the_first_sorted_codes() {
     );
 }
 
-/// Whatever `-m` says, the sequential client uses one connection, one
-/// request at a time: "1 connection will be used" is literally true, after
-/// a 404 or a 418 as after a 200.
+/// Whatever `-m` says, all requests go one at a time on one connection.
+///
+/// "1 connection will be used" is literally true, and stays true after a
+/// 404 or a 418 as after a 200.
 #[test]
 fn sequential_uses_one_connection_whatever_m_says() {
     let fx = Fixture::with(Kind::Error, Config::fast());
@@ -319,9 +318,10 @@ fn sequential_uses_one_connection_whatever_m_says() {
     assert!(stats.records.iter().all(|r| r.connection == first));
 }
 
-/// Against ERROR (fixed seed, millisecond delays) some codes fail with
-/// 418; every code is counted once, as OK, not found or error, and the
-/// counts agree with what the server answered.
+/// Against ERROR, every code is counted once, as the server answered it.
+///
+/// With a fixed seed and millisecond delays, some codes get 418; the
+/// three counts add up to the codes asked and match the server's.
 #[test]
 fn error_server_counts_add_up_to_the_codes_asked() {
     let fx = Fixture::with(Kind::Error, Config::fast());
@@ -355,8 +355,7 @@ fn error_server_counts_add_up_to_the_codes_asked() {
     assert_saved_exactly(&fx.dest(), &saved);
 }
 
-/// A `--timeout` shorter than DELAY's delay makes each code an error
-/// whose `-v` line says it timed out, and saves nothing.
+/// A `--timeout` shorter than DELAY's delay gives errors that say so.
 #[test]
 fn timeout_shorter_than_the_delay_is_an_error_that_says_so() {
     let config = Config {
@@ -381,8 +380,7 @@ fn timeout_shorter_than_the_delay_is_an_error_that_says_so() {
     assert_saved_exactly(&fx.dest(), &[]);
 }
 
-/// A `--dest` that is a file cannot hold flags: exit 1 with a one-line
-/// reason, before a single request.
+/// A `--dest` that is a file: exit 1, one-line reason, no request.
 #[test]
 fn dest_that_is_a_file_exits_1_before_any_request() {
     let fx = Fixture::local();
@@ -395,8 +393,7 @@ fn dest_that_is_a_file_exits_1_before_any_request() {
     assert_eq!(fx.stats().requests, 0);
 }
 
-/// A `--dest` under a file cannot be created: exit 1 with a one-line
-/// reason, before a single request.
+/// A `--dest` under a file: exit 1, one-line reason, no request.
 #[test]
 fn dest_under_a_file_exits_1_before_any_request() {
     let fx = Fixture::local();
