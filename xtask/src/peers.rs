@@ -180,6 +180,15 @@ pub fn python_rows(
             // directory, so each run works in a fresh one.
             let work = compare::fresh_dir()?;
             fs::create_dir(work.path().join("downloaded"))?;
+            // `-a` reads `country_codes.txt` from the current directory
+            // too: the copy in DIR if there is one, else ours (the same
+            // 194 codes).
+            let codes = match fs::read_to_string(dir.join("country_codes.txt"))
+            {
+                Ok(text) => text,
+                Err(_) => flags_common::cli::COUNTRY_CODES_FILE.to_owned(),
+            };
+            fs::write(work.path().join("country_codes.txt"), codes)?;
             let mut cmd = Command::new(python);
             cmd.arg(dir.join(script))
                 .args(client_args)
