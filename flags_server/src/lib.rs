@@ -17,7 +17,9 @@
 //! - [`stats`]: the counters and per-request records behind `/stats`;
 //! - [`test_server`]: [`TestServer`], all three servers on port 0 on a
 //!   thread of their own, for tests and xtask;
-//! - [`cli`]: the command-line options and `serve`, the binary's body.
+//! - [`cli`]: the command-line options and `serve`, the binary's body;
+//! - [`faulty`]: a deliberately broken server (truncated bodies, resets,
+//!   stalls, ...) and the checks the clients' fault tests run against it.
 
 pub mod cli;
 pub mod corpus;
