@@ -141,7 +141,7 @@ pub fn render(out: &Output, markdown: bool) -> String {
                 row.errors.to_string(),
                 seconds(row.elapsed, ranges),
                 seconds(row.wall, ranges),
-                format!("{:.0}", row.flags_per_sec.median),
+                rate(row.flags_per_sec.median),
                 row.max_rss_kib.map_or("–".into(), |kib| mib(kib, ranges)),
                 format!("{:.0}", row.peak_in_flight.median),
             ]
@@ -222,6 +222,16 @@ fn seconds(spread: Spread, ranges: bool) -> String {
         format!("{:.2} s ({:.2}–{:.2})", spread.median, spread.min, spread.max)
     } else {
         format!("{:.2} s", spread.median)
+    }
+}
+
+/// Flags per second: whole numbers, but a slow DELAY run's 0.38 keeps
+/// its figures rather than showing 0.
+fn rate(per_sec: f64) -> String {
+    if per_sec < 10.0 {
+        format!("{per_sec:.2}")
+    } else {
+        format!("{per_sec:.0}")
     }
 }
 

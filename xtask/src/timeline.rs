@@ -31,11 +31,12 @@ const MAX_PLOT_HEIGHT: f64 = 200.0;
 const MAX_LANE: f64 = 14.0;
 
 /// The outcome classes, their colours and legend text.
-const CLASSES: [(&str, &str, &str); 4] = [
+const CLASSES: [(&str, &str, &str); 5] = [
     ("ok", "#2e7d32", "200 OK"),
     ("nf", "#90a4ae", "404 not found"),
     ("tea", "#ef6c00", "418 I'm a Teapot"),
-    ("other", "#c62828", "other (499: client gave up)"),
+    ("gone", "#c62828", "499 client gave up (timeout)"),
+    ("other", "#6a1b9a", "other status"),
 ];
 
 fn class(status: u16) -> &'static str {
@@ -43,6 +44,9 @@ fn class(status: u16) -> &'static str {
         200..=299 => "ok",
         404 => "nf",
         418 => "tea",
+        // The server's record of a request whose client closed the
+        // connection before the answer: here, a client timeout.
+        499 => "gone",
         _ => "other",
     }
 }
@@ -77,6 +81,7 @@ pub fn render(title: &str, rows: &[Row]) -> String {
     svg += ".axis{stroke:#444;stroke-width:1}\n\
             .grid{stroke:#ddd;stroke-width:1}\n\
             .exit{stroke:#555;stroke-width:1;stroke-dasharray:4 3}\n\
+            .sep{stroke:white;stroke-width:0.6}\n\
             </style>\n";
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
     let _ = writeln!(
@@ -222,12 +227,15 @@ impl Panel {
             svg,
             r#"<line class="axis" x1="{LEFT}" y1="{top:.2}" x2="{LEFT}" y2="{bottom:.2}"/>"#
         );
+        // A thin white edge tells apart two requests back to back on one
+        // connection, while lanes are tall enough to spare it.
+        let sep = if lane >= 4.0 { " sep" } else { "" };
         for b in &self.bars {
             // Even a LOCAL request of 50 µs gets a visible sliver.
             let width = ((b.end - b.start) * scale).max(0.8);
             let _ = writeln!(
                 svg,
-                r#"<rect class="bar {}" x="{:.2}" y="{:.2}" width="{width:.2}" height="{bar:.2}"><title>{}</title></rect>"#,
+                r#"<rect class="bar {}{sep}" x="{:.2}" y="{:.2}" width="{width:.2}" height="{bar:.2}"><title>{}</title></rect>"#,
                 class(b.status),
                 x(b.start),
                 top + lane * b.lane as f64 + (lane - bar) / 2.0,
