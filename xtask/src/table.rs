@@ -41,7 +41,8 @@ pub struct RowOut {
     pub elapsed: Spread,
     /// From spawn to exit, seconds: start-up included.
     pub wall: Spread,
-    /// Codes handled (whatever the outcome) per second of `elapsed`.
+    /// Codes handled (whatever the outcome) per second of `wall`: the
+    /// clients print `elapsed` to 1/100 s, too coarse for LOCAL runs.
     pub flags_per_sec: Spread,
     /// Peak resident memory of the process, KiB (Linux only).
     pub max_rss_kib: Option<Spread>,
@@ -100,10 +101,8 @@ impl From<&Row> for RowOut {
             errors: count(&|run| run.report.counts.errors),
             elapsed: spread(&|run| run.report.elapsed),
             wall: spread(&|run| run.wall),
-            // The clients print elapsed to 1/100 s; a LOCAL run of a few
-            // codes can print 0.00s, so never divide by less than that.
             flags_per_sec: spread(&|run| {
-                run.report.counts.total() as f64 / run.report.elapsed.max(0.005)
+                run.report.counts.total() as f64 / run.wall.max(1e-6)
             }),
             max_rss_kib: rss.and_then(Spread::of),
             peak_in_flight: spread(&|run| run.peak_in_flight as f64),
@@ -140,7 +139,7 @@ pub fn render(out: &Output, markdown: bool) -> String {
                 row.not_found.to_string(),
                 row.errors.to_string(),
                 seconds(row.elapsed, ranges),
-                seconds(row.wall, ranges),
+                seconds_fine(row.wall, ranges),
                 rate(row.flags_per_sec.median),
                 row.max_rss_kib.map_or("–".into(), |kib| mib(kib, ranges)),
                 format!("{:.0}", row.peak_in_flight.median),
@@ -222,6 +221,19 @@ fn seconds(spread: Spread, ranges: bool) -> String {
         format!("{:.2} s ({:.2}–{:.2})", spread.median, spread.min, spread.max)
     } else {
         format!("{:.2} s", spread.median)
+    }
+}
+
+/// Wall time, measured to the microsecond: milliseconds under 10 s,
+/// where a LOCAL run lives.
+fn seconds_fine(spread: Spread, ranges: bool) -> String {
+    if spread.max >= 10.0 {
+        return seconds(spread, ranges);
+    }
+    if ranges {
+        format!("{:.3} s ({:.3}–{:.3})", spread.median, spread.min, spread.max)
+    } else {
+        format!("{:.3} s", spread.median)
     }
 }
 
