@@ -143,6 +143,8 @@ pub async fn download_one(
         Err(FlagError::Http { status: 404, url, .. }) => {
             (DownloadStatus::NotFound, format!("not found: {url}"))
         }
+        // reqwest's timeout error does not say how long it waited; this is
+        // the `--timeout` the client was built with.
         Err(FlagError::Timeout(_)) => {
             return Err(FlagError::Timeout(settings.timeout));
         }
@@ -160,7 +162,8 @@ pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let client = match http_client(settings.timeout, settings.concur_req) {
         Ok(client) => client,
         Err(error) => {
-            // Only a TLS setup failure gets here; no request can be made.
+            // Building fails only if TLS cannot be set up; then no request
+            // can be made, and there is nothing to count.
             eprintln!("cannot create the HTTP client: {error}");
             return counter;
         }
@@ -178,7 +181,8 @@ pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     // `main` passes the codes sorted, as the book's `sorted(cc_list)`.
     for cc in cc_list {
         let (client, cc) = (client.clone(), cc.clone());
-        let (settings, semaphore) = (settings.clone(), semaphore.clone());
+        let (settings, semaphore) =
+            (Arc::clone(&settings), Arc::clone(&semaphore));
         to_do.spawn(async move {
             let result =
                 download_one(&client, &cc, &settings, &semaphore).await;
