@@ -54,6 +54,26 @@ pub fn get_flag(cc: &str) -> Result<Vec<u8>, ureq::Error> {
     resp.body_mut().with_config().limit(MAX_FLAG_BYTES).read_to_vec()
 }
 
+/// Downloads and saves one flag, prints its code, and returns the code:
+/// `download_one` of `flags_threadpool.py`. It lives here, beside the
+/// pieces it uses, because three examples run it (`flags_threadpool`,
+/// `flags_threadpool_futures` and `flags_processpool`), as the book's
+/// later programs import it from `flags_threadpool.py`.
+///
+/// The code comes in as an owned `String` and a failure goes out as a
+/// message, because the process-pool example sends the code to another
+/// process and the outcome back: a `String` can make that trip, a
+/// `ureq::Error` cannot.
+pub fn download_one(cc: String) -> Result<String, String> {
+    let image = get_flag(&cc).map_err(|error| format!("flag {cc}: {error}"))?;
+    save_flag(&image, &format!("{cc}.gif")).map_err(|e| e.to_string())?;
+    print!("{cc} ");
+    // As `flush=True`: the code shows the moment this flag is done, even
+    // when the print comes from a worker thread or process.
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    Ok(cc)
+}
+
 /// Downloads every flag, one after the other, printing each code as it
 /// is saved. Returns how many were downloaded.
 pub fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {

@@ -1,0 +1,58 @@
+//! The chapter's `download_many_process_pool`: the 20 flags of `flags.py`
+//! downloaded with `executor.map` on a pool of processes, to show that
+//! switching from threads to processes is a change of executor.
+//!
+//! ```text
+//! cargo run -p flags_server &
+//! cargo run -p flags_sequential --example flags_processpool
+//! FLAGS_BASE_URL=http://localhost:8001/flags \
+//!     cargo run -p flags_sequential --example flags_processpool
+//! ```
+//!
+//! The codes print as each download finishes, each from the worker process
+//! that did it (the workers share the terminal), then
+//! `20 downloads in 0.05s`. What differs in Rust:
+//! - the pool is `primes::ProcessPool`, the one `proc_pool.py`'s
+//!   counterpart runs on, and `map` is `primes::Executor::map`: the same
+//!   trait the `flags_threadpool` example calls on a thread pool, so the
+//!   two `download_many` differ in one line, as in the book;
+//! - a worker is this program started again, so `main` must begin with
+//!   `primes::pool::init()`, which in a worker runs jobs and never returns
+//!   (Python's `multiprocessing` does the same behind the scenes);
+//! - a job is a plain `fn` and a serialized argument: the code goes to the
+//!   worker as a `String`, the outcome comes back as `Result<String,
+//!   String>`. The worker reads `FLAGS_BASE_URL` from the environment it
+//!   inherited, so the base URL needs no sending.
+
+use std::num::NonZeroUsize;
+use std::process::ExitCode;
+
+use flags_sequential::flags::{download_one, main as run};
+use primes::{Executor, ProcessPool};
+
+fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
+    let mut cc_list: Vec<String> =
+        cc_list.iter().map(|&cc| cc.to_owned()).collect();
+    cc_list.sort();
+    let executor = ProcessPool::new(max_workers())?;
+    // Each item is the job's outcome (`Err` if its worker died) holding
+    // `download_one`'s own `Result`; `collect` stops at the first error.
+    let res = executor
+        .map(download_one, cc_list)
+        .map(|job| job?.map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<String>>>()?;
+    Ok(res.len())
+}
+
+/// `ProcessPoolExecutor`'s default: one process per CPU. Downloads are not
+/// CPU-bound, so more would also help, but the point here is the switch of
+/// executor, not the tuning.
+fn max_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
+}
+
+fn main() -> ExitCode {
+    // First, before anything else: in a worker process this never returns.
+    primes::pool::init();
+    run(download_many)
+}
