@@ -17,8 +17,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flags_common::{
-    Counter, DownloadStatus, FlagError, MAX_FLAG_BYTES, MAX_REDIRECTS,
-    Settings, flag_url, progress_bar, save_flag,
+    Counter, DownloadStatus, FlagError, MAX_ERROR_PAGE_BYTES, MAX_FLAG_BYTES,
+    MAX_REDIRECTS, Settings, flag_url, progress_bar, save_flag,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -53,10 +53,6 @@ pub fn http_client(
 }
 
 /// Downloads the flag of `cc` and returns the image bytes.
-///
-/// A timeout comes back as `FlagError::Timeout` with a zero duration:
-/// reqwest does not say how long it waited, so `download_one`, which knows
-/// `--timeout`, fills it in.
 pub async fn get_flag(
     client: &reqwest::Client,
     base_url: &str,
@@ -77,11 +73,7 @@ pub async fn get_flag(
                 break;
             }
         }
-        return Err(FlagError::Http {
-            status: status.as_u16(),
-            reason: reason_phrase(status).to_owned(),
-            url,
-        });
+        return Err(FlagError::http(status.as_u16(), url));
     }
     // Chunk by chunk, stopping past the limit: a Content-Length header may
     // be missing or lie, the bytes received cannot.
@@ -145,9 +137,6 @@ pub async fn download_one(
         }
         // reqwest's timeout error does not say how long it waited; this is
         // the `--timeout` the client was built with.
-        Err(FlagError::Timeout(_)) => {
-            return Err(FlagError::Timeout(settings.timeout));
-        }
         Err(error) => return Err(error),
     };
     if settings.verbose {
@@ -233,22 +222,6 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     }
 }
 
-/// The most of an error page (404, 418...) read before giving up on
-/// reusing its connection: a few hundred bytes is normal.
-const MAX_ERROR_PAGE_BYTES: u64 = 64 * 1024;
-
-/// The reason phrase printed after the status, the same as
-/// `flags_sequential` prints, so the `-v` lines of the three clients are
-/// identical: the standard phrase, except for 418, where Python's
-/// `http.HTTPStatus`, hence `slow_server.py` and our ERROR server, says
-/// "I'm a Teapot" where the HTTP registry says "I'm a teapot".
-fn reason_phrase(status: reqwest::StatusCode) -> &'static str {
-    match status.as_u16() {
-        418 => "I'm a Teapot",
-        _ => status.canonical_reason().unwrap_or_default(),
-    }
-}
-
 /// Names the cause of a failed request in words a user can act on.
 ///
 /// reqwest's own message only says what it was doing ("error sending
@@ -256,7 +229,7 @@ fn reason_phrase(status: reqwest::StatusCode) -> &'static str {
 /// the end of its chain of sources, so that is what the user reads.
 fn to_flag_error(error: reqwest::Error) -> FlagError {
     if error.is_timeout() {
-        return FlagError::Timeout(Duration::ZERO);
+        return FlagError::Timeout;
     }
     let mut cause: &dyn std::error::Error = &error;
     while let Some(source) = cause.source() {

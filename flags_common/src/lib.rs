@@ -37,6 +37,11 @@ pub use status::{Counter, DownloadStatus, FlagError};
 /// fails with [`FlagError::TooLarge`] instead of growing memory.
 pub const MAX_FLAG_BYTES: u64 = 10 * 1024 * 1024;
 
+/// The most of an error page (404, 418...) a client reads, only so that its
+/// connection can go back to the pool and serve the next code: a few
+/// hundred bytes is normal.
+pub const MAX_ERROR_PAGE_BYTES: u64 = 64 * 1024;
+
 /// How many redirects a client follows before giving up on a code.
 pub const MAX_REDIRECTS: u32 = 10;
 

@@ -20,8 +20,8 @@ mod resolver;
 use std::time::Duration;
 
 use flags_common::{
-    Counter, DownloadStatus, FlagError, MAX_FLAG_BYTES, MAX_REDIRECTS,
-    Settings, flag_url, progress_bar, save_flag,
+    Counter, DownloadStatus, FlagError, MAX_ERROR_PAGE_BYTES, MAX_FLAG_BYTES,
+    MAX_REDIRECTS, Settings, flag_url, progress_bar, save_flag,
 };
 
 /// `-m` when none is given, and the most this client will use: one request
@@ -34,8 +34,9 @@ pub const MAX_CONCUR_REQ: usize = 1;
 /// The book calls `httpx.get` per flag, opening a new connection each time.
 /// A ureq `Agent` keeps connections alive and reuses them, so the sequential
 /// run really uses one connection; the thread pool shares one agent between
-/// its threads (an `Agent` is a cheap handle to a shared, locked pool).
-pub fn http_agent(timeout: Duration) -> ureq::Agent {
+/// its threads (an `Agent` is a cheap handle to a shared, locked pool), so
+/// the pool keeps up to `concur_req` idle connections for them to reuse.
+pub fn http_agent(timeout: Duration, concur_req: usize) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         // One deadline for the whole request, body included: a server that
         // sends headers and then stalls cannot hold us past `--timeout`.
@@ -44,6 +45,15 @@ pub fn http_agent(timeout: Duration) -> ureq::Agent {
         // `get_flag` can turn it into `FlagError::Http` itself.
         .http_status_as_error(false)
         .max_redirects(MAX_REDIRECTS)
+        // ureq keeps 3 idle connections per host by default: with 30
+        // workers, 27 would open a new connection for every flag.
+        .max_idle_connections(concur_req)
+        .max_idle_connections_per_host(concur_req)
+        // 128 KiB in and out per connection by default; a flag's request
+        // and response headers fit in far less, and with `-m 1000` the
+        // default buffers alone would take 250 MB.
+        .input_buffer_size(16 * 1024)
+        .output_buffer_size(16 * 1024)
         .build();
     // Look each host up once per run, not once per flag: see `resolver`.
     ureq::Agent::with_parts(
@@ -60,11 +70,7 @@ pub fn get_flag(
     cc: &str,
 ) -> Result<Vec<u8>, FlagError> {
     let url = flag_url(base_url, cc);
-    let timeout = agent.config().timeouts().global;
-    let mut resp = agent
-        .get(&url)
-        .call()
-        .map_err(|error| to_flag_error(error, timeout))?;
+    let mut resp = agent.get(&url).call().map_err(to_flag_error)?;
     let status = resp.status();
     tracing::debug!(cc, url, status = status.as_u16(), "response");
     if !status.is_success() {
@@ -76,17 +82,13 @@ pub fn get_flag(
             .with_config()
             .limit(MAX_ERROR_PAGE_BYTES)
             .read_to_vec();
-        return Err(FlagError::Http {
-            status: status.as_u16(),
-            reason: reason_phrase(status).to_owned(),
-            url,
-        });
+        return Err(FlagError::http(status.as_u16(), url));
     }
     resp.body_mut()
         .with_config()
         .limit(MAX_FLAG_BYTES)
         .read_to_vec()
-        .map_err(|error| to_flag_error(error, timeout))
+        .map_err(to_flag_error)
 }
 
 /// Downloads and saves one flag. A 404 is an expected answer (`NOT_FOUND`);
@@ -115,7 +117,7 @@ pub fn download_one(
 
 /// Downloads the flags one after the other and counts the outcomes.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
-    let agent = http_agent(settings.timeout);
+    let agent = http_agent(settings.timeout, settings.concur_req);
     let mut counter = Counter::default();
     let bar = progress_bar(cc_list.len(), settings.verbose);
     // `main` passes the codes sorted, as the book's `sorted(cc_list)`.
@@ -140,28 +142,10 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     counter
 }
 
-/// The most of an error page (404, 418...) read before giving up on
-/// reusing its connection: a few hundred bytes is normal.
-const MAX_ERROR_PAGE_BYTES: u64 = 64 * 1024;
-
-/// The reason phrase printed after the status, as the book prints httpx's
-/// `reason_phrase`. ureq keeps only the status code, not the phrase the
-/// server sent, so this is the standard phrase, except for 418: Python's
-/// `http.HTTPStatus`, hence `slow_server.py` and our ERROR server, says
-/// "I'm a Teapot" where the HTTP registry says "I'm a teapot".
-fn reason_phrase(status: ureq::http::StatusCode) -> &'static str {
-    match status.as_u16() {
-        418 => "I'm a Teapot",
-        _ => status.canonical_reason().unwrap_or_default(),
-    }
-}
-
 /// Names the cause of a failed request in words a user can act on.
-fn to_flag_error(error: ureq::Error, timeout: Option<Duration>) -> FlagError {
+fn to_flag_error(error: ureq::Error) -> FlagError {
     match error {
-        ureq::Error::Timeout(_) => {
-            FlagError::Timeout(timeout.unwrap_or_default())
-        }
+        ureq::Error::Timeout(_) => FlagError::Timeout,
         ureq::Error::BodyExceedsLimit(limit) => FlagError::TooLarge { limit },
         ureq::Error::Io(error) => FlagError::Transport(error.to_string()),
         other => FlagError::Transport(other.to_string()),

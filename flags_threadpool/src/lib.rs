@@ -40,7 +40,7 @@ type Done<'a> = (&'a str, Result<DownloadStatus, FlagError>);
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     // One agent for every worker: cloning an `Agent` clones a handle to one
     // connection pool, so a thread reuses a connection another one opened.
-    let agent = http_agent(settings.timeout);
+    let agent = http_agent(settings.timeout, settings.concur_req);
     let mut counter = Counter::default();
     let bar = progress_bar(cc_list.len(), settings.verbose);
     // The executor's queue. `main` passes the codes sorted, as the book's
