@@ -54,18 +54,21 @@ fn class(status: u16) -> &'static str {
 /// The SVG of the first run of each row.
 pub fn render(title: &str, rows: &[Row]) -> String {
     let panels: Vec<Panel> = rows.iter().filter_map(Panel::new).collect();
-    // One scale for all panels: the latest moment anything happened.
-    let span = panels
-        .iter()
-        .map(|p| p.wall.max(p.bars.iter().map(|b| b.end).fold(0.0, f64::max)))
-        .fold(0.0, f64::max);
-    let (tick, end) = ticks(span);
-    let scale = (WIDTH - LEFT - RIGHT) / end;
+    // One scale for all panels, so their lengths compare at a glance: up
+    // to the latest moment anything happened.
+    let span = panels.iter().map(Panel::span).fold(0.0, f64::max);
+    let shared = ticks(span);
+    let plot_width = WIDTH - LEFT - RIGHT;
 
     let mut body = String::new();
     let mut y = 70.0;
     for panel in &panels {
-        y = panel.draw(&mut body, y, scale, tick, end);
+        // A panel that would fill less than a sixth of the width on the
+        // shared scale (a LOCAL-fast pool beside a 400 s sequential run)
+        // gets its own, and says so, or its bars would be one pixel wide.
+        let zoom = panel.span() < shared.1 / 6.0;
+        let (tick, end) = if zoom { ticks(panel.span()) } else { shared };
+        y = panel.draw(&mut body, y, plot_width / end, tick, end, zoom);
     }
     let height = y + 10.0;
 
@@ -173,7 +176,13 @@ impl Panel {
         Some(Panel { title, lanes, wall: run.wall, bars })
     }
 
+    /// Seconds from the start of the run to its last event.
+    fn span(&self) -> f64 {
+        self.bars.iter().map(|b| b.end).fold(self.wall, f64::max)
+    }
+
     /// Draws the panel with its top at `y`; returns the next panel's top.
+    /// `zoom` says the panel has its own time scale, not the shared one.
     fn draw(
         &self,
         svg: &mut String,
@@ -181,6 +190,7 @@ impl Panel {
         scale: f64,
         tick: f64,
         end: f64,
+        zoom: bool,
     ) -> f64 {
         let lane = (MAX_PLOT_HEIGHT / self.lanes as f64).min(MAX_LANE);
         // Gaps between lanes while they are tall enough to show them.
@@ -198,6 +208,14 @@ impl Panel {
             y + 12.0,
             escape(&self.title)
         );
+        if zoom {
+            let _ = writeln!(
+                svg,
+                r##"<text x="{}" y="{:.2}" text-anchor="end" fill="#b71c1c">zoomed in: this panel has its own time scale</text>"##,
+                WIDTH - RIGHT,
+                bottom + 28.0
+            );
+        }
         let _ = writeln!(
             svg,
             r##"<text x="{}" y="{}" text-anchor="end" fill="#444">{}</text>"##,
@@ -228,11 +246,11 @@ impl Panel {
             r#"<line class="axis" x1="{LEFT}" y1="{top:.2}" x2="{LEFT}" y2="{bottom:.2}"/>"#
         );
         // A thin white edge tells apart two requests back to back on one
-        // connection, while lanes are tall enough to spare it.
-        let sep = if lane >= 4.0 { " sep" } else { "" };
+        // connection, where bars are big enough to spare it.
         for b in &self.bars {
             // Even a LOCAL request of 50 µs gets a visible sliver.
             let width = ((b.end - b.start) * scale).max(0.8);
+            let sep = if lane >= 4.0 && width >= 4.0 { " sep" } else { "" };
             let _ = writeln!(
                 svg,
                 r#"<rect class="bar {}{sep}" x="{:.2}" y="{:.2}" width="{width:.2}" height="{bar:.2}"><title>{}</title></rect>"#,
@@ -248,7 +266,7 @@ impl Panel {
             x(self.wall),
             top - 4.0
         );
-        bottom + 30.0
+        bottom + 36.0
     }
 }
 
