@@ -274,6 +274,13 @@ pub fn run(args: &Args) -> Result<bool> {
         )?;
     }
 
+    if let Some(kib) = measure::rss_floor_kib() {
+        notes.push(format!(
+            "peak RSS cannot read below {:.1} MiB here, what the small \
+             process that starts each program weighs itself",
+            kib as f64 / 1024.0
+        ));
+    }
     let agreement = check_agreement(args.server, &rows);
     let out = table::Output {
         server: args.server.to_string(),

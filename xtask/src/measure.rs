@@ -118,6 +118,13 @@ pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
     }
 }
 
+/// The smallest peak memory [`run`] can report: what `true`, a program
+/// that does nothing, shows through the trampoline. A figure near it
+/// means "this much or less".
+pub fn rss_floor_kib() -> Option<u64> {
+    run(&mut Command::new("true")).ok()?.max_rss_kib
+}
+
 /// Runs `cmd` itself, capturing both outputs, and reads its `wait4`.
 fn run_direct(cmd: &mut Command) -> io::Result<Measured> {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());

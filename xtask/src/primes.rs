@@ -125,6 +125,13 @@ pub fn run(args: &Args) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         print!("{}", render(&rows, args.runs, args.markdown));
+        if let Some(kib) = measure::rss_floor_kib() {
+            println!(
+                "\nNote: peak RSS cannot read below {:.1} MiB here, what the \
+                 small process that starts each program weighs itself",
+                kib as f64 / 1024.0
+            );
+        }
     }
     Ok(())
 }
