@@ -1,0 +1,224 @@
+//! `flags3_asyncio.py`: the flags2 client, asyncio version, with two
+//! requests per code: the image, then `metadata.json`, whose `country`
+//! names the file (`Brazil.gif`, `United_States.gif`).
+//!
+//! ```text
+//! cargo run -p flags_server &
+//! cargo run -p flags_asyncio --example flags3_asyncio -- -s DELAY -v BR IN US
+//! cargo run -p flags_asyncio --example flags3_asyncio -- -a -m 20
+//! ```
+//!
+//! The command line and the reports are `flags_common::main`'s, as the
+//! book's come from `flags2_common`. The skeleton is `flags_asyncio`'s
+//! library (`supervisor` runs one task per code, counting outcomes as they
+//! complete), with a `get_country` beside `get_flag`. What differs in Rust:
+//! - the country name comes from the network, and the book writes
+//!   `f'{country}.gif'` as it is: a name like `../../.bashrc` would land
+//!   outside the destination. `safe_file_name` (in `safe_name.rs`) turns
+//!   any name into one plain file name inside it; its tests, in the same
+//!   file, say what it guarantees;
+//! - `metadata.json` is parsed into a struct with one field, `country`,
+//!   so a missing field is an error for that code, like the book's
+//!   `KeyError`, and the other fields are ignored.
+
+mod safe_name;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use flags_asyncio::{
+    DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http_client,
+};
+use flags_common::{
+    Counter, DownloadStatus, FlagError, MAX_ERROR_PAGE_BYTES, Settings,
+    progress_bar, save_flag,
+};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use safe_name::safe_file_name;
+
+/// The most of a `metadata.json` read: it is under 100 bytes.
+const MAX_METADATA_BYTES: u64 = 64 * 1024;
+
+/// The one field of `metadata.json` this program reads, e.g.
+/// `{"tld_cc": ".br", "iso_cc": "BR", "country": "Brazil", ...}`.
+#[derive(serde::Deserialize)]
+struct Metadata {
+    country: String,
+}
+
+/// Downloads `metadata.json` for `cc` and returns its `country`.
+async fn get_country(
+    client: &reqwest::Client,
+    base_url: &str,
+    cc: &str,
+) -> Result<String, FlagError> {
+    let cc = cc.to_lowercase();
+    let url = format!("{base_url}/{cc}/metadata.json");
+    let body = fetch(client, &url, MAX_METADATA_BYTES).await?;
+    let metadata: Metadata = serde_json::from_slice(&body)
+        .map_err(|e| FlagError::Transport(format!("bad metadata.json: {e}")))?;
+    Ok(metadata.country)
+}
+
+/// One GET: the body, up to `limit` bytes, or why there is none. The same
+/// steps as `flags_asyncio::get_flag`, for any URL.
+async fn fetch(
+    client: &reqwest::Client,
+    url: &str,
+    limit: u64,
+) -> Result<Vec<u8>, FlagError> {
+    let mut resp = client.get(url).send().await.map_err(to_flag_error)?;
+    let status = resp.status();
+    if !status.is_success() {
+        // Read the short error page to its end, so the connection goes
+        // back to the pool, as `flags_asyncio::get_flag` does.
+        let mut drained = 0;
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            drained += chunk.len() as u64;
+            if drained > MAX_ERROR_PAGE_BYTES {
+                break;
+            }
+        }
+        return Err(FlagError::http(status.as_u16(), url.to_owned()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(to_flag_error)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(FlagError::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A failed request, in the words `flags_asyncio` uses: the timeout, or
+/// the innermost cause ("Connection refused") of reqwest's error.
+fn to_flag_error(error: reqwest::Error) -> FlagError {
+    if error.is_timeout() {
+        return FlagError::Timeout;
+    }
+    let mut cause: &dyn std::error::Error = &error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    FlagError::Transport(cause.to_string())
+}
+
+/// Downloads the flag and the country name of `cc`, and saves the flag
+/// under that name. A 404 on either is `NOT_FOUND`; `Ok(None)` means
+/// Ctrl-C came before this code's turn.
+async fn download_one(
+    client: &reqwest::Client,
+    cc: &str,
+    settings: &Settings,
+    semaphore: &Semaphore,
+) -> Result<Option<DownloadStatus>, FlagError> {
+    let result = async {
+        // Two separate `async with semaphore:` blocks, as in the book: the
+        // permit is given back between the requests, so another task may
+        // go first, and each request counts once against `-m`.
+        let Ok(permit) = semaphore.acquire().await else { return Ok(None) };
+        if settings.interrupt.is_set() {
+            return Ok(None);
+        }
+        let image = get_flag(client, &settings.base_url, cc).await?;
+        drop(permit);
+        let Ok(_permit) = semaphore.acquire().await else { return Ok(None) };
+        let country = get_country(client, &settings.base_url, cc).await?;
+        Ok(Some((image, country)))
+    };
+    let (status, msg) = match result.await {
+        Ok(None) => return Ok(None),
+        Ok(Some((image, country))) => {
+            let filename = safe_file_name(&country, cc);
+            let dest = settings.dest.clone();
+            let path = dest.join(&filename);
+            // Writing a file blocks: off the runtime's thread, as the
+            // book's `asyncio.to_thread(save_flag, ...)`.
+            tokio::task::spawn_blocking(move || {
+                save_flag(&image, &dest, &filename)
+            })
+            .await
+            .map_err(|error| FlagError::Save {
+                path,
+                source: std::io::Error::other(error),
+            })??;
+            (DownloadStatus::Ok, "OK".to_owned())
+        }
+        Err(FlagError::Http { status: 404, url, .. }) => {
+            (DownloadStatus::NotFound, format!("not found: {url}"))
+        }
+        Err(error) => return Err(error),
+    };
+    if settings.verbose {
+        println!("{cc} {msg}");
+    }
+    Ok(Some(status))
+}
+
+/// Starts one task per code and counts the outcomes as they complete: the
+/// library's `supervisor`, with this file's `download_one`.
+async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
+    let mut counter = Counter::default();
+    let client = match http_client(settings.timeout, settings.concur_req) {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("cannot create the HTTP client: {error}");
+            return counter;
+        }
+    };
+    let semaphore = Arc::new(Semaphore::new(settings.concur_req));
+    let settings = Arc::new(settings.clone());
+    let bar = progress_bar(cc_list.len(), settings.verbose);
+    let mut to_do = JoinSet::new();
+    for cc in cc_list {
+        let (client, cc) = (client.clone(), cc.clone());
+        let (settings, semaphore) =
+            (Arc::clone(&settings), Arc::clone(&semaphore));
+        to_do.spawn(async move {
+            let result =
+                download_one(&client, &cc, &settings, &semaphore).await;
+            (cc, result)
+        });
+    }
+    while let Some(joined) = to_do.join_next().await {
+        let (cc, result) = match joined {
+            Ok(done) => done,
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        };
+        let status = match result {
+            Ok(Some(status)) => status,
+            Ok(None) => continue,
+            Err(error) => {
+                if settings.verbose {
+                    println!("{cc} error: {error}");
+                }
+                DownloadStatus::Error
+            }
+        };
+        counter[status] += 1;
+        bar.inc(1);
+    }
+    bar.finish();
+    counter
+}
+
+/// `asyncio.run(supervisor(...))` on a single-threaded runtime, as the
+/// library's `download_many`.
+fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(supervisor(cc_list, settings)),
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            Counter::default()
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+}
