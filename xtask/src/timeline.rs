@@ -63,10 +63,10 @@ pub fn render(title: &str, rows: &[Row]) -> String {
     let mut body = String::new();
     let mut y = 70.0;
     for panel in &panels {
-        // A panel that would fill less than a sixth of the width on the
-        // shared scale (a LOCAL-fast pool beside a 400 s sequential run)
-        // gets its own, and says so, or its bars would be one pixel wide.
-        let zoom = panel.span() < shared.1 / 6.0;
+        // A panel that would fill less than a twentieth of the width on
+        // the shared scale (a pool done in 0.2 s beside a 400 s sequential
+        // run) gets its own, and says so: its bars would be specks.
+        let zoom = panel.span() < shared.1 / 20.0;
         let (tick, end) = if zoom { ticks(panel.span()) } else { shared };
         y = panel.draw(&mut body, y, plot_width / end, tick, end, zoom);
     }
