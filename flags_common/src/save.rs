@@ -13,12 +13,25 @@ use std::path::Path;
 use crate::FlagError;
 
 /// Writes `img` to `dest/filename`, atomically.
+///
+/// `filename` must be one plain file name: `dest.join` would follow a `..`
+/// or an absolute path out of `dest`, and `flags3_asyncio` builds names
+/// from what a server sends.
 pub fn save_flag(
     img: &[u8],
     dest: &Path,
     filename: &str,
 ) -> Result<(), FlagError> {
     let path = dest.join(filename);
+    if !is_plain_file_name(filename) {
+        return Err(FlagError::Save {
+            path,
+            source: io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a plain file name",
+            ),
+        });
+    }
     let write = || -> io::Result<()> {
         let prefix = format!(".{filename}.");
         let mut builder = tempfile::Builder::new();
@@ -35,6 +48,16 @@ pub fn save_flag(
         Ok(())
     };
     write().map_err(|source| FlagError::Save { path: path.clone(), source })
+}
+
+/// One normal path component: no separator, not `.` or `..`, not empty.
+fn is_plain_file_name(filename: &str) -> bool {
+    use std::path::Component;
+    let mut components = Path::new(filename).components();
+    matches!(
+        (components.next(), components.next()),
+        (Some(Component::Normal(name)), None) if name == filename
+    )
 }
 
 /// Creates the destination directory if needed and checks that files can be
@@ -77,6 +100,27 @@ mod tests {
             b"GIF89a..."
         );
         assert_eq!(names(dir.path()), ["BR.gif"]);
+    }
+
+    /// A name that is not one plain file name is refused, and nothing is
+    /// written anywhere.
+    #[test]
+    fn save_flag_refuses_names_that_leave_the_destination() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("dest");
+        std::fs::create_dir(&dest).unwrap();
+        let outside = dir.path().join("escape.gif");
+        for name in
+            ["../escape.gif", "/tmp/escape.gif", "a/b.gif", "..", ".", "", "x/"]
+        {
+            let error = save_flag(b"GIF", &dest, name).unwrap_err();
+            assert!(
+                error.to_string().contains("not a plain file name"),
+                "{name:?}"
+            );
+        }
+        assert!(!outside.exists());
+        assert_eq!(names(&dest), Vec::<String>::new());
     }
 
     /// Saving over an existing flag replaces it whole.
