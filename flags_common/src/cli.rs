@@ -136,8 +136,11 @@ pub fn command(bin_name: &str, default_concur_req: usize) -> clap::Command {
         .name(bin_name.to_owned())
         .bin_name(bin_name.to_owned())
         .mut_arg("max_req", |arg| {
+            // The help text says the default as the book does, so clap's
+            // own "[default: N]" would say it twice.
             arg.required(false)
                 .default_value(default_concur_req.to_string())
+                .hide_default_value(true)
                 .help(format!(
                     "maximum concurrent requests (default={default_concur_req})"
                 ))
