@@ -1,14 +1,15 @@
 //! The fault tests of issue 9 against `flags_sequential`: a misbehaving
-//! server (`flags_server::faulty`) answers one code of each run badly, and
-//! the client must count it as an error that names the cause while the
-//! good codes of the same run are saved untouched.
+//! server (`flags_server::testing::faulty`) answers one code of each run
+//! badly, and the client must count it as an error that names the cause
+//! while the good codes of the same run are saved untouched.
 //!
 //! What each fault means, and what is checked, is written once in
-//! `flags_server::faulty`; `flags_threadpool/tests/faults.rs` and
+//! `flags_server::testing::faulty`; `flags_threadpool/tests/faults.rs` and
 //! `flags_asyncio/tests/faults.rs` are this file with another binary.
 
-use flags_server::faulty::{self, Fault};
+use flags_server::testing::faulty::{self, Fault};
 
+/// The binary under test: `python3 flags2_sequential.py` in the book.
 const BIN: &str = env!("CARGO_BIN_EXE_flags_sequential");
 
 /// A body shorter than its Content-Length is an error, not a short flag.

@@ -18,17 +18,19 @@
 //! - [`test_server`]: [`TestServer`], all three servers on port 0 on a
 //!   thread of their own, for tests and xtask;
 //! - [`cli`]: the command-line options and `serve`, the binary's body;
-//! - [`faulty`]: a deliberately broken server (truncated bodies, resets,
-//!   stalls, ...) and the checks the clients' fault tests run against it.
+//! - [`testing`]: for the workspace's tests: running a client binary and
+//!   reading what it printed and saved, the checks every client's tests
+//!   share, and [`testing::faulty`], a deliberately broken server
+//!   (truncated bodies, resets, stalls, ...) for the fault tests.
 
 pub mod cli;
 pub mod corpus;
 mod countries;
-pub mod faulty;
 pub mod routes;
 pub mod server;
 pub mod stats;
 pub mod test_server;
+pub mod testing;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -39,15 +39,14 @@
 //!
 //! The second half of the module is the checks: [`expect_error`],
 //! [`expect_saved`], [`expect_interrupt_report`] and
-//! [`expect_bad_dest_refused`] run a client binary and assert what issue 9
-//! asks of every client. The test files of the three clients call them,
+//! [`expect_bad_dest_refused`] run a client binary (through
+//! [`client`](super::client)) and assert what issue 9 asks of every
+//! client. The test files of the three clients call them,
 //! one `#[test]` per fault, so the meaning of a fault lives here only.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -59,6 +58,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
 use crate::corpus;
+use crate::testing::client::{self, Run, Running, Scratch, file_names};
 
 /// How long `StallAfterHeaders` stays silent: far longer than any timeout
 /// the tests give a client, yet finite, so a client whose timeout does not
@@ -569,7 +569,7 @@ async fn flood(stream: &mut TcpStream, len: usize) -> io::Result<()> {
 }
 
 // ---------------------------------------------------------------------
-// Running a client
+// The checks
 // ---------------------------------------------------------------------
 
 /// The real codes every fault run asks for besides the fault's code. In
@@ -588,225 +588,6 @@ pub const SHORT_TIMEOUT: &str = "0.5";
 /// second, and the trickle must *succeed* slowly.
 pub const LONG_TIMEOUT: &str = "10";
 
-/// What one run of a client printed and how it ended.
-#[derive(Debug)]
-pub struct Run {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-    /// The child's peak resident memory in KiB, where the platform says.
-    pub max_rss_kib: Option<u64>,
-}
-
-impl Run {
-    /// The lines of stdout.
-    pub fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-
-    /// Everything the run printed, for assertion messages.
-    pub fn transcript(&self) -> String {
-        format!(
-            "status: {:?}\n--- stdout\n{}--- stderr\n{}",
-            self.status, self.stdout, self.stderr
-        )
-    }
-}
-
-/// A client process whose stdout is read line by line while it runs.
-pub struct Running {
-    child: Child,
-    stdout: BufReader<ChildStdout>,
-    seen: String,
-    stderr: JoinHandle<String>,
-}
-
-impl Running {
-    /// Starts `bin` with `args` and piped output.
-    pub fn spawn(bin: &str, args: &[&str]) -> Running {
-        let mut child = Command::new(bin)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {bin}: {error}"));
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut stderr = child.stderr.take().expect("stderr is piped");
-        // stderr is drained on its own thread so that a chatty child can
-        // never block on a full pipe while we wait on its stdout.
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        Running {
-            child,
-            stdout: BufReader::new(stdout),
-            seen: String::new(),
-            stderr,
-        }
-    }
-
-    /// The next line of stdout, without its newline; `None` at the end.
-    pub fn next_line(&mut self) -> Option<String> {
-        let mut line = String::new();
-        match self.stdout.read_line(&mut line) {
-            Ok(0) | Err(_) => None,
-            Ok(_) => {
-                self.seen.push_str(&line);
-                Some(line.trim_end_matches('\n').to_owned())
-            }
-        }
-    }
-
-    /// Sends SIGINT, as Ctrl-C in a terminal does.
-    pub fn interrupt(&self) {
-        signal_interrupt(&self.child);
-    }
-
-    /// Reads the rest of the output and waits for the exit.
-    pub fn wait(mut self) -> Run {
-        while self.next_line().is_some() {}
-        let (status, max_rss_kib) = wait_with_rusage(&mut self.child);
-        let stderr = self.stderr.join().unwrap_or_default();
-        Run { status, stdout: self.seen, stderr, max_rss_kib }
-    }
-}
-
-/// Runs `bin` with `args` to the end.
-pub fn run(bin: &str, args: &[&str]) -> Run {
-    Running::spawn(bin, args).wait()
-}
-
-/// Linux's `wait4` and `kill`, declared by hand: the only two calls these
-/// checks need from the C library, so the crate does not take the `libc`
-/// dependency for them. `wait4` is how the parent learns the peak memory
-/// of *this* child, which `std::process` does not report.
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-mod sys {
-    use std::os::raw::{c_int, c_long};
-
-    /// `struct rusage` on 64-bit Linux: two `struct timeval` (two longs
-    /// each), then fourteen longs, of which `ru_maxrss` (KiB) is the first.
-    #[repr(C)]
-    #[derive(Default)]
-    pub struct RUsage {
-        pub times: [c_long; 4],
-        pub max_rss: c_long,
-        pub rest: [c_long; 13],
-    }
-
-    pub const SIGINT: c_int = 2;
-
-    unsafe extern "C" {
-        pub fn wait4(
-            pid: c_int,
-            status: *mut c_int,
-            options: c_int,
-            rusage: *mut RUsage,
-        ) -> c_int;
-        pub fn kill(pid: c_int, signal: c_int) -> c_int;
-    }
-}
-
-/// Waits for `child` and returns its exit status and peak memory.
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-fn wait_with_rusage(child: &mut Child) -> (ExitStatus, Option<u64>) {
-    use std::os::unix::process::ExitStatusExt;
-    let Ok(pid) = i32::try_from(child.id()) else {
-        return (child.wait().expect("wait for the client"), None);
-    };
-    let mut status = 0;
-    let mut usage = sys::RUsage::default();
-    loop {
-        // SAFETY: `pid` is our own child, not yet reaped (std only reaps
-        // in `wait`, which is not called on this path), and both pointers
-        // are to live, writable locals of the right layout.
-        let reaped = unsafe { sys::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped == pid {
-            let max_rss = u64::try_from(usage.max_rss).ok();
-            return (ExitStatus::from_raw(status), max_rss);
-        }
-        let error = io::Error::last_os_error();
-        assert_eq!(error.kind(), io::ErrorKind::Interrupted, "wait4: {error}");
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
-fn wait_with_rusage(child: &mut Child) -> (ExitStatus, Option<u64>) {
-    (child.wait().expect("wait for the client"), None)
-}
-
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-fn signal_interrupt(child: &Child) {
-    let pid = i32::try_from(child.id()).expect("a pid fits in an i32");
-    // SAFETY: `kill` takes plain integers; the child is not reaped yet (we
-    // are still reading its stdout), so the pid is still its own.
-    let sent = unsafe { sys::kill(pid, sys::SIGINT) };
-    assert_eq!(sent, 0, "kill -INT: {}", io::Error::last_os_error());
-}
-
-#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
-fn signal_interrupt(child: &Child) {
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -INT failed");
-}
-
-/// A fresh directory for one run, removed when dropped.
-pub struct Scratch(PathBuf);
-
-impl Scratch {
-    pub fn new() -> Scratch {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("faulty-{}-{n}-{nanos}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir(&path).expect("create a scratch directory");
-        Scratch(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Default for Scratch {
-    fn default() -> Self {
-        Scratch::new()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The names in `dir`, sorted, hidden ones included (a temporary file
-/// left behind is hidden, `.BR.gif.xxxx.part`).
-pub fn file_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    names.sort();
-    names
-}
-
-// ---------------------------------------------------------------------
-// The checks
-// ---------------------------------------------------------------------
-
 /// Runs `bin -v` for [`GOOD_CODES`] and `fault`'s code against a fresh
 /// faulty server, and checks what every run must show: exit 0, the good
 /// codes saved byte for byte, and nothing else in the destination.
@@ -824,7 +605,7 @@ fn run_with_fault(bin: &str, fault: Fault) -> (Run, FaultyServer) {
     let mut args = vec!["-v", "--timeout", timeout, "-s", &base_url];
     args.extend(["--dest", &dest_arg, fault.code()]);
     args.extend(GOOD_CODES);
-    let run = run(bin, &args);
+    let run = client::run(bin, scratch.path(), &args);
     let transcript = run.transcript();
 
     assert!(run.status.success(), "exit 0 expected\n{transcript}");
@@ -852,20 +633,6 @@ fn run_with_fault(bin: &str, fault: Fault) -> (Run, FaultyServer) {
     (run, server)
 }
 
-/// The `-v` line of `cc`, without the `CC ` prefix.
-fn verbose_line<'a>(run: &'a Run, cc: &str) -> &'a str {
-    let prefix = format!("{cc} ");
-    let lines: Vec<&str> =
-        run.lines().into_iter().filter(|l| l.starts_with(&prefix)).collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "exactly one -v line for {cc}\n{}",
-        run.transcript()
-    );
-    &lines[0][prefix.len()..]
-}
-
 /// `fault` is counted as one ERROR whose `-v` line names the cause; the
 /// good codes of the same run are saved as if nothing happened; no file or
 /// temporary file is left for the fault's code. For the endless and huge
@@ -879,7 +646,7 @@ pub fn expect_error(bin: &str, fault: Fault) {
     );
     assert!(run.stdout.contains(&counts), "{counts:?} expected\n{transcript}");
 
-    let line = verbose_line(&run, fault.code());
+    let line = run.verbose_line(fault.code());
     let cause = line
         .strip_prefix("error: ")
         .unwrap_or_else(|| panic!("an error line expected\n{transcript}"));
@@ -933,7 +700,7 @@ pub fn expect_saved(bin: &str, fault: Fault) {
         GOOD_CODES.len() + 1
     );
     assert!(run.stdout.contains(&counts), "{counts:?} expected\n{transcript}");
-    assert_eq!(verbose_line(&run, fault.code()), "OK", "\n{transcript}");
+    assert_eq!(run.verbose_line(fault.code()), "OK", "\n{transcript}");
 }
 
 /// A destination that cannot hold files ends the run with exit 1 and a
@@ -949,7 +716,8 @@ pub fn expect_bad_dest_refused(bin: &str) {
     for dest in [file.clone(), file.join("flags")] {
         let dest_arg = dest.to_string_lossy();
         let base_url = server.base_url();
-        let run = run(bin, &["-s", &base_url, "--dest", &dest_arg, "BR"]);
+        let args = ["-s", &base_url, "--dest", &dest_arg, "BR"];
+        let run = client::run(bin, scratch.path(), &args);
         let transcript = run.transcript();
         assert_eq!(run.status.code(), Some(1), "exit 1 expected\n{transcript}");
         assert_eq!(run.stdout, "", "no report expected\n{transcript}");
@@ -989,13 +757,9 @@ pub fn expect_interrupt_report(bin: &str) {
     let dest = scratch.path().join("flags");
     let dest_arg = dest.to_string_lossy();
     let base_url = server.base_url(crate::Kind::Delay);
-    let mut client = Running::spawn(
-        bin,
-        &["-v", "-a", "--timeout", LONG_TIMEOUT, "-s", &base_url]
-            .into_iter()
-            .chain(["--dest", &dest_arg])
-            .collect::<Vec<_>>(),
-    );
+    let mut args = vec!["-v", "-a", "--timeout", LONG_TIMEOUT];
+    args.extend(["-s", &base_url, "--dest", &dest_arg]);
+    let mut client = Running::spawn(bin, scratch.path(), &args);
     while let Some(line) = client.next_line() {
         if line.ends_with(" OK") {
             break;
@@ -1006,12 +770,7 @@ pub fn expect_interrupt_report(bin: &str) {
     let transcript = run.transcript();
 
     assert_eq!(run.status.code(), Some(130), "exit 130 expected\n{transcript}");
-    let per_code: Vec<&str> = run
-        .lines()
-        .into_iter()
-        .filter(|line| line.len() > 3 && line.as_bytes()[2] == b' ')
-        .filter(|line| line[..2].bytes().all(|b| b.is_ascii_uppercase()))
-        .collect();
+    let per_code = run.verbose_lines();
     let ok: Vec<&str> = per_code
         .iter()
         .filter(|line| line.ends_with(" OK"))

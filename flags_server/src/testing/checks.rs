@@ -1,0 +1,219 @@
+//! The download behaviours every client must show, whatever its
+//! concurrency model: the runs of `flags2_sequential.py`,
+//! `flags2_threadpool.py` and `flags2_asyncio.py` the chapter shows,
+//! checked by their report, the files saved, and what the server saw.
+//!
+//! Each check starts its own [`TestServer`](crate::TestServer) on port 0
+//! (millisecond delays, seed 42), runs the real binary with `-s <that
+//! server's URL>` in an empty directory, and panics with the run's
+//! transcript when the client falls short. The clients' test files call
+//! them, one `#[test]` each, so what a behaviour means is written here
+//! once; only the numbers of DESIGN.md's table ([`Client`]) differ.
+
+use crate::testing::client::{Fixture, Run, assert_saved_exactly};
+use crate::{Config, Kind, corpus};
+
+/// A client under test: its binary, and its two numbers from the table
+/// of DESIGN.md, the ones its `main.rs` hands to `flags_common::main` as
+/// the book's `main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Client {
+    /// The binary: `env!("CARGO_BIN_EXE_<name>")` in a test.
+    pub bin: &'static str,
+    /// `-m` when none is given.
+    pub default_concur_req: usize,
+    /// The most connections the client ever uses, whatever `-m` says.
+    pub max_concur_req: usize,
+}
+
+impl Client {
+    /// The line that ends the initial report when `codes` codes are asked
+    /// for with `-m m` (`None`: no `-m`). The concurrency used is the
+    /// smallest of `-m`, the client's maximum and the number of codes.
+    pub fn connections_line(&self, m: Option<usize>, codes: usize) -> String {
+        let m = m.unwrap_or(self.default_concur_req);
+        match m.min(self.max_concur_req).min(codes) {
+            1 => "1 connection will be used.".to_owned(),
+            n => format!("{n} concurrent connections will be used."),
+        }
+    }
+
+    /// Whether the client takes one code at a time, so that it finishes
+    /// them in the (sorted) order it was given.
+    fn one_at_a_time(&self) -> bool {
+        self.max_concur_req == 1
+    }
+}
+
+/// `-e` asks for all 676 codes with the default `-m`: the book's report
+/// line for line, the 194 flags saved byte for byte, and the other 482
+/// answered 404 and counted as not found.
+pub fn every_finds_194_flags_and_482_not_found(client: &Client) {
+    let fx = Fixture::local(client.bin);
+    let connections = client.connections_line(None, 676);
+    fx.expect_report(
+        &["-e"],
+        &format!(
+            "Searching for 676 flags: from AA to ZZ\n\
+             {connections}\n\
+             --------------------\n\
+             194 flags downloaded.\n\
+             482 not found.\n"
+        ),
+    );
+    let all: Vec<&str> = corpus::codes().collect();
+    assert_saved_exactly(&fx.dest(), &all);
+    assert_eq!(fx.answered(404), 482);
+}
+
+/// `-v` prints one line per code instead of the progress bar: `CC OK`, or
+/// `CC not found: <url>`, between the initial and the final report. A
+/// client that works one code at a time prints them in the order asked;
+/// the others, as each finishes. Without a terminal there is no bar
+/// either, so stderr stays empty.
+pub fn verbose_prints_one_line_per_code(client: &Client) {
+    let fx = Fixture::local(client.bin);
+    let run = fx.run_ok(&["-v", "BR", "ZZ", "JP"]);
+    let base_url = fx.base_url();
+    let per_code =
+        ["BR OK", "JP OK", &format!("ZZ not found: {base_url}/zz/zz.gif")]
+            .join("\n");
+    let expected = fx.report(&format!(
+        "Searching for 3 flags: BR, JP, ZZ\n\
+         {}\n\
+         {per_code}\n\
+         --------------------\n  \
+         2 flags downloaded.\n  \
+         1 not found.\n",
+        client.connections_line(None, 3)
+    ));
+    let masked = run.masked();
+    if client.one_at_a_time() {
+        assert_eq!(masked, expected);
+    } else {
+        // Workers finish in any order: the three `-v` lines may come in
+        // any order, but in their place (after the site, search and
+        // connections lines), and the rest of the report as it is.
+        let mut lines: Vec<&str> = masked.lines().collect();
+        if let Some(block) = lines.get_mut(3..6) {
+            block.sort_unstable();
+        }
+        assert_eq!(lines.join("\n") + "\n", expected, "{masked}");
+    }
+    assert_eq!(run.counts(), [2, 1, 0]);
+    assert_eq!(run.stderr, "");
+}
+
+/// Against ERROR (seed 42, rate 0.25, millisecond delays) some codes fail
+/// with 418: every code is counted once, the three counts add up to the
+/// codes asked and agree with what the server answered, each 418 has its
+/// `-v` line with the book's message, and a flag is saved for each OK
+/// line and for nothing else.
+pub fn error_server_counts_add_up_to_the_codes_asked(client: &Client) {
+    let fx = Fixture::with(client.bin, Kind::Error, Config::fast());
+    // A, B and C: 78 codes, some with flags and some without.
+    let run = fx.run_ok(&["-v", "-m", "10", "A", "B", "C"]);
+    let transcript = run.transcript();
+    let [ok, not_found, errors] = run.counts();
+    assert_eq!(ok + not_found + errors, 78, "{transcript}");
+    // The Nth request's draw depends only on the seed and N, so the same
+    // requests get the same number of 418s, whatever their order.
+    assert!(errors > 0, "seed 42 and rate 0.25 give some 418s");
+    assert_eq!(ok, fx.answered(200));
+    assert_eq!(not_found, fx.answered(404));
+    assert_eq!(errors, fx.answered(418));
+    let lines = run.verbose_lines();
+    let teapots = lines
+        .iter()
+        .filter(|line| &line[2..] == " error: HTTP error 418 - I'm a Teapot")
+        .count();
+    assert_eq!(teapots, errors, "{transcript}");
+    let saved: Vec<&str> =
+        lines.iter().filter_map(|line| line.strip_suffix(" OK")).collect();
+    assert_eq!(saved.len(), ok);
+    assert_saved_exactly(&fx.dest(), &saved);
+}
+
+/// `-m 7` puts at most 7 requests in flight, and with delays long enough
+/// to overlap and more codes than workers, exactly 7. (For a concurrent
+/// client: one whose maximum is 7 or more.)
+pub fn peak_in_flight_is_exactly_m(client: &Client) {
+    let args = ["-m", "7", "-e", "-l", "70"];
+    let run = expect_peak(client, (20, 40), &args, 7, 70);
+    assert_eq!(run.counts().iter().sum::<usize>(), 70);
+}
+
+/// `-m 1000 -e` gives every one of the 676 codes its own worker (676 is
+/// fewer than 1000): every request is in flight at once, none fails, and
+/// the counts are right. (For a client whose maximum is 1000.)
+pub fn m_1000_puts_all_676_codes_in_flight(client: &Client) {
+    // Delays long enough that all 676 requests arrive before the first
+    // answer, even on a busy machine, and a timeout far beyond them.
+    let args = ["-m", "1000", "-e", "--timeout", "20"];
+    let run = expect_peak(client, (2500, 3000), &args, 1000, 676);
+    assert_eq!(run.counts(), [194, 482, 0], "{}", run.transcript());
+}
+
+/// Runs `args` (which say `-m m` and ask for `codes` codes) against DELAY
+/// with delays of `delay_ms` (min, max), and checks the concurrency: the
+/// report announces min(m, codes) connections, the server got `codes`
+/// requests, and at its peak exactly that many were in flight at once.
+fn expect_peak(
+    client: &Client,
+    delay_ms: (u64, u64),
+    args: &[&str],
+    m: usize,
+    codes: usize,
+) -> Run {
+    let peak = m.min(codes);
+    assert!(client.max_concur_req >= peak, "{client:?} cannot use {peak}");
+    let fx = Fixture::delay(client.bin, delay_ms.0, delay_ms.1);
+    let run = fx.run_ok(args);
+    let connections = client.connections_line(Some(m), codes);
+    let transcript = run.transcript();
+    assert!(run.stdout.contains(&format!("\n{connections}\n")), "{transcript}");
+    let stats = fx.stats();
+    assert_eq!(stats.requests, u64::try_from(codes).expect("a small count"));
+    assert_eq!(stats.peak_in_flight, u64::try_from(peak).expect("small"));
+    run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEQUENTIAL: Client =
+        Client { bin: "", default_concur_req: 1, max_concur_req: 1 };
+    const THREADPOOL: Client =
+        Client { bin: "", default_concur_req: 30, max_concur_req: 1000 };
+
+    /// The connections line takes the smallest of `-m`, the maximum and
+    /// the number of codes, and says "1 connection" for one.
+    #[test]
+    fn connections_line_is_the_books() {
+        let line =
+            |client: &Client, m, codes| client.connections_line(m, codes);
+        assert_eq!(
+            line(&SEQUENTIAL, Some(5), 26),
+            "1 connection will be used."
+        );
+        assert_eq!(
+            line(&THREADPOOL, None, 676),
+            "30 concurrent connections will be used."
+        );
+        assert_eq!(
+            line(&THREADPOOL, Some(1000), 676),
+            "676 concurrent connections will be used."
+        );
+        assert_eq!(line(&THREADPOOL, None, 1), "1 connection will be used.");
+    }
+
+    /// The checks are not vacuous: a "client" that downloads nothing and
+    /// prints nothing fails them.
+    #[test]
+    #[cfg(unix)]
+    #[should_panic(expected = "left == right")]
+    fn checks_reject_a_client_that_does_nothing() {
+        verbose_prints_one_line_per_code(&Client { bin: "true", ..THREADPOOL });
+    }
+}

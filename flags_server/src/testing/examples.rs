@@ -1,0 +1,135 @@
+//! Finding and running the clients' example binaries, the chapter's
+//! smaller programs (`flags.py`, `flags_threadpool.py`,
+//! `flags_asyncio.py`, ...), and the check the four `flags.py`-like ones
+//! share: 20 flags downloaded, each code printed once, then a count.
+//!
+//! Examples are not `CARGO_BIN_EXE_*` binaries, so [`example`] finds them
+//! where `cargo test` builds them, and builds one that is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Mutex, PoisonError};
+
+use crate::testing::client::{Scratch, assert_saved_exactly};
+use crate::{Config, Kind, TestServer};
+
+/// The 20 codes of `flags.py`'s `POP20_CC`, sorted.
+pub const POP20_SORTED: [&str; 20] = [
+    "BD", "BR", "CD", "CN", "DE", "EG", "ET", "FR", "ID", "IN", "IR", "JP",
+    "MX", "NG", "PH", "PK", "RU", "TR", "US", "VN",
+];
+
+/// The example binary `name` of `package` (the test's own
+/// `env!("CARGO_PKG_NAME")`). `cargo test` builds the examples into
+/// `target/<profile>/examples/`, beside the `deps/` folder the test runs
+/// from; `cargo test --test examples` builds none, so a missing one is
+/// built here (one that exists is trusted to be current).
+pub fn example(package: &str, name: &str) -> PathBuf {
+    let test_exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = test_exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test binary is in target/<profile>/deps");
+    let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    let path = profile_dir.join("examples").join(exe);
+    // One build at a time: tests run in parallel, and the second one to
+    // find the binary missing should find it built instead.
+    static BUILDING: Mutex<()> = Mutex::new(());
+    let _building = BUILDING.lock().unwrap_or_else(PoisonError::into_inner);
+    if !path.exists() {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut build = Command::new(cargo);
+        build.args(["build", "-p", package, "--example", name]);
+        if profile_dir.ends_with("release") {
+            build.arg("--release");
+        }
+        // Cargo gave the test its package's CARGO_PKG_NAME, OUT_DIR...;
+        // some build scripts (ring's) rebuild when those change, so the
+        // inner cargo must not see them, or every build after it would
+        // rebuild them back.
+        for (key, _) in std::env::vars_os() {
+            let key_str = key.to_string_lossy();
+            if key_str.starts_with("CARGO_PKG_")
+                || key_str.starts_with("CARGO_MANIFEST_")
+                || ["CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE", "OUT_DIR"]
+                    .contains(&&*key_str)
+            {
+                build.env_remove(&key);
+            }
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(status.success(), "cargo build --example {name} failed");
+    }
+    path
+}
+
+/// Runs example `name` of `package` in `cwd` with `args` and the
+/// environment variables `env`, checks that it succeeded, and returns
+/// its stdout.
+pub fn run_example(
+    package: &str,
+    name: &str,
+    cwd: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> String {
+    let output = Command::new(example(package, name))
+        .args(args)
+        .current_dir(cwd)
+        .envs(env.iter().copied())
+        // Tracing events would mix with the lines under test.
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the example runs");
+    stdout_of_success(output)
+}
+
+/// Runs example `name` of `package` in `cwd`, downloading from `server`'s
+/// LOCAL, which `FLAGS_BASE_URL` points it at.
+pub fn run_flags_example(
+    package: &str,
+    name: &str,
+    server: &TestServer,
+    cwd: &Path,
+) -> String {
+    let base_url = server.base_url(Kind::Local);
+    run_example(package, name, cwd, &[], &[("FLAGS_BASE_URL", &base_url)])
+}
+
+/// The stdout of a run that must have succeeded; stderr too if it did not.
+fn stdout_of_success(output: Output) -> String {
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 stdout");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    stdout
+}
+
+/// LOCAL and the others, with millisecond delays and seed 42.
+pub fn start_server() -> TestServer {
+    TestServer::start(Config::fast()).expect("the test server starts")
+}
+
+/// Checks the `flags.py` output: one line of codes, each once, then
+/// `20 downloads in N.NNs`.
+pub fn assert_twenty_codes_then_count(stdout: &str) {
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    let mut codes: Vec<&str> = lines[0].split_whitespace().collect();
+    codes.sort();
+    assert_eq!(codes, POP20_SORTED);
+    assert!(lines[1].starts_with("20 downloads in "), "{stdout}");
+    assert!(lines[1].ends_with('s'), "{stdout}");
+}
+
+/// Example `name` of `package`, a `flags.py` by another executor, saves
+/// the 20 flags of `POP20_CC` in `./downloaded` byte for byte as served
+/// and nothing else, prints each code once, then `20 downloads in N.NNs`.
+/// Returns its stdout for checks of the order.
+pub fn expect_twenty_flags(package: &str, name: &str) -> String {
+    let server = start_server();
+    let cwd = Scratch::new();
+    let stdout = run_flags_example(package, name, &server, cwd.path());
+    assert_twenty_codes_then_count(&stdout);
+    assert_saved_exactly(&cwd.path().join("downloaded"), &POP20_SORTED);
+    stdout
+}
