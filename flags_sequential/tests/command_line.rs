@@ -6,13 +6,19 @@
 //! request, and the label tests only read the lines printed before the
 //! downloads, whatever answers (or not) on the labels' fixed ports.
 
-mod support;
-
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::time::Duration;
 
-use support::{USAGE, closed_base_url, final_counts, mask_elapsed, run_in};
+use flags_server::testing::client::{
+    Run, Scratch, closed_base_url, file_names, run,
+};
+
+/// The binary under test: `python3 flags2_sequential.py` in the book.
+const BIN: &str = env!("CARGO_BIN_EXE_flags_sequential");
+
+/// The usage line that follows every `*** Usage error` message.
+const USAGE: &str = "Usage: flags_sequential [OPTIONS] [CC]...";
 
 /// The book's message for a CC argument that is not a letter or a pair.
 const CC_ERROR: &str =
@@ -21,15 +27,17 @@ const CC_ERROR: &str =
 /// The hint printed when nothing listens at a labelled test server.
 const HINT: &str = "start the test servers with `cargo run -p flags_server`";
 
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary directory")
+/// Runs the binary with `args` in `cwd`, so the default `--dest`,
+/// `downloaded`, lands in a directory the test owns.
+fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    run(BIN, cwd, args)
 }
 
 /// Runs `args` in an empty directory and checks the book's usage error:
 /// exit 2, nothing on stdout, `message` then the usage line on stderr,
 /// and no `downloaded` directory (nor anything else) created.
 fn assert_usage_error(args: &[&str], message: &str) {
-    let cwd = tempdir();
+    let cwd = Scratch::new();
     let run = run_in(cwd.path(), args);
     assert_eq!(run.code(), Some(2), "{args:?}: {run:?}");
     assert_eq!(run.stdout, "", "{args:?}");
@@ -42,7 +50,7 @@ fn assert_usage_error(args: &[&str], message: &str) {
         lines[0]
     );
     assert_eq!(lines[1], USAGE, "{args:?}");
-    assert!(support::file_names(cwd.path()).is_empty(), "{args:?}");
+    assert!(file_names(cwd.path()).is_empty(), "{args:?}");
 }
 
 /// Whether anything accepts connections at `host:port` right now.
@@ -147,7 +155,7 @@ fn server_labels_are_case_insensitive() {
         ("local", "LOCAL site: http://localhost:8000/flags"),
     ];
     for (typed, site_line) in labels {
-        let cwd = tempdir();
+        let cwd = Scratch::new();
         // ZZ has no flag, so even a real server there saves nothing; the
         // short timeout bounds the run if a slow server answers.
         let args = ["-s", typed, "--timeout", "0.5", "ZZ"];
@@ -162,7 +170,7 @@ fn server_labels_are_case_insensitive() {
                 "1 connection will be used."
             ]
         );
-        assert_eq!(final_counts(&run.stdout).iter().sum::<usize>(), 1);
+        assert_eq!(run.counts().iter().sum::<usize>(), 1);
     }
 }
 
@@ -175,14 +183,14 @@ fn server_labels_are_case_insensitive() {
 /// and after the run.
 #[test]
 fn refused_label_prints_the_hint_to_start_the_servers() {
-    let cwd = tempdir();
+    let cwd = Scratch::new();
     let before = something_listens("localhost:8000");
     let run = run_in(cwd.path(), &["-s", "LOCAL", "--timeout", "0.5", "ZZ"]);
     let after = something_listens("localhost:8000");
     assert_eq!(run.code(), Some(0), "{run:?}");
     match (before, after) {
         (false, false) => {
-            assert_eq!(final_counts(&run.stdout), [0, 0, 1]);
+            assert_eq!(run.counts(), [0, 0, 1]);
             let hints: Vec<&str> =
                 run.stderr.lines().filter(|l| l.contains(HINT)).collect();
             assert_eq!(
@@ -201,13 +209,13 @@ fn refused_label_prints_the_hint_to_start_the_servers() {
 /// A refused URL of the user's own gets no hint; `-v` names the cause.
 #[test]
 fn refused_custom_url_gets_no_hint_and_names_the_cause() {
-    let cwd = tempdir();
+    let cwd = Scratch::new();
     let base_url = closed_base_url();
     let run = run_in(cwd.path(), &["-s", &base_url, "-v", "ZZ"]);
     assert_eq!(run.code(), Some(0), "{run:?}");
     // The OS words the refusal ("Connection refused (os error 111)" on
     // Linux); the test only asks that it says so.
-    let report = mask_elapsed(&run.stdout);
+    let report = run.masked();
     let (before, rest) =
         report.split_once("ZZ error: ").expect("a -v line for ZZ's error");
     let (reason, after) = rest.split_once('\n').unwrap_or((rest, ""));
@@ -230,5 +238,5 @@ fn refused_custom_url_gets_no_hint_and_names_the_cause() {
     assert!(!run.stderr.contains(HINT), "{run:?}");
     // The destination was prepared before the requests; it holds nothing.
     let dest = cwd.path().join("downloaded");
-    assert!(support::file_names(Path::new(&dest)).is_empty());
+    assert!(file_names(Path::new(&dest)).is_empty());
 }
