@@ -223,6 +223,19 @@ async fn exchange(
         .ok_or_else(|| std::io::Error::other("no HTTP status"))
 }
 
+/// Checks that every request of a burst was answered 200; otherwise
+/// shows how many were not, and the first few outcomes.
+fn assert_all_ok(outcomes: &[Outcome]) {
+    let failures: Vec<_> =
+        outcomes.iter().filter(|o| **o != Outcome::Ok).collect();
+    assert!(
+        failures.is_empty(),
+        "{} failed: {:?}",
+        failures.len(),
+        &failures[..5.min(failures.len())]
+    );
+}
+
 /// 1000 simultaneous GETs to DELAY are all answered 200, none refused or
 /// reset, and the server saw all 1000 in flight at once. The delay (at
 /// least 1 s) is what keeps them in flight together: opening 1000
@@ -236,14 +249,7 @@ async fn thousand_concurrent_delayed_requests() {
     };
     let server = TestServer::start(config).unwrap();
     let outcomes = burst(server.addr(Kind::Delay), 1000, 1).await;
-    let failures: Vec<_> =
-        outcomes.iter().filter(|o| **o != Outcome::Ok).collect();
-    assert!(
-        failures.is_empty(),
-        "{} failed: {:?}",
-        failures.len(),
-        &failures[..5.min(failures.len())]
-    );
+    assert_all_ok(&outcomes);
     assert_eq!(outcomes.len(), 1000);
     let stats = server.stats(Kind::Delay);
     assert_eq!(stats.by_status.get(&200), Some(&1000));
@@ -264,14 +270,7 @@ async fn thousand_connections_held() {
     };
     let server = TestServer::start(config).unwrap();
     let outcomes = burst(server.addr(Kind::Delay), 1000, 3).await;
-    let failures: Vec<_> =
-        outcomes.iter().filter(|o| **o != Outcome::Ok).collect();
-    assert!(
-        failures.is_empty(),
-        "{} failed: {:?}",
-        failures.len(),
-        &failures[..5.min(failures.len())]
-    );
+    assert_all_ok(&outcomes);
     let stats = server.stats(Kind::Delay);
     assert_eq!(stats.by_status.get(&200), Some(&3000));
     assert_eq!(stats.peak_in_flight, 1000);
