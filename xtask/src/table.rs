@@ -50,6 +50,10 @@ pub struct RowOut {
     pub peak_in_flight: Spread,
     /// Requests the server saw per run.
     pub requests: Vec<usize>,
+    /// The longest delay the server chose for any request of a run,
+    /// seconds: no model can finish sooner, however concurrent (0 on
+    /// LOCAL).
+    pub longest_delay: Spread,
 }
 
 /// The median of N measurements and their range.
@@ -107,6 +111,9 @@ impl From<&Row> for RowOut {
             max_rss_kib: rss.and_then(Spread::of),
             peak_in_flight: spread(&|run| run.peak_in_flight as f64),
             requests: runs.iter().map(|run| run.records.len()).collect(),
+            longest_delay: spread(&|run| {
+                run.records.iter().map(|r| r.delay).fold(0.0, f64::max)
+            }),
         }
     }
 }
@@ -207,6 +214,23 @@ pub fn render(out: &Output, markdown: bool) -> String {
         for row in &cells {
             text += &line(row);
         }
+    }
+    if out.server != "LOCAL" {
+        // What "as fast as it gets" means on DELAY and ERROR: a run cannot
+        // end before the answer the server made it wait for longest.
+        let floors: Vec<String> = out
+            .rows
+            .iter()
+            .map(|row| {
+                let floor = row.longest_delay.median;
+                let over = 100.0 * (row.elapsed.median / floor.max(1e-9) - 1.0);
+                format!("{} {floor:.2} s (elapsed {over:+.1}%)", row.model)
+            })
+            .collect();
+        text += &format!(
+            "\nLongest delay the server chose, the floor of each run: {}\n",
+            floors.join(", ")
+        );
     }
     text += &format!("\nCounts: {}\n", out.agreement.note);
     for note in &out.notes {
