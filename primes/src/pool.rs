@@ -64,6 +64,22 @@ impl<R: Payload> Task<R> {
     pub fn join(self) -> Result<R, JobError> {
         self.handle.join().map_err(|e| JobError::new(describe(&e)))
     }
+
+    /// Waits for the result on a small thread of its own, and hands it to
+    /// `then` there.
+    ///
+    /// procspawn passes a result on only while someone is waiting for it
+    /// (a rendezvous), and the worker that produced it takes no new job
+    /// until then. Waiting on the tasks one by one from a single thread
+    /// would leave a worker idle behind every slower task ahead of it in
+    /// the line, so both `map` and `as_completed` wait on every task at
+    /// once, this way.
+    fn join_on_thread(
+        self,
+        then: impl FnOnce(Result<R, JobError>) + Send + 'static,
+    ) {
+        thread::spawn(move || then(self.join()));
+    }
 }
 
 fn describe(error: &procspawn::SpawnError) -> String {
@@ -150,11 +166,21 @@ impl Executor for ProcessPool {
         f: fn(A) -> R,
         args: impl IntoIterator<Item = A>,
     ) -> impl Iterator<Item = Result<R, JobError>> {
-        // Submit everything first so every worker is busy, then wait on
-        // each task in submission order: CPython's `Executor.map` exactly.
-        let tasks: Vec<Task<R>> =
-            args.into_iter().map(|arg| self.submit(f, arg)).collect();
-        tasks.into_iter().map(Task::join)
+        // Submit everything first so every worker is busy, then hand the
+        // results back in submission order: CPython's `Executor.map`.
+        let results: Vec<mpsc::Receiver<_>> = args
+            .into_iter()
+            .map(|arg| {
+                let (done, result) = mpsc::channel();
+                // The receiver is gone only if the caller stopped reading.
+                let send = move |outcome| done.send(outcome).unwrap_or(());
+                self.submit(f, arg).join_on_thread(send);
+                result
+            })
+            .collect();
+        results.into_iter().map(|result| {
+            result.recv().unwrap_or_else(|_| Err(JobError::new("lost job")))
+        })
     }
 
     fn as_completed<A: Payload, R: Payload>(
@@ -162,16 +188,14 @@ impl Executor for ProcessPool {
         f: fn(A) -> R,
         args: impl IntoIterator<Item = A>,
     ) -> impl Iterator<Item = (usize, Result<R, JobError>)> {
-        // procspawn can only wait on one task at a time, so one small
-        // thread per task waits for it and reports to a shared channel:
-        // whichever task finishes first is read first.
+        // Every task waits on its own thread (see `join_on_thread`) and
+        // reports to one shared channel: whichever task finishes first is
+        // read first.
         let (done, results) = mpsc::channel();
         for (index, arg) in args.into_iter().enumerate() {
-            let task = self.submit(f, arg);
             let done = done.clone();
-            thread::spawn(move || {
-                done.send((index, task.join())).ok();
-            });
+            let send = move |outcome| done.send((index, outcome)).unwrap_or(());
+            self.submit(f, arg).join_on_thread(send);
         }
         // Ours is dropped here, so the iterator ends after the last task.
         results.into_iter()
