@@ -44,9 +44,23 @@ pub trait Payload: Serialize + DeserializeOwned + Send + 'static {}
 impl<T: Serialize + DeserializeOwned + Send + 'static> Payload for T {}
 
 /// `concurrent.futures.Executor`, reduced to the two ways the chapter
-/// collects results. Both submit every job before returning, as
-/// `Executor.map` does, so all workers are busy while the caller waits.
+/// collects results. As in CPython, where `Executor.map` is written once in
+/// the base class on top of `submit`, an executor only says how to run one
+/// job (`submit_with`), and `map` and `as_completed` are written once here.
+/// Both submit every job before returning, so all workers are busy while
+/// the caller waits.
 pub trait Executor {
+    /// `executor.submit(f, arg)`: runs `f(arg)` on a worker and hands the
+    /// outcome to `reply`, on whatever thread has it. Rust has no
+    /// `Future` object to return here; `reply` is where a future's result
+    /// would be set.
+    fn submit_with<A: Payload, R: Payload>(
+        &self,
+        f: fn(A) -> R,
+        arg: A,
+        reply: impl FnOnce(Result<R, JobError>) + Send + 'static,
+    );
+
     /// `executor.map(f, args)`: results in submission order. Each is
     /// yielded as soon as it and every one before it are done, so a slow
     /// first job holds back rows that finished earlier.
@@ -54,7 +68,26 @@ pub trait Executor {
         &self,
         f: fn(A) -> R,
         args: impl IntoIterator<Item = A>,
-    ) -> impl Iterator<Item = Result<R, JobError>>;
+    ) -> impl Iterator<Item = Result<R, JobError>> {
+        // One reply channel per job, read in submission order: this is how
+        // CPython's `Executor.map` works too (it waits on each future in
+        // turn).
+        let replies: Vec<Receiver<Result<R, JobError>>> = args
+            .into_iter()
+            .map(|arg| {
+                let (reply, result) = mpsc::sync_channel(1);
+                self.submit_with(f, arg, move |outcome| {
+                    // The receiver is gone only if the caller stopped
+                    // reading; then nobody wants this result.
+                    reply.send(outcome).ok();
+                });
+                result
+            })
+            .collect();
+        replies.into_iter().map(|result| {
+            result.recv().unwrap_or_else(|_| Err(JobError::new("lost job")))
+        })
+    }
 
     /// `futures.as_completed`: `(index of the argument, result)` in the
     /// order the jobs finish.
@@ -62,7 +95,18 @@ pub trait Executor {
         &self,
         f: fn(A) -> R,
         args: impl IntoIterator<Item = A>,
-    ) -> impl Iterator<Item = (usize, Result<R, JobError>)>;
+    ) -> impl Iterator<Item = (usize, Result<R, JobError>)> {
+        // One channel for all jobs: whoever finishes first is read first.
+        let (done, results) = mpsc::channel();
+        for (index, arg) in args.into_iter().enumerate() {
+            let done = done.clone();
+            self.submit_with(f, arg, move |outcome| {
+                done.send((index, outcome)).ok();
+            });
+        }
+        // Ours is dropped here, so the iterator ends after the last job.
+        results.into_iter()
+    }
 }
 
 /// No concurrency at all: each job runs when the caller asks for its
@@ -71,6 +115,18 @@ pub trait Executor {
 pub struct Sequential;
 
 impl Executor for Sequential {
+    /// Runs the job at once, on the caller's thread.
+    fn submit_with<A: Payload, R: Payload>(
+        &self,
+        f: fn(A) -> R,
+        arg: A,
+        reply: impl FnOnce(Result<R, JobError>) + Send + 'static,
+    ) {
+        reply(Ok(f(arg)));
+    }
+
+    /// Lazily, unlike the pools: each job runs only when its result is
+    /// asked for, so rows appear one by one as on a single core.
     fn map<A: Payload, R: Payload>(
         &self,
         f: fn(A) -> R,
@@ -122,9 +178,12 @@ impl ThreadPool {
     pub fn size(&self) -> usize {
         self.workers.len()
     }
+}
 
-    /// Queues `f(arg)` and hands its outcome to `reply` when done.
-    fn submit<A: Payload, R: Payload>(
+impl Executor for ThreadPool {
+    /// Queues `f(arg)`; the worker that takes it sends the outcome to
+    /// `reply`.
+    fn submit_with<A: Payload, R: Payload>(
         &self,
         f: fn(A) -> R,
         arg: A,
@@ -155,48 +214,6 @@ fn take_jobs(queue: &Mutex<Receiver<Job>>) {
             // The pool was dropped: no more jobs will come.
             Err(_) => return,
         }
-    }
-}
-
-impl Executor for ThreadPool {
-    fn map<A: Payload, R: Payload>(
-        &self,
-        f: fn(A) -> R,
-        args: impl IntoIterator<Item = A>,
-    ) -> impl Iterator<Item = Result<R, JobError>> {
-        // One reply channel per job, read in submission order: this is how
-        // CPython's `Executor.map` works too (it waits on each future in
-        // turn).
-        let replies: Vec<Receiver<Result<R, JobError>>> = args
-            .into_iter()
-            .map(|arg| {
-                let (reply, result) = mpsc::sync_channel(1);
-                self.submit(f, arg, move |outcome| {
-                    reply.send(outcome).ok();
-                });
-                result
-            })
-            .collect();
-        replies.into_iter().map(|result| {
-            result.recv().unwrap_or_else(|_| Err(JobError::new("lost job")))
-        })
-    }
-
-    fn as_completed<A: Payload, R: Payload>(
-        &self,
-        f: fn(A) -> R,
-        args: impl IntoIterator<Item = A>,
-    ) -> impl Iterator<Item = (usize, Result<R, JobError>)> {
-        // One channel for all jobs: whoever finishes first is read first.
-        let (done, results) = mpsc::channel();
-        for (index, arg) in args.into_iter().enumerate() {
-            let done = done.clone();
-            self.submit(f, arg, move |outcome| {
-                done.send((index, outcome)).ok();
-            });
-        }
-        // Ours is dropped here, so the iterator ends after the last job.
-        results.into_iter()
     }
 }
 
