@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::compare::progress;
 use crate::parse::parse_total_time;
 use crate::table::Spread;
-use crate::{cargo, measure};
+use crate::{cargo, measure, table};
 
 /// Runs `primes` sequentially, on threads and on processes, and compares.
 #[derive(Debug, clap::Args)]
@@ -166,43 +166,6 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
     if runs > 1 {
         text += &format!("primes: median of {runs} runs (range)\n\n");
     }
-    if markdown {
-        text += &format!(
-            "| {} |\n|:--|--:|--:|--:|--:|--:|\n",
-            headers.join(" | ")
-        );
-        for row in &cells {
-            text += &format!("| {} |\n", row.join(" | "));
-        }
-        return text;
-    }
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|row| row[i].chars().count())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |row: Vec<&str>| {
-        let padded: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                if i == 0 {
-                    format!("{cell:<w$}", w = widths[i])
-                } else {
-                    format!("{cell:>w$}", w = widths[i])
-                }
-            })
-            .collect();
-        padded.join("  ").trim_end().to_owned() + "\n"
-    };
-    text += &line(headers.to_vec());
-    for row in &cells {
-        text += &line(row.iter().map(String::as_str).collect());
-    }
+    text += &table::grid(&headers, &cells, markdown);
     text
 }

@@ -172,49 +172,7 @@ pub fn render(out: &Output, markdown: bool) -> String {
         out.server,
         out.client_args.join(" ")
     );
-    if markdown {
-        text += &format!("| {} |\n", HEADERS.join(" | "));
-        let align: Vec<&str> = (0..HEADERS.len())
-            .map(|i| if i == 0 { ":--" } else { "--:" })
-            .collect();
-        text += &format!("|{}|\n", align.join("|"));
-        for row in &cells {
-            text += &format!("| {} |\n", row.join(" | "));
-        }
-    } else {
-        let widths: Vec<usize> = (0..HEADERS.len())
-            .map(|i| {
-                cells
-                    .iter()
-                    .map(|row| row[i].chars().count())
-                    .chain([HEADERS[i].len()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |row: &[String]| {
-            let padded: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(i, cell)| {
-                    if i == 0 {
-                        format!("{cell:<w$}", w = widths[i])
-                    } else {
-                        format!("{cell:>w$}", w = widths[i])
-                    }
-                })
-                .collect();
-            padded.join("  ").trim_end().to_owned() + "\n"
-        };
-        let headers: Vec<String> =
-            HEADERS.iter().map(|h| h.to_string()).collect();
-        text += &line(&headers);
-        let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
-        text += &line(&rule);
-        for row in &cells {
-            text += &line(row);
-        }
-    }
+    text += &grid(&HEADERS, &cells, markdown);
     if out.server != "LOCAL" {
         // What "as fast as it gets" means on DELAY and ERROR: a run cannot
         // end before the answer the server made it wait for longest.
@@ -235,6 +193,58 @@ pub fn render(out: &Output, markdown: bool) -> String {
     text += &format!("\nCounts: {}\n", out.agreement.note);
     for note in &out.notes {
         text += &format!("Note: {note}\n");
+    }
+    text
+}
+
+/// A table of `cells` under `headers`: Markdown, or plain text with the
+/// first column left-aligned, the others right-aligned, and a rule under
+/// the headers.
+pub fn grid<const N: usize>(
+    headers: &[&str; N],
+    cells: &[[String; N]],
+    markdown: bool,
+) -> String {
+    let mut text = String::new();
+    if markdown {
+        text += &format!("| {} |\n", headers.join(" | "));
+        let align: Vec<&str> =
+            (0..N).map(|i| if i == 0 { ":--" } else { "--:" }).collect();
+        text += &format!("|{}|\n", align.join("|"));
+        for row in cells {
+            text += &format!("| {} |\n", row.join(" | "));
+        }
+        return text;
+    }
+    let widths: Vec<usize> = (0..N)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|row| row[i].chars().count())
+                .chain([headers[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |row: &[&str]| {
+        let padded: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if i == 0 {
+                    format!("{cell:<w$}", w = widths[i])
+                } else {
+                    format!("{cell:>w$}", w = widths[i])
+                }
+            })
+            .collect();
+        padded.join("  ").trim_end().to_owned() + "\n"
+    };
+    text += &line(headers);
+    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    text += &line(&rule.iter().map(String::as_str).collect::<Vec<_>>());
+    for row in cells {
+        text += &line(&row.iter().map(String::as_str).collect::<Vec<_>>());
     }
     text
 }
