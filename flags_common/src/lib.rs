@@ -89,6 +89,7 @@ pub fn main(
     default_concur_req: usize,
     max_concur_req: usize,
 ) -> ExitCode {
+    restore_sigpipe();
     let bin_name = bin_name();
     let options = match cli::process_args(
         std::env::args_os(),
@@ -157,6 +158,20 @@ pub fn main(
         ExitCode::from(EXIT_INTERRUPTED)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Rust starts programs with SIGPIPE ignored, so once stdout is a closed
+/// pipe (`flags_sequential -v -e | head`) the next `println!` panics with a
+/// backtrace. With the default action back, the program ends quietly at
+/// that write, as `cat` or `grep` do; a flag being saved at that moment is
+/// not left half-written, because saves go through a temporary file.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread
+    // exists; SIG_DFL is a valid action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

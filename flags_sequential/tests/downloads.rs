@@ -252,3 +252,35 @@ fn dest_is_created_and_used() {
     assert_saved_exactly(&fx.cwd().join("out/flags"), &["BR", "JP"]);
     assert_eq!(file_names(fx.cwd()), ["out"]);
 }
+
+/// A reader that stops early (`| head`) ends the client quietly, by
+/// SIGPIPE as `cat` would end, instead of a panic and a backtrace, and
+/// leaves no temporary file behind.
+#[cfg(unix)]
+#[test]
+fn closed_stdout_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+
+    let fx = Fixture::local(CLIENT.bin);
+    let mut child = Command::new(CLIENT.bin)
+        .args(["-v", "-e", "-s", &fx.base_url()])
+        .current_dir(fx.cwd())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the client starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).expect("a first line");
+    // The reader is dropped here, as `head -1` exits after one line.
+    let output = child.wait_with_output().expect("the client ends");
+    assert!(first.contains("site: "), "{first:?}");
+    // SIGPIPE is 13 on Linux and the BSDs.
+    assert_eq!(output.status.signal(), Some(13), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let saved = file_names(&fx.dest());
+    assert!(saved.iter().all(|name| name.ends_with(".gif")), "{saved:?}");
+}
