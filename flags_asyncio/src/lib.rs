@@ -12,6 +12,8 @@
 //! - [`supervisor`]: every code as a task, counting the outcomes as they
 //!   complete.
 //! - [`download_many`]: start the runtime and run the supervisor on it.
+//! - [`fetch`]: the GET under `get_flag` (and `flags3_asyncio`'s
+//!   `get_country`): the error page read to its end, the body capped.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,32 +61,8 @@ pub async fn get_flag(
     cc: &str,
 ) -> Result<Vec<u8>, FlagError> {
     let url = flag_url(base_url, cc);
-    let mut resp = client.get(&url).send().await.map_err(to_flag_error)?;
-    let status = resp.status();
-    tracing::debug!(cc, url, status = status.as_u16(), "response");
-    if !status.is_success() {
-        // Read the short error page to its end, ignoring what it says:
-        // hyper puts a connection back in its pool only after a whole body,
-        // and the next code should reuse it after a 404 as after a 200.
-        let mut drained = 0;
-        while let Ok(Some(chunk)) = resp.chunk().await {
-            drained += chunk.len() as u64;
-            if drained > MAX_ERROR_PAGE_BYTES {
-                break;
-            }
-        }
-        return Err(FlagError::http(status.as_u16(), url));
-    }
-    // Chunk by chunk, stopping past the limit: a Content-Length header may
-    // be missing or lie, the bytes received cannot.
-    let mut image = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(to_flag_error)? {
-        if (image.len() + chunk.len()) as u64 > MAX_FLAG_BYTES {
-            return Err(FlagError::TooLarge { limit: MAX_FLAG_BYTES });
-        }
-        image.extend_from_slice(&chunk);
-    }
-    Ok(image)
+    tracing::debug!(cc, url, "GET");
+    fetch(client, &url, MAX_FLAG_BYTES).await
 }
 
 /// Downloads and saves one flag. A 404 is an expected answer (`NOT_FOUND`);
@@ -220,6 +198,41 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
             Counter::default()
         }
     }
+}
+
+/// One GET: the body, up to `limit` bytes, or why there is none. Any
+/// status outside 2xx is a `FlagError::Http`, as `raise_for_status()`.
+pub async fn fetch(
+    client: &reqwest::Client,
+    url: &str,
+    limit: u64,
+) -> Result<Vec<u8>, FlagError> {
+    let mut resp = client.get(url).send().await.map_err(to_flag_error)?;
+    let status = resp.status();
+    tracing::debug!(url, status = status.as_u16(), "response");
+    if !status.is_success() {
+        // Read the short error page to its end, ignoring what it says:
+        // hyper puts a connection back in its pool only after a whole body,
+        // and the next code should reuse it after a 404 as after a 200.
+        let mut drained = 0;
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            drained += chunk.len() as u64;
+            if drained > MAX_ERROR_PAGE_BYTES {
+                break;
+            }
+        }
+        return Err(FlagError::http(status.as_u16(), url.to_owned()));
+    }
+    // Chunk by chunk, stopping past the limit: a Content-Length header may
+    // be missing or lie, the bytes received cannot.
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(to_flag_error)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(FlagError::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Names the cause of a failed request in words a user can act on.

@@ -9,6 +9,8 @@
 //! - [`get_flag`]: one GET, the body or a [`FlagError`].
 //! - [`download_one`]: get one flag and save it; a 404 is `NOT_FOUND`.
 //! - [`download_many`]: every code in turn, counting the outcomes.
+//! - [`fetch`]: the GET under `get_flag`: the error page read to its end,
+//!   the body capped.
 //!
 //! The module [`flags`] is the chapter's first program, `flags.py`, which
 //! the examples build on. `resolver` makes the agent look each host up
@@ -70,25 +72,8 @@ pub fn get_flag(
     cc: &str,
 ) -> Result<Vec<u8>, FlagError> {
     let url = flag_url(base_url, cc);
-    let mut resp = agent.get(&url).call().map_err(to_flag_error)?;
-    let status = resp.status();
-    tracing::debug!(cc, url, status = status.as_u16(), "response");
-    if !status.is_success() {
-        // Read the short error page to its end, ignoring what it says: ureq
-        // puts a connection back in its pool only after a whole body, and
-        // the next code should reuse it after a 404 as after a 200.
-        let _ = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_ERROR_PAGE_BYTES)
-            .read_to_vec();
-        return Err(FlagError::http(status.as_u16(), url));
-    }
-    resp.body_mut()
-        .with_config()
-        .limit(MAX_FLAG_BYTES)
-        .read_to_vec()
-        .map_err(to_flag_error)
+    tracing::debug!(cc, url, "GET");
+    fetch(agent, &url, MAX_FLAG_BYTES)
 }
 
 /// Downloads and saves one flag. A 404 is an expected answer (`NOT_FOUND`);
@@ -140,6 +125,34 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     }
     bar.finish();
     counter
+}
+
+/// One GET: the body, up to `limit` bytes, or why there is none. Any
+/// status outside 2xx is a `FlagError::Http`, as `raise_for_status()`.
+pub fn fetch(
+    agent: &ureq::Agent,
+    url: &str,
+    limit: u64,
+) -> Result<Vec<u8>, FlagError> {
+    let mut resp = agent.get(url).call().map_err(to_flag_error)?;
+    let status = resp.status();
+    tracing::debug!(url, status = status.as_u16(), "response");
+    if !status.is_success() {
+        // Read the short error page to its end, ignoring what it says: ureq
+        // puts a connection back in its pool only after a whole body, and
+        // the next code should reuse it after a 404 as after a 200.
+        let _ = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_ERROR_PAGE_BYTES)
+            .read_to_vec();
+        return Err(FlagError::http(status.as_u16(), url.to_owned()));
+    }
+    resp.body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(to_flag_error)
 }
 
 /// Names the cause of a failed request in words a user can act on.

@@ -27,11 +27,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use flags_asyncio::{
-    DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http_client,
+    DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, fetch, get_flag, http_client,
 };
 use flags_common::{
-    Counter, DownloadStatus, FlagError, MAX_ERROR_PAGE_BYTES, Settings,
-    progress_bar, save_flag,
+    Counter, DownloadStatus, FlagError, Settings, progress_bar, save_flag,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -60,50 +59,6 @@ async fn get_country(
     let metadata: Metadata = serde_json::from_slice(&body)
         .map_err(|e| FlagError::Transport(format!("bad metadata.json: {e}")))?;
     Ok(metadata.country)
-}
-
-/// One GET: the body, up to `limit` bytes, or why there is none. The same
-/// steps as `flags_asyncio::get_flag`, for any URL.
-async fn fetch(
-    client: &reqwest::Client,
-    url: &str,
-    limit: u64,
-) -> Result<Vec<u8>, FlagError> {
-    let mut resp = client.get(url).send().await.map_err(to_flag_error)?;
-    let status = resp.status();
-    if !status.is_success() {
-        // Read the short error page to its end, so the connection goes
-        // back to the pool, as `flags_asyncio::get_flag` does.
-        let mut drained = 0;
-        while let Ok(Some(chunk)) = resp.chunk().await {
-            drained += chunk.len() as u64;
-            if drained > MAX_ERROR_PAGE_BYTES {
-                break;
-            }
-        }
-        return Err(FlagError::http(status.as_u16(), url.to_owned()));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(to_flag_error)? {
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(FlagError::TooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// A failed request, in the words `flags_asyncio` uses: the timeout, or
-/// the innermost cause ("Connection refused") of reqwest's error.
-fn to_flag_error(error: reqwest::Error) -> FlagError {
-    if error.is_timeout() {
-        return FlagError::Timeout;
-    }
-    let mut cause: &dyn std::error::Error = &error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    FlagError::Transport(cause.to_string())
 }
 
 /// Downloads the flag and the country name of `cc`, and saves the flag
