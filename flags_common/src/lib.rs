@@ -184,9 +184,11 @@ fn bin_name() -> String {
         .unwrap_or_else(|| "flags".to_owned())
 }
 
-/// `RUST_LOG=debug` shows one event per request (code, URL, status, and the
-/// thread or task) on stderr; by default only warnings.
+/// `RUST_LOG=flags=debug` shows our events per request (code, URL, status,
+/// and the thread that made it) on stderr; `RUST_LOG=debug` adds those of
+/// the HTTP libraries; by default only warnings.
 fn init_tracing() {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("warn"));
@@ -194,6 +196,8 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not in a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_thread_names(true)
         .try_init();
 }
