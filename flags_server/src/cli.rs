@@ -154,6 +154,8 @@ pub fn init_tracing() {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
+        // Colours only for a person at a terminal, not in a log file.
+        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
         .init();
 }
 
