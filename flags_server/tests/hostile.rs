@@ -238,13 +238,13 @@ fn assert_all_ok(outcomes: &[Outcome]) {
 
 /// 1000 simultaneous GETs to DELAY are all answered 200, none refused or
 /// reset, and the server saw all 1000 in flight at once. The delay (at
-/// least 1 s) is what keeps them in flight together: opening 1000
+/// least 2 s) is what keeps them in flight together: opening 1000
 /// loopback connections takes a small fraction of that.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousand_concurrent_delayed_requests() {
     let config = Config {
-        min_delay: Duration::from_millis(1000),
-        max_delay: Duration::from_millis(1200),
+        min_delay: Duration::from_millis(2000),
+        max_delay: Duration::from_millis(2400),
         ..Config::fast()
     };
     let server = TestServer::start(config).unwrap();
