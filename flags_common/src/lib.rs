@@ -151,7 +151,8 @@ pub fn main(
     let counter = download_many(cc_list, &settings);
     let _ = report::final_report(&mut stdout, &counter, t0.elapsed());
 
-    if counter[DownloadStatus::Error] == counter.total() {
+    if counter.total() > 0 && counter[DownloadStatus::Error] == counter.total()
+    {
         hint_if_server_is_down(&options.server_label, &options.base_url);
     }
     if interrupt.is_set() {
