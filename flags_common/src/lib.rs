@@ -151,9 +151,13 @@ pub fn main(
     let counter = download_many(cc_list, &settings);
     let _ = report::final_report(&mut stdout, &counter, t0.elapsed());
 
-    if counter.total() > 0 && counter[DownloadStatus::Error] == counter.total()
+    let all_failed = counter.total() > 0
+        && counter[DownloadStatus::Error] == counter.total();
+    if all_failed
+        && let Some(hint) =
+            server_down_hint(&options.server_label, &options.base_url)
     {
-        hint_if_server_is_down(&options.server_label, &options.base_url);
+        eprintln!("{hint}");
     }
     if interrupt.is_set() {
         ExitCode::from(EXIT_INTERRUPTED)
@@ -203,30 +207,69 @@ fn init_tracing() {
         .try_init();
 }
 
-/// When every code failed against one of the local test servers, check
-/// whether anything listens there at all, and if not say once how to start
-/// it, rather than leaving the user with N "connection refused" errors.
-fn hint_if_server_is_down(server_label: &str, base_url: &str) {
+/// When every code failed against one of the local test servers, checks
+/// whether anything listens there at all, and if not returns the one line
+/// that says how to start it, rather than leaving the user with N
+/// "connection refused" errors. `None` for REMOTE or a URL of the user's.
+fn server_down_hint(server_label: &str, base_url: &str) -> Option<String> {
     if !["LOCAL", "DELAY", "ERROR"].contains(&server_label) {
-        return;
+        return None;
     }
-    let Ok(url) = url::Url::parse(base_url) else { return };
-    let Ok(addrs) = url.socket_addrs(|| None) else { return };
+    let addrs = url::Url::parse(base_url).ok()?.socket_addrs(|| None).ok()?;
     let refused = addrs.iter().all(|addr| {
         std::net::TcpStream::connect_timeout(addr, Duration::from_secs(1))
             .is_err()
     });
-    if refused {
-        eprintln!(
+    refused.then(|| {
+        format!(
             "Nothing answers at {base_url}: start the test servers with \
              `cargo run -p flags_server` (or `cargo xtask serve`)."
-        );
-    }
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A base URL on a port of this machine that nothing listens on: bound,
+    /// then closed, so no other program chose it in between.
+    fn closed_url() -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        format!("http://127.0.0.1:{port}/flags")
+    }
+
+    /// A test-server label where nothing listens gets the one-line hint.
+    #[test]
+    fn refused_test_server_gets_the_hint_to_start_it() {
+        let url = closed_url();
+        assert_eq!(
+            server_down_hint("DELAY", &url),
+            Some(format!(
+                "Nothing answers at {url}: start the test servers with \
+                 `cargo run -p flags_server` (or `cargo xtask serve`)."
+            ))
+        );
+    }
+
+    /// A server that answers gets no hint: its errors are its own.
+    #[test]
+    fn listening_server_gets_no_hint() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}/flags");
+        assert_eq!(server_down_hint("LOCAL", &url), None);
+    }
+
+    /// A URL of the user's own, or REMOTE, is not ours to explain.
+    #[test]
+    fn other_servers_get_no_hint() {
+        let url = closed_url();
+        assert_eq!(server_down_hint(cli::CUSTOM_SERVER, &url), None);
+        assert_eq!(server_down_hint("REMOTE", &url), None);
+    }
 
     /// The flag URL puts the code in lower case, twice, as the book does.
     #[test]

@@ -1,14 +1,13 @@
 //! End-to-end tests of the command line of `flags_sequential`, the part
 //! `flags2_common.process_args` and `main` handle in the book: usage
-//! errors, server labels, and the hint when no test server is running.
+//! errors, and what a refused server of the user's own looks like.
 //!
 //! None of these needs a flag server: a usage error stops before any
-//! request, and the label tests only read the lines printed before the
-//! downloads, whatever answers (or not) on the labels' fixed ports.
+//! request. Labels (LOCAL, DELAY...) point at fixed ports, which tests
+//! never use: their mapping and the "start the servers" hint are unit
+//! tests in `flags_common`.
 
-use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
-use std::time::Duration;
 
 use flags_server::testing::client::{
     Run, Scratch, closed_base_url, file_names, run,
@@ -51,14 +50,6 @@ fn assert_usage_error(args: &[&str], message: &str) {
     );
     assert_eq!(lines[1], USAGE, "{args:?}");
     assert!(file_names(cwd.path()).is_empty(), "{args:?}");
-}
-
-/// Whether anything accepts connections at `host:port` right now.
-fn something_listens(host_port: &str) -> bool {
-    let Ok(addrs) = host_port.to_socket_addrs() else { return false };
-    addrs.into_iter().any(|addr| {
-        TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
-    })
 }
 
 /// Three letters are not a country code.
@@ -141,69 +132,6 @@ fn malformed_server_url_is_a_usage_error() {
 #[test]
 fn usage_error_creates_no_dest_directory() {
     assert_usage_error(&["--dest", "flags/here", "XYZ"], CC_ERROR);
-}
-
-/// `-s` takes the labels in any case and prints them with the book's URL.
-///
-/// Whatever listens on the label's port (usually nothing), the run
-/// completes and counts its one code once.
-#[test]
-fn server_labels_are_case_insensitive() {
-    let labels = [
-        ("dElAy", "DELAY site: http://localhost:8001/flags"),
-        ("Error", "ERROR site: http://localhost:8002/flags"),
-        ("local", "LOCAL site: http://localhost:8000/flags"),
-    ];
-    for (typed, site_line) in labels {
-        let cwd = Scratch::new();
-        // ZZ has no flag, so even a real server there saves nothing; the
-        // short timeout bounds the run if a slow server answers.
-        let args = ["-s", typed, "--timeout", "0.5", "ZZ"];
-        let run = run_in(cwd.path(), &args);
-        assert_eq!(run.code(), Some(0), "{args:?}: {run:?}");
-        let lines: Vec<&str> = run.stdout.lines().take(3).collect();
-        assert_eq!(
-            lines,
-            [
-                site_line,
-                "Searching for 1 flag: ZZ",
-                "1 connection will be used."
-            ]
-        );
-        assert_eq!(run.counts().iter().sum::<usize>(), 1);
-    }
-}
-
-/// When a labelled test server refuses every request, stderr says how to
-/// start it, once.
-///
-/// The label's port is fixed (8000), so the test first looks: if
-/// something listens there, the hint must not appear, since the server
-/// is up; the hint itself is only checked when the port is closed before
-/// and after the run.
-#[test]
-fn refused_label_prints_the_hint_to_start_the_servers() {
-    let cwd = Scratch::new();
-    let before = something_listens("localhost:8000");
-    let run = run_in(cwd.path(), &["-s", "LOCAL", "--timeout", "0.5", "ZZ"]);
-    let after = something_listens("localhost:8000");
-    assert_eq!(run.code(), Some(0), "{run:?}");
-    match (before, after) {
-        (false, false) => {
-            assert_eq!(run.counts(), [0, 0, 1]);
-            let hints: Vec<&str> =
-                run.stderr.lines().filter(|l| l.contains(HINT)).collect();
-            assert_eq!(
-                hints,
-                ["Nothing answers at http://localhost:8000/flags: start the \
-                  test servers with `cargo run -p flags_server` (or `cargo \
-                  xtask serve`)."]
-            );
-        }
-        (true, true) => assert!(!run.stderr.contains(HINT), "{run:?}"),
-        // Something started or stopped during the run: nothing to judge.
-        _ => {}
-    }
 }
 
 /// A refused URL of the user's own gets no hint; `-v` names the cause.
