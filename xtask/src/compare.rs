@@ -28,9 +28,11 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use flags_server::{Config, Kind, RequestRecord, Stats, TestServer};
+use flags_server::{Config, Kind, TestServer};
 
-use crate::parse::{Counts, Report, parse_report};
+use crate::model::{Agreement, Row};
+use crate::parse::{Counts, parse_report};
+use crate::runner::{fresh_dir, measured_run, progress};
 use crate::{cargo, measure, peers, table, timeline};
 
 /// The clients, in the order the chapter presents them.
@@ -160,71 +162,6 @@ pub enum What {
     /// The executors of `primes` side by side: sequential, threads,
     /// processes.
     Primes(crate::primes::Args),
-}
-
-/// One line of the table: a program, run one or more times.
-#[derive(Debug)]
-pub struct Row {
-    pub model: String,
-    pub runs: Vec<Run>,
-}
-
-/// What one run of one program did, from its report, from `wait4`, and
-/// from the server.
-#[derive(Debug, Clone)]
-pub struct Run {
-    pub report: Report,
-    /// Seconds from spawn to exit, process start-up included.
-    pub wall: f64,
-    pub max_rss_kib: Option<u64>,
-    pub peak_in_flight: u64,
-    /// The server's uptime when its statistics were reset for this run:
-    /// time zero of the run's timeline.
-    pub t0: f64,
-    pub records: Vec<RequestRecord>,
-}
-
-impl Run {
-    /// Requests the client gave up on before the server answered: the
-    /// server records them with status 499.
-    pub fn timed_out(&self) -> usize {
-        self.records.iter().filter(|r| r.status == 499).count()
-    }
-
-    /// Errors the client counted beyond the error statuses the server
-    /// sent: timeouts and broken connections, which depend on timing.
-    pub fn client_side_errors(&self) -> u64 {
-        let server_errors = self
-            .records
-            .iter()
-            .filter(|r| !matches!(r.status, 200..=299 | 404 | 499))
-            .count() as u64;
-        self.report.counts.errors.saturating_sub(server_errors)
-    }
-}
-
-/// Whether the rows agree, and if the question applies at all.
-#[derive(Debug, serde::Serialize)]
-pub struct Agreement {
-    pub checked: bool,
-    pub agree: bool,
-    pub note: String,
-}
-
-/// A server the runs are measured against: reset before each run, read
-/// after it.
-pub trait Observed {
-    fn reset(&self);
-    fn stats(&self) -> Stats;
-}
-
-impl Observed for (&TestServer, Kind) {
-    fn reset(&self) {
-        self.0.reset_stats(self.1)
-    }
-    fn stats(&self) -> Stats {
-        self.0.stats(self.1)
-    }
 }
 
 /// `cargo xtask compare`: returns whether the counts agreed (or were not
@@ -418,48 +355,6 @@ fn extra_args(extra: &[String], client: &str) -> Result<Vec<OsString>> {
     Ok(out)
 }
 
-/// The progress line: which model is running now.
-pub fn progress(model: &str, n: u32, runs: u32) {
-    if runs > 1 {
-        eprintln!("compare: running {model} (run {n} of {runs})");
-    } else {
-        eprintln!("compare: running {model}");
-    }
-}
-
-/// Runs one program against `server`, from a reset of its statistics to
-/// their snapshot, and reads the program's report with `parse`.
-pub fn measured_run(
-    cmd: &mut Command,
-    server: &dyn Observed,
-    parse: impl Fn(&str) -> Result<Report>,
-    check_exit: bool,
-) -> Result<Run> {
-    server.reset();
-    let t0 = server.stats().uptime;
-    let measured = measure::run(cmd)?;
-    let stats = server.stats();
-    let program = cmd.get_program().to_string_lossy().into_owned();
-    if check_exit && !measured.status.success() {
-        bail!(
-            "{program} exited with {}:\n{}",
-            measured.status,
-            measured.stderr.trim_end()
-        );
-    }
-    let report = parse(&measured.stdout).with_context(|| {
-        format!("cannot read the report of {program}:\n{}", measured.stdout)
-    })?;
-    Ok(Run {
-        report,
-        wall: measured.wall.as_secs_f64(),
-        max_rss_kib: measured.max_rss_kib,
-        peak_in_flight: stats.peak_in_flight,
-        t0,
-        records: stats.records,
-    })
-}
-
 /// Compares every run's counts with the first row's first run.
 ///
 /// On ERROR the 418s follow the request order, not the codes, so a model
@@ -527,12 +422,4 @@ pub fn check_agreement(kind: Kind, rows: &[Row]) -> Agreement {
         );
         Agreement { checked: true, agree: false, note }
     }
-}
-
-/// A fresh, empty directory for one run's downloads, removed on drop.
-pub fn fresh_dir() -> Result<tempfile::TempDir> {
-    tempfile::Builder::new()
-        .prefix("xtask-compare-")
-        .tempdir()
-        .context("cannot create a temporary directory")
 }

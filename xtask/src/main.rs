@@ -1,6 +1,6 @@
 //! `cargo xtask`: the workspace's own tasks, in Rust rather than in shell
 //! scripts (the cargo-xtask convention; `.cargo/config.toml` makes
-//! `cargo xtask` an alias of `cargo run -p xtask --`).
+//! `cargo xtask` an alias of `cargo run --release -p xtask --`).
 //!
 //! - `cargo xtask compare [CLIENT ARGS]`: the three flag clients of the
 //!   chapter side by side against an in-process test server: one table,
@@ -9,17 +9,23 @@
 //!   side by side (see `primes.rs`).
 //! - `cargo xtask serve`: the test servers in the foreground (`serve.rs`).
 //!
-//! Modules: `compare`, `primes` and `serve` are the subcommands; `measure`
-//! runs a child and reads its peak memory, `parse` reads the clients'
-//! reports, `table` and `timeline` draw the results, `peers` adds curl and
-//! the book's scripts, `cargo` finds and builds the binaries.
+//! Modules: `compare`, `primes` and `serve` are the subcommands. `model`
+//! is the data they share (`Row`, `Run`, `Agreement`, `Observed`);
+//! `runner` runs one program against a server, `measure` runs a child and
+//! reads its peak memory, `parse` reads the clients' reports, `table` and
+//! `timeline` draw the results, `peers` adds curl and the book's scripts,
+//! `cargo` finds and builds the binaries. The imports go one way only:
+//! the subcommands use the rest, `model` uses only `parse`, and a test
+//! below fails if any module comes to import one that imports it back.
 
 mod cargo;
 mod compare;
 mod measure;
+mod model;
 mod parse;
 mod peers;
 mod primes;
+mod runner;
 mod serve;
 mod table;
 mod timeline;
@@ -73,6 +79,79 @@ fn main() -> ExitCode {
         Err(error) => {
             eprintln!("xtask: {error:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::fs;
+    use std::path::Path;
+
+    /// The modules of this crate each names in `crate::...` paths, read
+    /// from the sources (test modules left out), keyed by module.
+    fn imports() -> BTreeMap<String, BTreeSet<String>> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut modules = BTreeMap::new();
+        for entry in fs::read_dir(&src).expect("xtask/src is readable") {
+            let path = entry.expect("a directory entry").path();
+            let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            let text = fs::read_to_string(&path).expect("a readable source");
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            modules.insert(name.to_owned(), crate_paths(code));
+        }
+        let names: BTreeSet<String> = modules.keys().cloned().collect();
+        for (name, deps) in &mut modules {
+            deps.retain(|dep| dep != name && names.contains(dep));
+        }
+        modules
+    }
+
+    /// The first segment of every `crate::a` and `use crate::{a, b}`.
+    fn crate_paths(code: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + "crate::".len()..];
+            let group = match rest.strip_prefix('{') {
+                Some(inner) => inner.split('}').next().unwrap_or_default(),
+                None => rest,
+            };
+            for item in group.split(',') {
+                let first: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !first.is_empty() {
+                    out.insert(first);
+                }
+                if !rest.starts_with('{') {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// No module of xtask imports, directly or not, a module that imports
+    /// it: the data model sits below the commands, not beside them.
+    #[test]
+    fn modules_import_each_other_in_no_circle() {
+        let graph = imports();
+        assert!(graph["compare"].contains("model"), "the scan finds the imports");
+        for start in graph.keys() {
+            // Every module reachable from `start`; `start` must not be.
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<&String> = graph[start].iter().collect();
+            while let Some(module) = stack.pop() {
+                assert_ne!(module, start, "{start} imports itself back");
+                if seen.insert(module) {
+                    stack.extend(graph[module].iter());
+                }
+            }
         }
     }
 }

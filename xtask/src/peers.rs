@@ -23,8 +23,9 @@ use std::thread::JoinHandle;
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, ServerState, Stats};
 
-use crate::compare::{self, Observed, Row};
+use crate::model::{Observed, Row};
 use crate::parse::{Counts, Report, parse_report};
+use crate::runner;
 
 /// `--parallel-max` when compare is given no `-m`: the thread pool's
 /// default, the larger of the two concurrent clients'.
@@ -73,8 +74,8 @@ pub fn curl_rows(
     for (model, extra, concurrency) in variants {
         let mut all = Vec::new();
         for n in 1..=runs {
-            compare::progress(&model, n, runs);
-            let dest = compare::fresh_dir()?;
+            runner::progress(&model, n, runs);
+            let dest = runner::fresh_dir()?;
             let list = dest.path().join("list.curl");
             fs::write(&list, curl_config(base_url, cc_list, dest.path()))?;
             let mut cmd = Command::new("curl");
@@ -109,7 +110,7 @@ pub fn curl_rows(
             // curl exits 22 when some transfer got a 404 or a 418 under
             // `--fail`, and 28 when one timed out; the per-transfer
             // statuses say all of that, so its exit status is not checked.
-            let run = compare::measured_run(&mut cmd, server, parse, false)?;
+            let run = runner::measured_run(&mut cmd, server, parse, false)?;
             all.push(run);
         }
         rows.push(Row { model, runs: all });
@@ -175,10 +176,10 @@ pub fn python_rows(
     for script in PYTHON_SCRIPTS {
         let mut all = Vec::new();
         for n in 1..=runs {
-            compare::progress(script, n, runs);
+            runner::progress(script, n, runs);
             // The scripts save into `downloaded/` under the current
             // directory, so each run works in a fresh one.
-            let work = compare::fresh_dir()?;
+            let work = runner::fresh_dir()?;
             fs::create_dir(work.path().join("downloaded"))?;
             // `-a` reads `country_codes.txt` from the current directory
             // too: the copy in DIR if there is one, else ours (the same
@@ -195,7 +196,7 @@ pub fn python_rows(
                 .args(["-s", &kind.to_string()])
                 .current_dir(work.path());
             let run =
-                compare::measured_run(&mut cmd, &server, parse_report, true)
+                runner::measured_run(&mut cmd, &server, parse_report, true)
                     .with_context(|| format!("{script} failed"))?;
             all.push(run);
         }

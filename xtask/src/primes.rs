@@ -14,8 +14,8 @@ use std::thread;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use crate::compare::progress;
 use crate::parse::parse_total_time;
+use crate::runner::progress;
 use crate::table::Spread;
 use crate::{cargo, measure, table};
 

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::compare::{Agreement, Row};
+use crate::model::{Agreement, Row, Run};
 
 /// Everything `compare` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
@@ -83,7 +83,7 @@ impl Spread {
 impl From<&Row> for RowOut {
     fn from(row: &Row) -> RowOut {
         let runs = &row.runs;
-        let spread = |f: &dyn Fn(&crate::compare::Run) -> f64| {
+        let spread = |f: &dyn Fn(&Run) -> f64| {
             Spread::of(runs.iter().map(f)).unwrap_or(Spread {
                 median: 0.0,
                 min: 0.0,
@@ -92,7 +92,7 @@ impl From<&Row> for RowOut {
         };
         // Counts agree between runs, or `compare` says so; the median
         // keeps one odd run from showing here.
-        let count = |f: &dyn Fn(&crate::compare::Run) -> u64| {
+        let count = |f: &dyn Fn(&Run) -> u64| {
             spread(&|run| f(run) as f64).median.round() as u64
         };
         let rss: Option<Vec<f64>> =

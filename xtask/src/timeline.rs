@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use flags_server::RequestRecord;
 
-use crate::compare::Row;
+use crate::model::Row;
 
 /// Width of the picture, and the margins around each panel's plot area.
 const WIDTH: f64 = 960.0;
