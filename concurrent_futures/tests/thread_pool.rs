@@ -62,18 +62,18 @@ static CHANGED: Condvar = Condvar::new();
 
 /// Waits until task `i` is released, then says it finished.
 fn held(i: usize) -> usize {
-    let mut released = RELEASED.lock().unwrap();
+    let mut released = RELEASED.lock().expect("not poisoned");
     while !released[i] {
-        released = CHANGED.wait(released).unwrap();
+        released = CHANGED.wait(released).expect("not poisoned");
     }
     drop(released);
-    FINISHED.lock().unwrap().push(i);
+    FINISHED.lock().expect("not poisoned").push(i);
     CHANGED.notify_all();
     i
 }
 
 fn release(i: usize) {
-    RELEASED.lock().unwrap()[i] = true;
+    RELEASED.lock().expect("not poisoned")[i] = true;
     CHANGED.notify_all();
 }
 
@@ -86,7 +86,7 @@ fn map_submits_everything_first_and_yields_in_order() {
     // Returns although no task may finish yet: nothing is waited for.
     let results = executor.map(held, 0..3);
     release(2);
-    let mut finished = FINISHED.lock().unwrap();
+    let mut finished = FINISHED.lock().expect("not poisoned");
     while finished.is_empty() {
         finished = CHANGED.wait(finished).unwrap();
     }
@@ -123,9 +123,9 @@ fn dropping_a_started_map_cancels_what_has_not_started() {
     // count that it ran.
     fn task(i: u32) -> u32 {
         if i == 1 {
-            let mut may_end = SECOND_MAY_END.lock().unwrap();
+            let mut may_end = SECOND_MAY_END.lock().expect("not poisoned");
             while !*may_end {
-                may_end = SECOND_RELEASED.wait(may_end).unwrap();
+                may_end = SECOND_RELEASED.wait(may_end).expect("not poisoned");
             }
         }
         if i == 2 {
@@ -139,7 +139,7 @@ fn dropping_a_started_map_cancels_what_has_not_started() {
     // Task 2 cannot have started: the only worker is on task 1, or about
     // to take it.
     drop(results);
-    *SECOND_MAY_END.lock().unwrap() = true;
+    *SECOND_MAY_END.lock().expect("not poisoned") = true;
     SECOND_RELEASED.notify_all();
     executor.shutdown(true, false);
     assert_eq!(THIRD_RAN.load(Ordering::SeqCst), 0);
@@ -214,7 +214,7 @@ fn thread_names(executor: &ThreadPoolExecutor) -> Vec<String> {
         })
         .collect();
     let mut names: Vec<String> =
-        futures.into_iter().map(|f| f.into_result().unwrap()).collect();
+        futures.into_iter().map(|f| f.into_result().expect("a name")).collect();
     names.sort();
     names
 }
