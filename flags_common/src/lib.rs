@@ -14,6 +14,7 @@
 //! - [`progress`]: the tqdm-like bar.
 //! - [`interrupt`]: Ctrl-C, the book's `KeyboardInterrupt`.
 //! - [`limits`]: room under the open-file limit for `-m` connections.
+//! - [`tls`]: the root certificates HTTPS trusts (`SSL_CERT_FILE`).
 
 pub mod cli;
 pub mod interrupt;
@@ -22,6 +23,7 @@ pub mod progress;
 pub mod report;
 pub mod save;
 pub mod status;
+pub mod tls;
 
 use std::io::Write;
 use std::path::PathBuf;
