@@ -60,7 +60,10 @@ pub fn http_client(
 /// ureq uses too, so a fresh build compiles one C crypto library, not two
 /// (reqwest's own choice would be aws-lc). It trusts Mozilla's roots, as
 /// ureq does, or those of SSL_CERT_FILE: see `flags_common::tls`.
-fn tls_config() -> rustls::ClientConfig {
+///
+/// Every `reqwest::Client` of this crate needs it (the examples' too):
+/// reqwest is built without a crypto provider, and panics without one.
+pub fn tls_config() -> rustls::ClientConfig {
     // The process's provider: this fails only if one is installed already,
     // and ring is the only one compiled in, so it is ring either way.
     let _ = rustls::crypto::ring::default_provider().install_default();
