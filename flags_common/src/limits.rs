@@ -95,6 +95,8 @@ pub fn lowered_notice(
 
 /// Descriptors a run of `concur_req` requests needs in all, when `in_use`
 /// are open already.
+// Called on Unix only; Windows has nothing to fit (see the module doc).
+#[cfg_attr(not(unix), allow(dead_code))]
 fn fds_needed(concur_req: usize, in_use: u64) -> u64 {
     let requests = u64::try_from(concur_req).unwrap_or(u64::MAX);
     requests.saturating_mul(FDS_PER_REQUEST).saturating_add(in_use + SPARE_FDS)
@@ -103,6 +105,8 @@ fn fds_needed(concur_req: usize, in_use: u64) -> u64 {
 /// How many of `concur_req` requests fit under `limit` descriptors when
 /// `in_use` are open already: all of them, or what is left after the
 /// spare ones, but always at least one, so the run can still try.
+// Called on Unix only; Windows has nothing to fit (see the module doc).
+#[cfg_attr(not(unix), allow(dead_code))]
 fn requests_that_fit(concur_req: usize, in_use: u64, limit: u64) -> usize {
     if fds_needed(concur_req, in_use) <= limit {
         return concur_req;
