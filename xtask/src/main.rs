@@ -141,7 +141,10 @@ mod tests {
     #[test]
     fn modules_import_each_other_in_no_circle() {
         let graph = imports();
-        assert!(graph["compare"].contains("model"), "the scan finds the imports");
+        assert!(
+            graph["compare"].contains("model"),
+            "the scan finds the imports"
+        );
         for start in graph.keys() {
             // Every module reachable from `start`; `start` must not be.
             let mut seen = BTreeSet::new();
