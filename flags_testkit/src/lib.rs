@@ -1,18 +1,21 @@
-//! For the workspace's tests: what the end-to-end tests of the three
+//! The workspace's test kit: what the end-to-end tests of the three
 //! clients (`flags2_sequential.py`, `flags2_threadpool.py` and
 //! `flags2_asyncio.py` in the book) and of their example programs share,
 //! written once so that a behaviour means the same thing for every client.
 //!
-//! It lives in `flags_server`, not in a test folder, because the clients'
-//! tests already depend on this crate for the server they download from,
-//! and Cargo has no other way to share code between the `tests/` of
-//! several packages. Nothing here is used by the server itself.
+//! A crate of its own, listed only under the clients' `[dev-dependencies]`,
+//! because Cargo has no other way to share code between the `tests/` of
+//! several packages, and so that nothing of it reaches a binary a user
+//! runs: the server crate keeps only the server. It depends on
+//! `flags_server` for the server the clients download from and on
+//! `flags_common` for what the clients print, so the expected report
+//! lines and the book's constants are the clients' own, not copies.
 //!
 //! A client's test file is a list of `#[test]`s, each with a one-line doc
-//! naming the behaviour and a call or two into this module:
+//! naming the behaviour and a call or two into this crate:
 //!
 //! ```no_run
-//! use flags_server::testing::checks::{self, Client};
+//! use flags_testkit::checks::{self, Client};
 //!
 //! const CLIENT: Client = Client {
 //!     bin: "target/debug/flags_threadpool",
@@ -28,16 +31,20 @@
 //!
 //! Layout:
 //! - [`client`]: running a client binary ([`client::Fixture`] pairs a
-//!   [`TestServer`](crate::TestServer) with an empty directory), and
-//!   reading what it printed ([`client::Run`]) and saved;
+//!   [`TestServer`](flags_server::TestServer) with an empty directory),
+//!   and reading what it printed ([`client::Run`]) and saved;
 //! - [`checks`]: the download behaviours every client must show (the
 //!   book's report, counts that add up, peaks of concurrency);
-//! - [`faulty`]: a deliberately broken server (truncated bodies, resets,
-//!   stalls, ...) and the fault checks run against it;
+//! - [`faulty`]: the table of faults, with [`faulty::server`], a
+//!   deliberately broken server (truncated bodies, resets, stalls, ...),
+//!   and [`faulty::checks`], the fault checks run against it;
 //! - [`examples`]: finding and running the clients' example binaries,
-//!   the chapter's smaller programs.
+//!   the chapter's smaller programs;
+//! - [`rusage`]: a child's exit status and peak memory from `wait4`, which
+//!   `cargo xtask compare` uses too.
 
 pub mod checks;
 pub mod client;
 pub mod examples;
 pub mod faulty;
+pub mod rusage;

@@ -5,10 +5,10 @@
 //! The flag examples download from a `flags_server::TestServer` on port 0
 //! (`FLAGS_BASE_URL` points them at it), each in an empty directory of its
 //! own; the demo needs no server, only a small `DEMO_SLEEP_SCALE`.
-//! `flags_server::testing::examples` finds and runs them.
+//! `flags_testkit::examples` finds and runs them.
 
-use flags_server::testing::client::{Scratch, assert_saved_exactly};
-use flags_server::testing::examples::{
+use flags_testkit::client::{Scratch, assert_saved_exactly};
+use flags_testkit::examples::{
     expect_twenty_flags, run_example, run_flags_example, start_server,
 };
 
