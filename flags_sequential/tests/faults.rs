@@ -1,4 +1,4 @@
-//! The fault tests of issue 9 against `flags_sequential`: a misbehaving
+//! The fault tests against `flags_sequential`: a misbehaving
 //! server (`flags_testkit::faulty`) answers one code of each run
 //! badly, and the client must count it as an error that names the cause
 //! while the good codes of the same run are saved untouched.

@@ -8,7 +8,8 @@
 //! server's URL>` in an empty directory, and panics with the run's
 //! transcript when the client falls short. The clients' test files call
 //! them, one `#[test]` each, so what a behaviour means is written here
-//! once; only the numbers of DESIGN.md's table ([`Client`]) differ.
+//! once; only the two numbers of [`Client`] differ (the table of
+//! `docs/contract.md`, "The clients").
 
 use std::time::Duration;
 
@@ -19,8 +20,9 @@ use flags_server::{Config, Kind, corpus};
 use crate::client::{Fixture, Run, assert_saved_exactly};
 
 /// A client under test: its binary, and its two numbers from the table
-/// of DESIGN.md, the ones its `main.rs` hands to `flags_common::main` as
-/// the book's `main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)`.
+/// of `docs/contract.md`, the ones its `main.rs` hands to
+/// `flags_common::main` as the book's
+/// `main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)`.
 #[derive(Clone, Copy, Debug)]
 pub struct Client {
     /// The binary: `env!("CARGO_BIN_EXE_<name>")` in a test.
