@@ -140,8 +140,6 @@ pub async fn download_one(
         Err(FlagError::Http { status: 404, url, .. }) => {
             (DownloadStatus::NotFound, format!("not found: {url}"))
         }
-        // reqwest's timeout error does not say how long it waited; this is
-        // the `--timeout` the client was built with.
         Err(error) => return Err(error),
     };
     if settings.verbose {

@@ -3,10 +3,10 @@
 //! their report, the files saved, and what the server saw.
 //!
 //! What each behaviour means is written once, in
-//! `flags_server::testing::checks`, for the three clients; this file says
+//! `flags_testkit::checks`, for the three clients; this file says
 //! which of them tasks under a semaphore must show, with their numbers.
 
-use flags_server::testing::checks::{self, Client};
+use flags_testkit::checks::{self, Client};
 
 /// `python3 flags2_asyncio.py` in the book: a semaphore of 5 permits
 /// unless `-m` says otherwise, and at most 1000.

@@ -10,11 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
-use flags_server::testing::client::{Scratch, file_names};
-use flags_server::testing::examples::{
-    expect_twenty_flags, run_example, start_server,
-};
 use flags_server::{Config, Kind, TestServer, corpus};
+use flags_testkit::client::{Scratch, file_names};
+use flags_testkit::examples::{expect_twenty_flags, run_example, start_server};
 
 /// This package, whose examples these are.
 const PACKAGE: &str = env!("CARGO_PKG_NAME");

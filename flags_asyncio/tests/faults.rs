@@ -1,13 +1,13 @@
-//! The fault tests of issue 9 against `flags_asyncio`: a misbehaving
-//! server (`flags_server::testing::faulty`) answers one code of each run
+//! The fault tests against `flags_asyncio`: a misbehaving
+//! server (`flags_testkit::faulty`) answers one code of each run
 //! badly, and the client must count it as an error that names the cause
 //! while the good codes of the same run are saved untouched.
 //!
 //! What each fault means, and what is checked, is written once in
-//! `flags_server::testing::faulty`; `flags_sequential/tests/faults.rs` and
+//! `flags_testkit::faulty`; `flags_sequential/tests/faults.rs` and
 //! `flags_threadpool/tests/faults.rs` are this file with another binary.
 
-use flags_server::testing::faulty::{self, Fault};
+use flags_testkit::faulty::{self, Fault};
 
 /// The binary under test: `python3 flags2_asyncio.py` in the book.
 const BIN: &str = env!("CARGO_BIN_EXE_flags_asyncio");

@@ -9,9 +9,7 @@
 
 use std::path::Path;
 
-use flags_server::testing::client::{
-    Run, Scratch, closed_base_url, file_names, run,
-};
+use flags_testkit::client::{Run, Scratch, closed_base_url, file_names, run};
 
 /// The binary under test: `python3 flags2_sequential.py` in the book.
 const BIN: &str = env!("CARGO_BIN_EXE_flags_sequential");

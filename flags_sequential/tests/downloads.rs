@@ -6,16 +6,14 @@
 //! run in parallel without sharing counters) and runs the real binary
 //! with `-s <that server's URL>`; the label is then `CUSTOM`, and all the
 //! other lines are the book's. The behaviours every client shares are
-//! written once in `flags_server::testing::checks`; the rest are the
+//! written once in `flags_testkit::checks`; the rest are the
 //! sequential client's own.
 
 use std::time::Duration;
 
-use flags_server::testing::checks::{self, Client};
-use flags_server::testing::client::{
-    Fixture, assert_saved_exactly, file_names,
-};
 use flags_server::{Config, Kind, corpus};
+use flags_testkit::checks::{self, Client};
+use flags_testkit::client::{Fixture, assert_saved_exactly, file_names};
 
 /// `python3 flags2_sequential.py` in the book: one request at a time,
 /// whatever `-m` says.
@@ -229,7 +227,7 @@ fn dest_under_a_file_exits_1_before_any_request() {
 
 /// Runs with `--dest DEST` where `in-the-way` is a regular file, and
 /// checks the refusal: exit 1, no report, a one-line reason that names
-/// DEST, and not one request. (`testing::faulty::expect_bad_dest_refused`
+/// DEST, and not one request. (`flags_testkit::faulty::expect_bad_dest_refused`
 /// checks the same of every client with absolute paths; these two pin it
 /// for a path relative to where the user stands.)
 fn expect_dest_refused(dest: &str) {

@@ -3,9 +3,9 @@
 //!
 //! Each run downloads from a `flags_server::TestServer` on port 0
 //! (`FLAGS_BASE_URL` points the example at it), in an empty directory of
-//! its own; `flags_server::testing::examples` finds and runs them.
+//! its own; `flags_testkit::examples` finds and runs them.
 
-use flags_server::testing::examples::{POP20_SORTED, expect_twenty_flags};
+use flags_testkit::examples::{POP20_SORTED, expect_twenty_flags};
 
 /// This package, whose examples these are.
 const PACKAGE: &str = env!("CARGO_PKG_NAME");

@@ -17,11 +17,11 @@
 //! - [`stats`]: the counters and per-request records behind `/stats`;
 //! - [`test_server`]: [`TestServer`], all three servers on port 0 on a
 //!   thread of their own, for tests and xtask;
-//! - [`cli`]: the command-line options and `serve`, the binary's body;
-//! - [`testing`]: for the workspace's tests: running a client binary and
-//!   reading what it printed and saved, the checks every client's tests
-//!   share, and [`testing::faulty`], a deliberately broken server
-//!   (truncated bodies, resets, stalls, ...) for the fault tests.
+//! - [`cli`]: the command-line options and `serve`, the binary's body.
+//!
+//! The clients' test harness, which runs them against these servers and
+//! against a deliberately broken one, is the `flags_testkit` crate: a
+//! dev-dependency only, so none of it is built into the server.
 
 pub mod cli;
 pub mod corpus;
@@ -30,7 +30,6 @@ pub mod routes;
 pub mod server;
 pub mod stats;
 pub mod test_server;
-pub mod testing;
 
 use std::fmt;
 use std::path::PathBuf;

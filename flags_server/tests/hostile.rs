@@ -1,4 +1,4 @@
-//! The server stays up and correct under hostile or
+//! The server's fault tests: it stays up and correct under hostile or
 //! careless clients. Path tricks never leave `--directory`, idle sockets
 //! are closed, and 1000 simultaneous delayed requests are all answered
 //! (the book's `http.server`, with its listen backlog of 5, refused them),

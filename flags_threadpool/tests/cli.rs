@@ -3,10 +3,10 @@
 //! by their report, the files saved, and what the server saw.
 //!
 //! What each behaviour means is written once, in
-//! `flags_server::testing::checks`, for the three clients; this file says
+//! `flags_testkit::checks`, for the three clients; this file says
 //! which of them a pool of threads must show, with its own numbers.
 
-use flags_server::testing::checks::{self, Client};
+use flags_testkit::checks::{self, Client};
 
 /// `python3 flags2_threadpool.py` in the book: 30 threads unless `-m`
 /// says otherwise, and at most 1000.

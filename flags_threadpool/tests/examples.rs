@@ -6,13 +6,13 @@
 //! (`FLAGS_BASE_URL` points them at it; its DELAY for the futures, so the
 //! order of their states is the book's), each in an empty directory of its
 //! own; the demo needs no server, only a small `DEMO_SLEEP_SCALE`.
-//! `flags_server::testing::examples` finds and runs them.
+//! `flags_testkit::examples` finds and runs them.
 
 use std::time::Duration;
 
-use flags_server::testing::client::{Scratch, assert_saved_exactly};
-use flags_server::testing::examples::{expect_twenty_flags, run_example};
 use flags_server::{Config, Kind, TestServer};
+use flags_testkit::client::{Scratch, assert_saved_exactly};
+use flags_testkit::examples::{expect_twenty_flags, run_example};
 
 /// This package, whose examples these are.
 const PACKAGE: &str = env!("CARGO_PKG_NAME");

@@ -8,9 +8,11 @@
 //! by `compare primes`.
 
 use std::io::{self, Read};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use flags_testkit::rusage::wait_with_max_rss;
 
 /// What one run of a program left behind.
 #[derive(Debug)]
@@ -170,53 +172,4 @@ fn raw_status(status: ExitStatus) -> u64 {
 #[cfg(not(unix))]
 fn exit_status_from_raw(_raw: u64) -> ExitStatus {
     unreachable!("the trampoline runs on Linux only")
-}
-
-/// Waits for the child and returns its exit status and peak memory.
-///
-/// `ru_maxrss` from `wait4` is the kernel's own high-water mark of the
-/// child's resident set, kept until it is reaped; sampling
-/// `/proc/<pid>/status` instead would miss a peak between two samples, and
-/// the file is gone by the time the child has exited.
-#[cfg(any(target_os = "linux", target_os = "macos"))]
-fn wait_with_max_rss(
-    child: &mut Child,
-) -> io::Result<(ExitStatus, Option<u64>)> {
-    use std::os::unix::process::ExitStatusExt;
-
-    let pid = libc::pid_t::try_from(child.id())
-        .map_err(|_| io::Error::other("child pid out of range"))?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is a plain C struct of integers, for which all
-    // zeroes is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: `pid` is our own child, not yet reaped (std's `Child`
-        // reaps only in `wait`/`try_wait`, which we never call), and both
-        // pointers are to live locals of the right types.
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped == pid {
-            break;
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    }
-    // `ru_maxrss` is in KiB on Linux, and in bytes on macOS.
-    let max_rss = u64::try_from(usage.ru_maxrss).ok();
-    let max_rss_kib = if cfg!(target_os = "macos") {
-        max_rss.map(|b| b / 1024)
-    } else {
-        max_rss
-    };
-    Ok((ExitStatus::from_raw(status), max_rss_kib))
-}
-
-/// Elsewhere the portable wait, without a memory figure.
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn wait_with_max_rss(
-    child: &mut Child,
-) -> io::Result<(ExitStatus, Option<u64>)> {
-    Ok((child.wait()?, None))
 }

@@ -10,8 +10,9 @@
 //! ```
 //!
 //! The Rust clients print them byte for byte as the book's scripts do
-//! (DESIGN.md, "Output"), so one parser reads both. `compare` reads these
-//! documented lines rather than guessing from exit codes or timing.
+//! (`docs/contract.md`, "Output"), so one parser reads both. `compare`
+//! reads these documented lines rather than guessing from exit codes or
+//! timing.
 
 use anyhow::{Context, Result, bail};
 

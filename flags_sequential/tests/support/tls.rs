@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use flags_server::testing::client::{Run, Scratch, assert_saved_exactly};
+use flags_testkit::client::{Run, Scratch, assert_saved_exactly};
 use flags_server::{Config, Kind, TestServer};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};

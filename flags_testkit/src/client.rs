@@ -9,11 +9,12 @@
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::{Config, Kind, Stats, TestServer, corpus};
+use flags_server::{Config, Kind, Stats, TestServer, corpus};
+
+use crate::rusage;
 
 // ---------------------------------------------------------------------
 // A server and a directory for one test
@@ -128,38 +129,27 @@ impl Fixture {
     }
 }
 
-/// A fresh directory for one run, removed when dropped. (A small
-/// `tempfile::TempDir`: this crate does not depend on tempfile outside its
-/// own tests.)
-pub struct Scratch(PathBuf);
+/// A fresh directory for one run, removed when dropped: a
+/// [`tempfile::TempDir`] whose creation cannot fail the test quietly.
+pub struct Scratch(tempfile::TempDir);
 
 impl Scratch {
     pub fn new() -> Scratch {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("flags-test-{}-{n}-{nanos}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir(&path).expect("create a scratch directory");
-        Scratch(path)
+        let dir = tempfile::Builder::new()
+            .prefix("flags-test-")
+            .tempdir()
+            .expect("create a scratch directory");
+        Scratch(dir)
     }
 
     pub fn path(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 }
 
 impl Default for Scratch {
     fn default() -> Self {
         Scratch::new()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -383,79 +373,24 @@ impl Running {
     }
 }
 
-/// Linux's `wait4` and `kill`, declared by hand: the only two calls these
-/// helpers need from the C library, so the crate does not take the `libc`
-/// dependency for them. `wait4` is how the parent learns the peak memory
-/// of *this* child, which `std::process` does not report.
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-mod sys {
-    use std::os::raw::{c_int, c_long};
-
-    /// `struct rusage` on 64-bit Linux: two `struct timeval` (two longs
-    /// each), then fourteen longs, of which `ru_maxrss` (KiB) is the first.
-    #[repr(C)]
-    #[derive(Default)]
-    pub struct RUsage {
-        pub times: [c_long; 4],
-        pub max_rss: c_long,
-        pub rest: [c_long; 13],
-    }
-
-    pub const SIGINT: c_int = 2;
-
-    unsafe extern "C" {
-        pub fn wait4(
-            pid: c_int,
-            status: *mut c_int,
-            options: c_int,
-            rusage: *mut RUsage,
-        ) -> c_int;
-        pub fn kill(pid: c_int, signal: c_int) -> c_int;
-    }
-}
-
-/// Waits for `child` and returns its exit status and peak memory.
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+/// Waits for `child`, as [`Running::wait`] needs: its status and its peak
+/// memory, where the platform says.
 fn wait_with_rusage(child: &mut Child) -> (ExitStatus, Option<u64>) {
-    use std::os::unix::process::ExitStatusExt;
-    let Ok(pid) = i32::try_from(child.id()) else {
-        return (child.wait().expect("wait for the client"), None);
-    };
-    let mut status = 0;
-    let mut usage = sys::RUsage::default();
-    loop {
-        // SAFETY: `pid` is our own child, not yet reaped (std only reaps
-        // in `wait`, which is not called on this path), and both pointers
-        // are to live, writable locals of the right layout.
-        let reaped = unsafe { sys::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped == pid {
-            let max_rss = u64::try_from(usage.max_rss).ok();
-            return (ExitStatus::from_raw(status), max_rss);
-        }
-        let error = io::Error::last_os_error();
-        assert_eq!(error.kind(), io::ErrorKind::Interrupted, "wait4: {error}");
-    }
+    rusage::wait_with_max_rss(child)
+        .unwrap_or_else(|error| panic!("cannot wait for the client: {error}"))
 }
 
-#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
-fn wait_with_rusage(child: &mut Child) -> (ExitStatus, Option<u64>) {
-    (child.wait().expect("wait for the client"), None)
-}
-
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+/// Sends SIGINT to `child`, which is not reaped yet (its stdout is still
+/// being read), so the pid is still its own.
+#[cfg(unix)]
 fn signal_interrupt(child: &Child) {
-    let pid = i32::try_from(child.id()).expect("a pid fits in an i32");
-    // SAFETY: `kill` takes plain integers; the child is not reaped yet (we
-    // are still reading its stdout), so the pid is still its own.
-    let sent = unsafe { sys::kill(pid, sys::SIGINT) };
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits a pid_t");
+    // SAFETY: `kill` takes plain integers and touches no memory of ours.
+    let sent = unsafe { libc::kill(pid, libc::SIGINT) };
     assert_eq!(sent, 0, "kill -INT: {}", io::Error::last_os_error());
 }
 
-#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
-fn signal_interrupt(child: &Child) {
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -INT failed");
+#[cfg(not(unix))]
+fn signal_interrupt(_child: &Child) {
+    panic!("Ctrl-C is sent with SIGINT, which this platform does not have");
 }

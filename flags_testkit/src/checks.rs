@@ -8,14 +8,21 @@
 //! server's URL>` in an empty directory, and panics with the run's
 //! transcript when the client falls short. The clients' test files call
 //! them, one `#[test]` each, so what a behaviour means is written here
-//! once; only the numbers of DESIGN.md's table ([`Client`]) differ.
+//! once; only the two numbers of [`Client`] differ (the table of
+//! `docs/contract.md`, "The clients").
 
-use crate::testing::client::{Fixture, Run, assert_saved_exactly};
-use crate::{Config, Kind, corpus};
+use std::time::Duration;
+
+use flags_common::report::{final_report, initial_report};
+use flags_common::{Counter, DownloadStatus};
+use flags_server::{Config, Kind, corpus};
+
+use crate::client::{Fixture, Run, assert_saved_exactly};
 
 /// A client under test: its binary, and its two numbers from the table
-/// of DESIGN.md, the ones its `main.rs` hands to `flags_common::main` as
-/// the book's `main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)`.
+/// of `docs/contract.md`, the ones its `main.rs` hands to
+/// `flags_common::main` as the book's
+/// `main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)`.
 #[derive(Clone, Copy, Debug)]
 pub struct Client {
     /// The binary: `env!("CARGO_BIN_EXE_<name>")` in a test.
@@ -32,10 +39,14 @@ impl Client {
     /// smallest of `-m`, the client's maximum and the number of codes.
     pub fn connections_line(&self, m: Option<usize>, codes: usize) -> String {
         let m = m.unwrap_or(self.default_concur_req);
-        match m.min(self.max_concur_req).min(codes) {
-            1 => "1 connection will be used.".to_owned(),
-            n => format!("{n} concurrent connections will be used."),
-        }
+        let actual_req = m.min(self.max_concur_req).min(codes);
+        // The last line of the clients' own initial report, whose other
+        // lines (site, codes) are not wanted here.
+        let mut out = Vec::new();
+        initial_report(&mut out, &[], actual_req, "", "")
+            .expect("writing to a Vec cannot fail");
+        let text = String::from_utf8(out).expect("the report is UTF-8");
+        text.lines().last().unwrap_or_default().to_owned()
     }
 
     /// Whether the client takes one code at a time, so that it finishes
@@ -43,6 +54,25 @@ impl Client {
     fn one_at_a_time(&self) -> bool {
         self.max_concur_req == 1
     }
+}
+
+/// The final report the clients print for these counts, from the line of
+/// dashes to the last count, without the elapsed time: written by
+/// `flags_common`'s own `final_report`, so the checks expect what the
+/// clients print, and `flags_common`'s tests pin it to the book.
+pub fn counts_lines(ok: usize, not_found: usize, errors: usize) -> String {
+    let mut counter = Counter::default();
+    counter[DownloadStatus::Ok] = ok;
+    counter[DownloadStatus::NotFound] = not_found;
+    counter[DownloadStatus::Error] = errors;
+    let mut out = Vec::new();
+    final_report(&mut out, &counter, Duration::ZERO)
+        .expect("writing to a Vec cannot fail");
+    let text = String::from_utf8(out).expect("the report is UTF-8");
+    text.lines()
+        .filter(|line| !line.starts_with("Elapsed time: "))
+        .map(|line| format!("{line}\n"))
+        .collect()
 }
 
 /// `-e` asks for all 676 codes with the default `-m`: the book's report
@@ -56,9 +86,8 @@ pub fn every_finds_194_flags_and_482_not_found(client: &Client) {
         &format!(
             "Searching for 676 flags: from AA to ZZ\n\
              {connections}\n\
-             --------------------\n\
-             194 flags downloaded.\n\
-             482 not found.\n"
+             {}",
+            counts_lines(194, 482, 0)
         ),
     );
     let all: Vec<&str> = corpus::codes().collect();
@@ -82,10 +111,9 @@ pub fn verbose_prints_one_line_per_code(client: &Client) {
         "Searching for 3 flags: BR, JP, ZZ\n\
          {}\n\
          {per_code}\n\
-         --------------------\n  \
-         2 flags downloaded.\n  \
-         1 not found.\n",
-        client.connections_line(None, 3)
+         {}",
+        client.connections_line(None, 3),
+        counts_lines(2, 1, 0)
     ));
     let masked = run.masked();
     if client.one_at_a_time() {
@@ -286,6 +314,20 @@ mod tests {
             "676 concurrent connections will be used."
         );
         assert_eq!(line(&THREADPOOL, None, 1), "1 connection will be used.");
+    }
+
+    /// The final counts are the book's lines, with only the non-zero
+    /// counts after the first.
+    #[test]
+    fn counts_lines_are_the_books() {
+        assert_eq!(
+            counts_lines(194, 482, 0),
+            "--------------------\n194 flags downloaded.\n482 not found.\n"
+        );
+        assert_eq!(
+            counts_lines(1, 0, 2),
+            "--------------------\n  1 flag downloaded.\n  2 errors.\n"
+        );
     }
 
     /// The checks are not vacuous: a "client" that downloads nothing and

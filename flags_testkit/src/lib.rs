@@ -1,0 +1,56 @@
+//! The workspace's test kit: what the end-to-end tests of the three
+//! clients (`flags2_sequential.py`, `flags2_threadpool.py` and
+//! `flags2_asyncio.py` in the book) and of their example programs share,
+//! written once so that a behaviour means the same thing for every client.
+//!
+//! A crate of its own, listed only under the clients' `[dev-dependencies]`,
+//! because Cargo has no other way to share code between the `tests/` of
+//! several packages, and so that nothing of it reaches a binary a user
+//! runs: the server crate keeps only the server. It depends on
+//! `flags_server` for the server the clients download from and on
+//! `flags_common` for what the clients print, so the expected report
+//! lines and the book's constants are the clients' own, not copies.
+//!
+//! A client's test file is a list of `#[test]`s, each with a one-line doc
+//! naming the behaviour and a call or two into this crate:
+//!
+//! ```no_run
+//! use flags_testkit::checks::{self, Client};
+//!
+//! const CLIENT: Client = Client {
+//!     bin: "target/debug/flags_threadpool",
+//!     default_concur_req: 30,
+//!     max_concur_req: 1000,
+//! };
+//!
+//! /// `-m 7` puts exactly 7 requests in flight.
+//! fn peak_in_flight_is_exactly_m() {
+//!     checks::peak_in_flight_is_exactly_m(&CLIENT);
+//! }
+//! ```
+//!
+//! Layout:
+//! - [`client`]: running a client binary ([`client::Fixture`] pairs a
+//!   [`TestServer`](flags_server::TestServer) with an empty directory),
+//!   and reading what it printed ([`client::Run`]) and saved;
+//! - [`checks`]: the download behaviours every client must show (the
+//!   book's report, counts that add up, peaks of concurrency);
+//! - [`faulty`]: the table of faults, with [`faulty::server`], a
+//!   deliberately broken server (truncated bodies, resets, stalls, ...),
+//!   and [`faulty::checks`], the fault checks run against it;
+//! - [`examples`]: finding and running the clients' example binaries,
+//!   the chapter's smaller programs;
+//! - [`rusage`]: a child's exit status and peak memory from `wait4`, which
+//!   `cargo xtask compare` uses too. It is the whole crate without the
+//!   default feature `harness`, which is how xtask takes it: a tool built
+//!   in release mode need not compile the rest.
+
+#[cfg(feature = "harness")]
+pub mod checks;
+#[cfg(feature = "harness")]
+pub mod client;
+#[cfg(feature = "harness")]
+pub mod examples;
+#[cfg(feature = "harness")]
+pub mod faulty;
+pub mod rusage;
