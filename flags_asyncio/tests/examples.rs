@@ -67,6 +67,50 @@ fn flags3_asyncio_saves_each_flag_under_its_country_name() {
     assert_eq!(file_names(&dest), expected);
 }
 
+/// The 15 codes whose name in the book's `metadata.json` is not the common
+/// short name, and the file the book's `flags3_asyncio.py` saves for each
+/// (`country.replace(' ', '_')`, commas and parentheses kept).
+const BOOK_FILE_NAMES: [(&str, &str); 15] = [
+    ("BN", "Brunei_Darussalam.gif"),
+    ("CD", "Congo_(Kinshasa).gif"),
+    ("CG", "Congo_(Brazzaville).gif"),
+    ("CV", "Cape_Verde.gif"),
+    ("CZ", "Czech_Republic.gif"),
+    ("KP", "Korea,_North.gif"),
+    ("KR", "Korea,_South.gif"),
+    ("MK", "Macedonia.gif"),
+    ("MM", "Myanmar.gif"),
+    ("RU", "Russian_Federation.gif"),
+    ("ST", "Sao_Tome_and_Principe.gif"),
+    ("SZ", "Swaziland.gif"),
+    ("US", "United_States_of_America.gif"),
+    ("VA", "Vatican_City.gif"),
+    ("VC", "Grenadines.gif"),
+];
+
+/// `flags3_asyncio` saves the 15 codes the book names unusually under the
+/// book's file names (`Korea,_North.gif`, `Congo_(Kinshasa).gif`...), each
+/// byte for byte as served.
+#[test]
+fn flags3_asyncio_saves_the_books_file_names() {
+    let server = start_server();
+    let cwd = Scratch::new();
+    let codes: Vec<&str> = BOOK_FILE_NAMES.iter().map(|&(cc, _)| cc).collect();
+    let stdout = run_flags3(&server.base_url(Kind::Local), cwd.path(), &codes);
+    assert!(stdout.contains(" 15 flags downloaded.\n"), "{stdout}");
+
+    let dest = cwd.path().join("downloaded");
+    let mut expected: Vec<String> =
+        BOOK_FILE_NAMES.iter().map(|&(_, name)| name.to_owned()).collect();
+    expected.sort();
+    assert_eq!(file_names(&dest), expected);
+    for (cc, name) in BOOK_FILE_NAMES {
+        let saved = std::fs::read(dest.join(name)).expect("the flag is saved");
+        let served = corpus::flag_gif(cc).expect("a corpus flag");
+        assert!(saved == served[..], "{name} differs from the {cc} served");
+    }
+}
+
 /// Every file under `dir`, as paths relative to `root`.
 fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("a readable directory") {
