@@ -18,12 +18,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_flags_server");
 /// Starts the binary and reads its start-up lines, up to the one that says
 /// it is ready. Returns the child and those lines.
 fn start(args: &[&str]) -> (Child, Vec<String>, BufReader<ChildStdout>) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut command = Command::new(BIN);
+    command.args(args).stderr(Stdio::piped());
+    start_command(command)
+}
+
+/// [`start`] for a command set up by the caller (its stderr, its
+/// environment); the command is consumed, so the caller keeps no copy of
+/// the child's stdio.
+fn start_command(
+    mut command: Command,
+) -> (Child, Vec<String>, BufReader<ChildStdout>) {
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+    drop(command);
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut lines = Vec::new();
     loop {
@@ -149,4 +156,42 @@ fn bad_options_are_usage_errors() {
 
 fn stop(mut child: Child) {
     assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+/// Runs the server with a terminal as its stderr and `NO_COLOR` as given,
+/// stops it, and returns what it logged there (the `stopping` line).
+#[cfg(unix)]
+fn log_at_a_terminal(no_color: Option<&str>) -> String {
+    let pty = support::pty::Pty::open();
+    let mut command = Command::new(BIN);
+    command
+        .args(["--bind", "127.0.0.1", "--only", "local", "--local-port", "0"])
+        .stderr(pty.stdio())
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR");
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    let (child, _lines, _stdout) = start_command(command);
+    signal(&child, "TERM");
+    stop(child);
+    String::from_utf8_lossy(&pty.output()).into_owned()
+}
+
+/// At a terminal, log lines are coloured (escape sequences).
+#[cfg(unix)]
+#[test]
+fn logs_are_coloured_at_a_terminal() {
+    let log = log_at_a_terminal(None);
+    assert!(log.contains("stopping"), "{log:?}");
+    assert!(log.contains('\x1b'), "{log:?}");
+}
+
+/// `NO_COLOR=1` takes the colours away, even at a terminal.
+#[cfg(unix)]
+#[test]
+fn no_color_turns_colours_off_at_a_terminal() {
+    let log = log_at_a_terminal(Some("1"));
+    assert!(log.contains("stopping"), "{log:?}");
+    assert!(!log.contains('\x1b'), "{log:?}");
 }
