@@ -49,3 +49,18 @@ fn peak_in_flight_is_exactly_m() {
 fn thousand_permits_put_all_676_codes_in_flight() {
     checks::m_1000_puts_all_676_codes_in_flight(&CLIENT);
 }
+
+/// `--version` prints the binary's name and version, and exits 0.
+#[test]
+fn version_prints_name_and_version() {
+    let output = std::process::Command::new(CLIENT.bin)
+        .arg("--version")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout,
+        format!("flags_asyncio {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
