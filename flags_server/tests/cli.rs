@@ -199,10 +199,8 @@ fn no_color_turns_colours_off_at_a_terminal() {
 /// `--version` prints the binary's name and version, and exits 0.
 #[test]
 fn version_prints_name_and_version() {
-    let output = std::process::Command::new(BIN)
-        .arg("--version")
-        .output()
-        .expect("the binary runs");
+    let output =
+        Command::new(BIN).arg("--version").output().expect("the binary runs");
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout, format!("flags_server {}\n", env!("CARGO_PKG_VERSION")));
