@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 pub use cli::{POP20_CC, SERVERS};
 pub use interrupt::Interrupt;
-pub use progress::progress_bar;
+pub use progress::{Progress, progress_bar};
 pub use save::save_flag;
 pub use status::{Counter, DownloadStatus, FlagError};
 
