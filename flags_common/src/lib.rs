@@ -171,10 +171,15 @@ pub fn main(
 /// backtrace. With the default action back, the program ends quietly at
 /// that write, as `cat` or `grep` do; a flag being saved at that moment is
 /// not left half-written, because saves go through a temporary file.
-fn restore_sigpipe() {
+///
+/// [`main`] calls it first; a program with a `main` of its own (the
+/// `flags.py`-like examples) calls it first thing too, before any thread
+/// exists.
+pub fn restore_sigpipe() {
     #[cfg(unix)]
-    // SAFETY: called first thing in `main`, before any other thread
-    // exists; SIG_DFL is a valid action for SIGPIPE.
+    // SAFETY: `signal` only sets the process's action for SIGPIPE, and
+    // SIG_DFL is a valid action; it is called before any other thread
+    // exists, so no thread relies on SIGPIPE being ignored.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
