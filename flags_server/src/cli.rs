@@ -89,6 +89,11 @@ pub struct ServerArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0,
           value_parser = seconds)]
     pub header_timeout: f64,
+
+    /// Print one line per request on stderr as it ends, with its delay,
+    /// as slow_server.py prints one per request.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 impl ServerArgs {
@@ -108,6 +113,7 @@ impl ServerArgs {
             seed: self.seed,
             directory: self.directory.clone(),
             header_timeout: Duration::from_secs_f64(self.header_timeout),
+            verbose: self.verbose,
             ..Config::default()
         })
     }

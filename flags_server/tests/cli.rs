@@ -158,6 +158,53 @@ fn stop(mut child: Child) {
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
 
+/// Serves one delayed GET of BR, with `extra` options, and returns the
+/// server's stderr.
+fn stderr_after_one_delayed_get(extra: &[&str]) -> String {
+    let mut args = vec!["--bind", "127.0.0.1", "--only", "delay"];
+    args.extend(["--delay-port", "0", "--min-delay", "0.01"]);
+    args.extend(["--max-delay", "0.01"]);
+    args.extend(extra);
+    let mut command = Command::new(BIN);
+    // Only `-v` may print requests: no debug events from RUST_LOG.
+    command.args(args).stderr(Stdio::piped()).env_remove("RUST_LOG");
+    let (mut child, lines, _stdout) = start_command(command);
+    let reply = get(addr_of(&lines, "DELAY"), "/flags/br/br.gif");
+    assert_eq!(reply.status, 200);
+    signal(&child, "TERM");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(
+        &mut child.stderr.take().unwrap(),
+        &mut stderr,
+    )
+    .unwrap();
+    stop(child);
+    stderr
+}
+
+/// `-v` prints one line per request, with its delay, as slow_server.py
+/// prints one per request.
+#[test]
+fn verbose_prints_one_line_per_request() {
+    let stderr = stderr_after_one_delayed_get(&["-v"]);
+    let lines: Vec<&str> =
+        stderr.lines().filter(|line| line.contains("DELAY \"")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    let bytes = flags_server::corpus::flag_gif("br").unwrap().len();
+    let expected = format!(
+        r#"DELAY "GET /flags/br/br.gif" 200 delay=0.01s bytes={bytes}"#
+    );
+    assert!(lines[0].ends_with(&expected), "{stderr}");
+    assert!(lines[0].starts_with('['), "{stderr}");
+}
+
+/// Without `-v`, requests are not printed.
+#[test]
+fn requests_are_not_printed_without_verbose() {
+    let stderr = stderr_after_one_delayed_get(&[]);
+    assert!(!stderr.contains("/flags/br/br.gif"), "{stderr}");
+}
+
 /// Runs the server with a terminal as its stderr and `NO_COLOR` as given,
 /// stops it, and returns what it logged there (the `stopping` line).
 #[cfg(unix)]
