@@ -57,3 +57,18 @@ fn thousand_permits_put_all_676_codes_in_flight() {
 fn low_open_file_limit_lowers_m_without_errors() {
     checks::low_open_file_limit_lowers_m(&CLIENT);
 }
+
+/// `--version` prints the binary's name and version, and exits 0.
+#[test]
+fn version_prints_name_and_version() {
+    let output = std::process::Command::new(CLIENT.bin)
+        .arg("--version")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout,
+        format!("flags_asyncio {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -1,18 +1,21 @@
 //! The chapter's asyncio programs as their example binaries:
-//! `flags_asyncio.py` and `flags3_asyncio.py`, checked by what they print
-//! and save, including that a hostile country name in `metadata.json`
-//! never makes `flags3_asyncio` write outside its destination.
+//! `flags_asyncio.py`, `flags3_asyncio.py` and
+//! `flags2_asyncio_executor.py`, checked by what they print and save,
+//! including that a hostile country name in `metadata.json` never makes
+//! `flags3_asyncio` write outside its destination, and that each ends
+//! quietly when its reader has gone (`| head`).
 //!
 //! Each run downloads from a `flags_server::TestServer` on port 0, in an
 //! empty directory of its own: `flags_asyncio` finds it through
-//! `FLAGS_BASE_URL`, `flags3_asyncio` through `-s URL`, as the flags2
-//! clients do.
+//! `FLAGS_BASE_URL`, the others through `-s URL`, as the flags2 clients do.
 
 use std::path::{Path, PathBuf};
 
 use flags_server::{Config, Kind, TestServer, corpus};
-use flags_testkit::client::{Scratch, file_names};
-use flags_testkit::examples::{expect_twenty_flags, run_example, start_server};
+use flags_testkit::client::{Scratch, assert_saved_exactly, file_names};
+use flags_testkit::examples::{
+    example, expect_twenty_flags, run_example, start_server,
+};
 
 /// This package, whose examples these are.
 const PACKAGE: &str = env!("CARGO_PKG_NAME");
@@ -63,6 +66,50 @@ fn flags3_asyncio_saves_each_flag_under_its_country_name() {
     }
     expected.sort();
     assert_eq!(file_names(&dest), expected);
+}
+
+/// The 15 codes whose name in the book's `metadata.json` is not the common
+/// short name, and the file the book's `flags3_asyncio.py` saves for each
+/// (`country.replace(' ', '_')`, commas and parentheses kept).
+const BOOK_FILE_NAMES: [(&str, &str); 15] = [
+    ("BN", "Brunei_Darussalam.gif"),
+    ("CD", "Congo_(Kinshasa).gif"),
+    ("CG", "Congo_(Brazzaville).gif"),
+    ("CV", "Cape_Verde.gif"),
+    ("CZ", "Czech_Republic.gif"),
+    ("KP", "Korea,_North.gif"),
+    ("KR", "Korea,_South.gif"),
+    ("MK", "Macedonia.gif"),
+    ("MM", "Myanmar.gif"),
+    ("RU", "Russian_Federation.gif"),
+    ("ST", "Sao_Tome_and_Principe.gif"),
+    ("SZ", "Swaziland.gif"),
+    ("US", "United_States_of_America.gif"),
+    ("VA", "Vatican_City.gif"),
+    ("VC", "Grenadines.gif"),
+];
+
+/// `flags3_asyncio` saves the 15 codes the book names unusually under the
+/// book's file names (`Korea,_North.gif`, `Congo_(Kinshasa).gif`...), each
+/// byte for byte as served.
+#[test]
+fn flags3_asyncio_saves_the_books_file_names() {
+    let server = start_server();
+    let cwd = Scratch::new();
+    let codes: Vec<&str> = BOOK_FILE_NAMES.iter().map(|&(cc, _)| cc).collect();
+    let stdout = run_flags3(&server.base_url(Kind::Local), cwd.path(), &codes);
+    assert!(stdout.contains(" 15 flags downloaded.\n"), "{stdout}");
+
+    let dest = cwd.path().join("downloaded");
+    let mut expected: Vec<String> =
+        BOOK_FILE_NAMES.iter().map(|&(_, name)| name.to_owned()).collect();
+    expected.sort();
+    assert_eq!(file_names(&dest), expected);
+    for (cc, name) in BOOK_FILE_NAMES {
+        let saved = std::fs::read(dest.join(name)).expect("the flag is saved");
+        let served = corpus::flag_gif(cc).expect("a corpus flag");
+        assert!(saved == served[..], "{name} differs from the {cc} served");
+    }
 }
 
 /// Every file under `dir`, as paths relative to `root`.
@@ -141,4 +188,128 @@ fn flags3_asyncio_never_writes_outside_the_destination() {
     for name in &expected {
         assert!(std::fs::read(dest.join(name)).expect("read") == gif[..]);
     }
+}
+
+/// Runs `flags2_asyncio_executor -s URL ARGS...` in `cwd`.
+fn run_executor(base_url: &str, cwd: &Path, args: &[&str]) -> String {
+    let mut all_args = vec!["-s", base_url];
+    all_args.extend_from_slice(args);
+    run_example(PACKAGE, "flags2_asyncio_executor", cwd, &all_args, &[])
+}
+
+/// `flags2_asyncio_executor` reports each code and counts a missing one as
+/// not found, as the flags2 clients do.
+#[test]
+fn executor_example_reports_each_code() {
+    let server = start_server();
+    let cwd = Scratch::new();
+    let base_url = server.base_url(Kind::Local);
+    let stdout = run_executor(&base_url, cwd.path(), &["-v", "BR", "ZZ"]);
+    assert!(stdout.contains("\nBR OK\n"), "{stdout}");
+    assert!(stdout.contains("\nZZ not found: "), "{stdout}");
+    assert!(stdout.contains("  1 flag downloaded.\n"), "{stdout}");
+    assert!(stdout.contains("  1 not found.\n"), "{stdout}");
+    assert_saved_exactly(&cwd.path().join("downloaded"), &["BR"]);
+}
+
+/// Its saves are not awaited by the downloads, yet all 194 flags of `-a`
+/// are on disk, byte for byte, when it exits: the end of the run waits for
+/// the blocking pool, as `asyncio.run` waits for its executor.
+#[test]
+fn executor_example_saves_every_flag_before_it_exits() {
+    let server = start_server();
+    let cwd = Scratch::new();
+    let base_url = server.base_url(Kind::Local);
+    let stdout = run_executor(&base_url, cwd.path(), &["-a", "-m", "20"]);
+    assert!(stdout.contains("194 flags downloaded.\n"), "{stdout}");
+    let codes: Vec<&str> = corpus::codes().collect();
+    assert_saved_exactly(&cwd.path().join("downloaded"), &codes);
+}
+
+/// A save that fails (`BR.gif` is a directory already) does not change
+/// the count, as the book's unawaited `run_in_executor` future does not:
+/// BR is counted OK, and the failure is told on stderr at the end.
+#[test]
+fn executor_example_counts_a_failed_save_as_ok() {
+    let server = start_server();
+    let cwd = Scratch::new();
+    std::fs::create_dir_all(cwd.path().join("downloaded/BR.gif"))
+        .expect("mkdir");
+    let output =
+        std::process::Command::new(example(PACKAGE, "flags2_asyncio_executor"))
+            .args(["-s", &server.base_url(Kind::Local), "BR"])
+            .current_dir(cwd.path())
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("the example runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("  1 flag downloaded.\n"), "{stdout}");
+    assert!(!stdout.contains("error"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot save "), "{stderr}");
+    assert!(stderr.contains("BR.gif"), "{stderr}");
+}
+
+/// Runs example `name` with the arguments `args_for(base URL)` in an empty
+/// directory against a fresh server, its stdout a pipe whose reader has
+/// already gone (what `| head` leaves once `head` has exited), and checks
+/// that it ended by SIGPIPE, quietly, as the flags2 clients do: no panic
+/// message.
+#[cfg(unix)]
+fn assert_ends_quietly_on_a_closed_pipe(
+    name: &str,
+    args_for: fn(&str) -> Vec<String>,
+) {
+    use std::os::unix::process::ExitStatusExt;
+
+    let server = start_server();
+    let cwd = Scratch::new();
+    let base_url = server.base_url(Kind::Local);
+    // Every write to this pipe fails: its reading end is closed.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = std::process::Command::new(example(PACKAGE, name))
+        .args(args_for(&base_url))
+        .current_dir(cwd.path())
+        .env("FLAGS_BASE_URL", &base_url)
+        .env_remove("RUST_LOG")
+        .stdout(writer)
+        .output()
+        .expect("the example runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    // SIGPIPE is 13 on Linux and the BSDs.
+    assert_eq!(output.status.signal(), Some(13), "{name}: {output:?}");
+    drop(server);
+}
+
+/// The arguments of a flags2-like example: the server, and one code.
+#[cfg(unix)]
+fn flags2_args(base_url: &str) -> Vec<String> {
+    ["-s", base_url, "BR"].map(str::to_owned).to_vec()
+}
+
+/// `flags_asyncio` ends quietly when its reader has gone.
+#[cfg(unix)]
+#[test]
+fn flags_asyncio_ends_quietly_on_a_closed_pipe() {
+    assert_ends_quietly_on_a_closed_pipe("flags_asyncio", |_| Vec::new());
+}
+
+/// `flags3_asyncio` ends quietly when its reader has gone.
+#[cfg(unix)]
+#[test]
+fn flags3_asyncio_ends_quietly_on_a_closed_pipe() {
+    assert_ends_quietly_on_a_closed_pipe("flags3_asyncio", flags2_args);
+}
+
+/// `flags2_asyncio_executor` ends quietly when its reader has gone.
+#[cfg(unix)]
+#[test]
+fn executor_example_ends_quietly_on_a_closed_pipe() {
+    assert_ends_quietly_on_a_closed_pipe(
+        "flags2_asyncio_executor",
+        flags2_args,
+    );
 }

@@ -45,8 +45,13 @@ pub fn all_cc() -> Vec<String> {
 /// The options of `flags2_common.process_args`, plus `--timeout` and
 /// `--dest`.
 #[derive(Debug, Clone, Parser)]
-#[command(about = "Download flags for country codes. \
-             Default: top 20 countries by population.")]
+#[command(
+    // `--version` prints this library's version after the binary's name:
+    // the clients are built and versioned together with it.
+    version,
+    about = "Download flags for country codes. \
+             Default: top 20 countries by population."
+)]
 pub struct Args {
     /// country code or 1st letter (eg. B for BA...BZ)
     #[arg(value_name = "CC")]

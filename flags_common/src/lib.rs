@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 pub use cli::{POP20_CC, SERVERS};
 pub use interrupt::Interrupt;
-pub use progress::progress_bar;
+pub use progress::{Progress, progress_bar};
 pub use save::save_flag;
 pub use status::{Counter, DownloadStatus, FlagError};
 
@@ -185,11 +185,15 @@ pub fn main(
 /// backtrace. With the default action back, the program ends quietly at
 /// that write, as `cat` or `grep` do; a flag being saved at that moment is
 /// not left half-written, because saves go through a temporary file.
-/// Public for the examples, which end quietly the same way.
+///
+/// [`main`] calls it first; a program with a `main` of its own (the
+/// `flags.py`-like examples) calls it first thing too, before any thread
+/// exists.
 pub fn restore_sigpipe() {
     #[cfg(unix)]
-    // SAFETY: called first thing in `main`, before any other thread
-    // exists; SIG_DFL is a valid action for SIGPIPE.
+    // SAFETY: `signal` only sets the process's action for SIGPIPE, and
+    // SIG_DFL is a valid action; it is called before any other thread
+    // exists, so no thread relies on SIGPIPE being ignored.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
@@ -212,14 +216,29 @@ fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("warn"));
+    let ansi = colours_wanted(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     // A second call (e.g. from an example that also sets it up) is harmless.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        // Colours only for a person at a terminal, not in a log file.
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(ansi)
         .with_thread_names(true)
         .try_init();
+}
+
+/// Whether log lines on stderr get colours: only for a person at a
+/// terminal (not in a log file or a pipe), and only if they have not
+/// asked for none by setting `NO_COLOR` to a non-empty value, as
+/// no-color.org defines it. `flags_server` decides the same way in its
+/// own `cli::colours_wanted`: the server does not link this library.
+fn colours_wanted(
+    stderr_is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+) -> bool {
+    stderr_is_terminal && no_color.is_none_or(std::ffi::OsStr::is_empty)
 }
 
 /// When every code failed against one of the local test servers, checks
@@ -284,6 +303,22 @@ mod tests {
         let url = closed_url();
         assert_eq!(server_down_hint(cli::CUSTOM_SERVER, &url), None);
         assert_eq!(server_down_hint("REMOTE", &url), None);
+    }
+
+    /// Colours only at a terminal, and `NO_COLOR=1` turns them off there.
+    #[test]
+    fn colours_only_at_a_terminal_without_no_color() {
+        use std::ffi::OsStr;
+        assert!(colours_wanted(true, None));
+        assert!(!colours_wanted(false, None));
+        assert!(!colours_wanted(true, Some(OsStr::new("1"))));
+        assert!(!colours_wanted(false, Some(OsStr::new("1"))));
+    }
+
+    /// An empty `NO_COLOR` counts as unset, as no-color.org says.
+    #[test]
+    fn empty_no_color_is_ignored() {
+        assert!(colours_wanted(true, Some(std::ffi::OsStr::new(""))));
     }
 
     /// The flag URL puts the code in lower case, twice, as the book does.

@@ -91,6 +91,7 @@ pub fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
 
 /// Runs `downloader` on the 20 codes and prints how long it took. Every
 /// example passes its own `download_many`, as the book's `main(downloader)`.
+/// Piped into `| head`, it ends quietly, as the flags2 clients do.
 pub fn main(downloader: fn(&[&str]) -> anyhow::Result<usize>) -> ExitCode {
     // `| head` ends the example quietly, as it does the clients.
     flags_common::restore_sigpipe();

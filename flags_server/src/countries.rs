@@ -1,13 +1,17 @@
 //! The table behind the built-in corpus: the 194 countries that have a flag
 //! on the book's site (`country_codes.txt`, the list behind the clients'
-//! `-a`), each with its real name, its CIA "GEC" code and a rough sketch of
+//! `-a`), each with the book's name for it, its CIA "GEC" code and a rough sketch of
 //! its flag in a handful of colours.
 //!
 //! The book's `flags.zip` has a `metadata.json` per country with
 //! `tld_cc`, `iso_cc`, `country` and `gec_cc`; this table holds what those
 //! need. The GEC codes are the FIPS 10-4 codes used by the CIA World
 //! Factbook, where the book's flag images come from. The names are the
-//! common English short names. The sketches are deliberately simple (bands,
+//! book's, as its `metadata.json` files spell them, so that
+//! `flags3_asyncio` saves the files the book's version saves: mostly the
+//! common English short names, but older or inverted forms for 15
+//! codes (`Korea, North`, `Congo (Kinshasa)`, `Swaziland`, `Grenadines`
+//! for VC...). The sketches are deliberately simple (bands,
 //! crosses, triangles, a disc for the emblem): the point is a picture that
 //! reads as "that country's flag" at a glance, not a faithful rendering.
 
@@ -57,7 +61,7 @@ pub(crate) struct Country {
     pub(crate) iso: &'static str,
     /// The CIA World Factbook (FIPS 10-4) code, `gec_cc` in metadata.json.
     pub(crate) gec: &'static str,
-    /// The country's common English name.
+    /// The country's name as the book's `metadata.json` spells it.
     pub(crate) name: &'static str,
     pub(crate) design: Design,
     /// A centred disc standing in for the emblem: upper and lower half.
@@ -120,7 +124,13 @@ pub(crate) static COUNTRIES: [Country; 194] = [
     c("BH", "BA", "Bahrain", Hoist(WHITE, &[RED]), None),
     c("BI", "BY", "Burundi", Diagonal(RED, WHITE, GREEN), disc(WHITE)),
     c("BJ", "BN", "Benin", Hoist(GREEN, &[YELLOW, RED]), None),
-    c("BN", "BX", "Brunei", Diagonal(YELLOW, WHITE, YELLOW), disc(RED)),
+    c(
+        "BN",
+        "BX",
+        "Brunei Darussalam",
+        Diagonal(YELLOW, WHITE, YELLOW),
+        disc(RED),
+    ),
     c("BO", "BL", "Bolivia", Horizontal(&[RED, YELLOW, GREEN]), None),
     c("BR", "BR", "Brazil", Lozenge(GREEN, YELLOW), disc(BLUE)),
     c("BS", "BF", "Bahamas", Triangle(BLACK, &[SKY, YELLOW, SKY]), None),
@@ -141,13 +151,7 @@ pub(crate) static COUNTRIES: [Country; 194] = [
         disc(WHITE),
     ),
     c("CA", "CA", "Canada", Vertical(&[RED, WHITE, WHITE, RED]), disc(RED)),
-    c(
-        "CD",
-        "CG",
-        "Democratic Republic of the Congo",
-        Diagonal(SKY, RED, SKY),
-        None,
-    ),
+    c("CD", "CG", "Congo (Kinshasa)", Diagonal(SKY, RED, SKY), None),
     c(
         "CF",
         "CT",
@@ -155,7 +159,7 @@ pub(crate) static COUNTRIES: [Country; 194] = [
         Horizontal(&[BLUE, WHITE, GREEN, YELLOW]),
         None,
     ),
-    c("CG", "CF", "Republic of the Congo", Diagonal(GREEN, YELLOW, RED), None),
+    c("CG", "CF", "Congo (Brazzaville)", Diagonal(GREEN, YELLOW, RED), None),
     c("CH", "SZ", "Switzerland", Cross(RED, WHITE), None),
     c("CI", "IV", "Côte d'Ivoire", Vertical(&[ORANGE, WHITE, GREEN]), None),
     c("CL", "CI", "Chile", Canton(BLUE, &[WHITE, RED]), None),
@@ -179,12 +183,12 @@ pub(crate) static COUNTRIES: [Country; 194] = [
     c(
         "CV",
         "CV",
-        "Cabo Verde",
+        "Cape Verde",
         Horizontal(&[BLUE, BLUE, BLUE, WHITE, RED, WHITE, BLUE, BLUE]),
         None,
     ),
     c("CY", "CY", "Cyprus", Horizontal(&[WHITE]), disc(ORANGE)),
-    c("CZ", "EZ", "Czechia", Triangle(BLUE, &[WHITE, RED]), None),
+    c("CZ", "EZ", "Czech Republic", Triangle(BLUE, &[WHITE, RED]), None),
     c("DE", "GM", "Germany", Horizontal(&[BLACK, RED, YELLOW]), None),
     c("DJ", "DJ", "Djibouti", Triangle(WHITE, &[SKY, GREEN]), None),
     c("DK", "DA", "Denmark", Nordic(RED, WHITE), None),
@@ -287,11 +291,11 @@ pub(crate) static COUNTRIES: [Country; 194] = [
     c(
         "KP",
         "KN",
-        "North Korea",
+        "Korea, North",
         Horizontal(&[BLUE, WHITE, RED, RED, RED, WHITE, BLUE]),
         disc(WHITE),
     ),
-    c("KR", "KS", "South Korea", Horizontal(&[WHITE]), split(RED, BLUE)),
+    c("KR", "KS", "Korea, South", Horizontal(&[WHITE]), split(RED, BLUE)),
     c("KW", "KU", "Kuwait", Triangle(BLACK, &[GREEN, WHITE, RED]), None),
     c("KZ", "KZ", "Kazakhstan", Horizontal(&[SKY]), disc(YELLOW)),
     c("LA", "LA", "Laos", Horizontal(&[RED, BLUE, BLUE, RED]), disc(WHITE)),
@@ -362,9 +366,9 @@ pub(crate) static COUNTRIES: [Country; 194] = [
         Diagonal(BLUE, ORANGE, BLUE),
         disc(WHITE),
     ),
-    c("MK", "MK", "North Macedonia", Diagonal(RED, YELLOW, RED), disc(YELLOW)),
+    c("MK", "MK", "Macedonia", Diagonal(RED, YELLOW, RED), disc(YELLOW)),
     c("ML", "ML", "Mali", Vertical(&[GREEN, YELLOW, RED]), None),
-    c("MM", "BM", "Burma", Horizontal(&[YELLOW, GREEN, RED]), disc(WHITE)),
+    c("MM", "BM", "Myanmar", Horizontal(&[YELLOW, GREEN, RED]), disc(WHITE)),
     c("MN", "MG", "Mongolia", Vertical(&[RED, BLUE, RED]), None),
     c(
         "MR",
@@ -420,7 +424,7 @@ pub(crate) static COUNTRIES: [Country; 194] = [
     c("QA", "QA", "Qatar", Hoist(WHITE, &[MAROON]), None),
     c("RO", "RO", "Romania", Vertical(&[BLUE, YELLOW, RED]), None),
     c("RS", "RI", "Serbia", Horizontal(&[RED, BLUE, WHITE]), disc(RED)),
-    c("RU", "RS", "Russia", Horizontal(&[WHITE, BLUE, RED]), None),
+    c("RU", "RS", "Russian Federation", Horizontal(&[WHITE, BLUE, RED]), None),
     c(
         "RW",
         "RW",
@@ -457,7 +461,7 @@ pub(crate) static COUNTRIES: [Country; 194] = [
     c(
         "ST",
         "TP",
-        "São Tomé and Príncipe",
+        "Sao Tome and Principe",
         Triangle(RED, &[GREEN, YELLOW, YELLOW, GREEN]),
         None,
     ),
@@ -466,7 +470,7 @@ pub(crate) static COUNTRIES: [Country; 194] = [
     c(
         "SZ",
         "WZ",
-        "Eswatini",
+        "Swaziland",
         Horizontal(&[BLUE, YELLOW, RED, RED, YELLOW, BLUE]),
         disc(BLACK),
     ),
@@ -512,7 +516,7 @@ pub(crate) static COUNTRIES: [Country; 194] = [
     c(
         "US",
         "US",
-        "United States",
+        "United States of America",
         Canton(
             NAVY,
             &[
@@ -533,11 +537,11 @@ pub(crate) static COUNTRIES: [Country; 194] = [
         None,
     ),
     c("UZ", "UZ", "Uzbekistan", Horizontal(&[SKY, WHITE, GREEN]), None),
-    c("VA", "VT", "Holy See", Vertical(&[YELLOW, WHITE]), disc(YELLOW)),
+    c("VA", "VT", "Vatican City", Vertical(&[YELLOW, WHITE]), disc(YELLOW)),
     c(
         "VC",
         "VC",
-        "Saint Vincent and the Grenadines",
+        "Grenadines",
         Vertical(&[BLUE, YELLOW, YELLOW, GREEN]),
         disc(GREEN),
     ),

@@ -114,6 +114,11 @@ pub struct Config {
     /// still count but records are dropped (and counted as dropped), so a
     /// benchmark of millions of requests cannot exhaust memory.
     pub max_records: usize,
+    /// Print one line per request on stderr as it ends, with its delay,
+    /// as `slow_server.py` (Python's `http.server`) prints one per request.
+    /// On stderr, as `http.server` logs, so that stdout keeps only the
+    /// start-up lines, which scripts read for the URLs.
+    pub verbose: bool,
 }
 
 impl Default for Config {
@@ -127,6 +132,7 @@ impl Default for Config {
             header_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(10),
             max_records: 100_000,
+            verbose: false,
         }
     }
 }

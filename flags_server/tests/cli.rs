@@ -18,12 +18,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_flags_server");
 /// Starts the binary and reads its start-up lines, up to the one that says
 /// it is ready. Returns the child and those lines.
 fn start(args: &[&str]) -> (Child, Vec<String>, BufReader<ChildStdout>) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut command = Command::new(BIN);
+    command.args(args).stderr(Stdio::piped());
+    start_command(command)
+}
+
+/// [`start`] for a command set up by the caller (its stderr, its
+/// environment); the command is consumed, so the caller keeps no copy of
+/// the child's stdio.
+fn start_command(
+    mut command: Command,
+) -> (Child, Vec<String>, BufReader<ChildStdout>) {
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+    drop(command);
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut lines = Vec::new();
     loop {
@@ -149,4 +156,99 @@ fn bad_options_are_usage_errors() {
 
 fn stop(mut child: Child) {
     assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+/// Serves one delayed GET of BR, with `extra` options, and returns the
+/// server's stderr.
+fn stderr_after_one_delayed_get(extra: &[&str]) -> String {
+    let mut args = vec!["--bind", "127.0.0.1", "--only", "delay"];
+    args.extend(["--delay-port", "0", "--min-delay", "0.01"]);
+    args.extend(["--max-delay", "0.01"]);
+    args.extend(extra);
+    let mut command = Command::new(BIN);
+    // Only `-v` may print requests: no debug events from RUST_LOG.
+    command.args(args).stderr(Stdio::piped()).env_remove("RUST_LOG");
+    let (mut child, lines, _stdout) = start_command(command);
+    let reply = get(addr_of(&lines, "DELAY"), "/flags/br/br.gif");
+    assert_eq!(reply.status, 200);
+    signal(&child, "TERM");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(
+        &mut child.stderr.take().unwrap(),
+        &mut stderr,
+    )
+    .unwrap();
+    stop(child);
+    stderr
+}
+
+/// `-v` prints one line per request, with its delay, as slow_server.py
+/// prints one per request.
+#[test]
+fn verbose_prints_one_line_per_request() {
+    let stderr = stderr_after_one_delayed_get(&["-v"]);
+    let lines: Vec<&str> =
+        stderr.lines().filter(|line| line.contains("DELAY \"")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    let bytes = flags_server::corpus::flag_gif("br").unwrap().len();
+    let expected = format!(
+        r#"DELAY "GET /flags/br/br.gif" 200 delay=0.01s bytes={bytes}"#
+    );
+    assert!(lines[0].ends_with(&expected), "{stderr}");
+    assert!(lines[0].starts_with('['), "{stderr}");
+}
+
+/// Without `-v`, requests are not printed.
+#[test]
+fn requests_are_not_printed_without_verbose() {
+    let stderr = stderr_after_one_delayed_get(&[]);
+    assert!(!stderr.contains("/flags/br/br.gif"), "{stderr}");
+}
+
+/// Runs the server with a terminal as its stderr and `NO_COLOR` as given,
+/// stops it, and returns what it logged there (the `stopping` line).
+#[cfg(unix)]
+fn log_at_a_terminal(no_color: Option<&str>) -> String {
+    let pty = support::pty::Pty::open();
+    let mut command = Command::new(BIN);
+    command
+        .args(["--bind", "127.0.0.1", "--only", "local", "--local-port", "0"])
+        .stderr(pty.stdio())
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR");
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    let (child, _lines, _stdout) = start_command(command);
+    signal(&child, "TERM");
+    stop(child);
+    String::from_utf8_lossy(&pty.output()).into_owned()
+}
+
+/// At a terminal, log lines are coloured (escape sequences).
+#[cfg(unix)]
+#[test]
+fn logs_are_coloured_at_a_terminal() {
+    let log = log_at_a_terminal(None);
+    assert!(log.contains("stopping"), "{log:?}");
+    assert!(log.contains('\x1b'), "{log:?}");
+}
+
+/// `NO_COLOR=1` takes the colours away, even at a terminal.
+#[cfg(unix)]
+#[test]
+fn no_color_turns_colours_off_at_a_terminal() {
+    let log = log_at_a_terminal(Some("1"));
+    assert!(log.contains("stopping"), "{log:?}");
+    assert!(!log.contains('\x1b'), "{log:?}");
+}
+
+/// `--version` prints the binary's name and version, and exits 0.
+#[test]
+fn version_prints_name_and_version() {
+    let output =
+        Command::new(BIN).arg("--version").output().expect("the binary runs");
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout, format!("flags_server {}\n", env!("CARGO_PKG_VERSION")));
 }

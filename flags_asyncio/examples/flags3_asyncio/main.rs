@@ -1,6 +1,8 @@
 //! `flags3_asyncio.py`: the flags2 client, asyncio version, with two
 //! requests per code: the image, then `metadata.json`, whose `country`
-//! names the file (`Brazil.gif`, `United_States.gif`).
+//! names the file (`Brazil.gif`, `United_States_of_America.gif`,
+//! `Korea,_North.gif`: the test server serves the book's names, commas and
+//! parentheses included, and they are kept, as the book keeps them).
 //!
 //! ```text
 //! cargo run -p flags_server &

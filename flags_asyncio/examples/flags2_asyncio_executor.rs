@@ -1,0 +1,180 @@
+//! `flags2_asyncio_executor.py`: the flags2 asyncio client, saving each
+//! flag through `loop.run_in_executor(None, save_flag, image, ...)`, the
+//! chapter's "Delegating Tasks to Executors" put to work.
+//!
+//! ```text
+//! cargo run -p flags_server &
+//! cargo run -p flags_asyncio --example flags2_asyncio_executor -- -s DELAY -v
+//! cargo run -p flags_asyncio --example flags2_asyncio_executor -- -a -m 20
+//! ```
+//!
+//! The command line and the reports are `flags_common::main`'s, and
+//! `get_flag`, `http_client` and the constants are `flags_asyncio`'s, as
+//! the book's file is a copy of `flags2_asyncio.py` with `download_one`
+//! changed. `run_in_executor(None, ...)` hands the call to the event loop's
+//! default executor, a pool of threads; tokio's counterpart is its pool of
+//! blocking threads, `spawn_blocking`.
+//!
+//! How it differs from `flags_asyncio`'s `download_one`: both save on that
+//! same pool (the book's `asyncio.to_thread` is `run_in_executor(None,
+//! ...)` underneath), but `flags_asyncio` awaits the save, as the book's
+//! `await asyncio.to_thread(...)`, so a code counts as OK once its file is
+//! written, and a failed save is that code's error. The book does not
+//! await `run_in_executor` here: `download_one` reports OK as soon as the
+//! save is *handed over*, and goes on while a blocking thread writes. So:
+//! - a code is counted, and `-v` prints `OK`, possibly before its file
+//!   exists;
+//! - a save that fails is not counted as an error: the book's exception
+//!   stays in a future nobody awaits; here it is printed on stderr at the
+//!   end, and the code stays counted as OK, as in the book;
+//! - `asyncio.run` waits for the default executor's work before it
+//!   returns. A tokio runtime that shuts down might drop a blocking task
+//!   that has not started yet, so `supervisor` keeps the saves in a
+//!   `JoinSet` and awaits them all after the last download, and every
+//!   flag is on disk before the final report.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use flags_asyncio::{
+    DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http_client,
+};
+use flags_common::{
+    Counter, DownloadStatus, FlagError, Settings, progress_bar, save_flag,
+};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// The saves handed to the blocking pool and not yet waited for: what
+/// asyncio's default executor keeps track of for `asyncio.run`. A std
+/// Mutex, not tokio's, because nothing awaits while it is held (it is
+/// held only to add a save).
+type Executor = Mutex<JoinSet<Result<(), FlagError>>>;
+
+/// Downloads the flag of `cc` and hands its saving to the blocking pool
+/// without waiting for it. A 404 is `NOT_FOUND`; `Ok(None)` means Ctrl-C
+/// came before this code's turn.
+async fn download_one(
+    client: &reqwest::Client,
+    cc: &str,
+    settings: &Settings,
+    semaphore: &Semaphore,
+    executor: &Executor,
+) -> Result<Option<DownloadStatus>, FlagError> {
+    let result = {
+        // `async with semaphore:`, around the request only, as in
+        // `flags_asyncio`.
+        let Ok(_permit) = semaphore.acquire().await else {
+            return Ok(None);
+        };
+        if settings.interrupt.is_set() {
+            return Ok(None);
+        }
+        get_flag(client, &settings.base_url, cc).await
+    };
+    let (status, msg) = match result {
+        Ok(image) => {
+            // `loop.run_in_executor(None, save_flag, image, f'{cc}.gif')`,
+            // not awaited: the save is queued, and this task goes on.
+            let (dest, filename) = (settings.dest.clone(), format!("{cc}.gif"));
+            executor
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .spawn_blocking(move || save_flag(&image, &dest, &filename));
+            (DownloadStatus::Ok, "OK".to_owned())
+        }
+        Err(FlagError::Http { status: 404, url, .. }) => {
+            (DownloadStatus::NotFound, format!("not found: {url}"))
+        }
+        Err(error) => return Err(error),
+    };
+    if settings.verbose {
+        println!("{cc} {msg}");
+    }
+    Ok(Some(status))
+}
+
+/// Starts one task per code and counts the outcomes as they complete, as
+/// `flags_asyncio::supervisor` does; then waits for the saves still on the
+/// blocking pool, as `asyncio.run` waits for its default executor.
+async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
+    let mut counter = Counter::default();
+    let client = match http_client(settings.timeout, settings.concur_req) {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("cannot create the HTTP client: {error}");
+            return counter;
+        }
+    };
+    let semaphore = Arc::new(Semaphore::new(settings.concur_req));
+    let executor = Arc::new(Executor::default());
+    let settings = Arc::new(settings.clone());
+    let bar = progress_bar(cc_list.len(), settings.verbose);
+    let mut to_do = JoinSet::new();
+    for cc in cc_list {
+        let (client, cc) = (client.clone(), cc.clone());
+        let (settings, semaphore, executor) = (
+            Arc::clone(&settings),
+            Arc::clone(&semaphore),
+            Arc::clone(&executor),
+        );
+        to_do.spawn(async move {
+            let result =
+                download_one(&client, &cc, &settings, &semaphore, &executor)
+                    .await;
+            (cc, result)
+        });
+    }
+    while let Some(joined) = to_do.join_next().await {
+        let (cc, result) = match joined {
+            Ok(done) => done,
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        };
+        let status = match result {
+            Ok(Some(status)) => status,
+            Ok(None) => continue,
+            Err(error) => {
+                if settings.verbose {
+                    println!("{cc} error: {error}");
+                }
+                DownloadStatus::Error
+            }
+        };
+        counter[status] += 1;
+        bar.inc(1);
+    }
+    bar.finish();
+    // Every download task has ended, so no one adds a save any more.
+    let mut saves = std::mem::take(
+        &mut *executor.lock().unwrap_or_else(PoisonError::into_inner),
+    );
+    while let Some(joined) = saves.join_next().await {
+        match joined {
+            Ok(Ok(())) => {}
+            // Already counted as OK: only told, as the book's lost
+            // exception would be, by asyncio's "exception was never
+            // retrieved" on stderr.
+            Ok(Err(error)) => eprintln!("{error}"),
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        }
+    }
+    counter
+}
+
+/// `asyncio.run(supervisor(...))` on a single-threaded runtime, as the
+/// library's `download_many`; the saves run on the runtime's blocking
+/// threads.
+fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(supervisor(cc_list, settings)),
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            Counter::default()
+        }
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+}
