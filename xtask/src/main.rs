@@ -14,7 +14,8 @@
 //! `runner` runs one program against a server, `measure` runs a child and
 //! reads its peak memory, `parse` reads the clients' reports, `table` and
 //! `timeline` draw the results, `peers` adds curl and the book's scripts,
-//! `cargo` finds and builds the binaries. The imports go one way only:
+//! `python` finds a Python 3 for them, `cargo` finds and builds the
+//! binaries. The imports go one way only:
 //! the subcommands use the rest, `model` uses only `parse`, and a test
 //! below fails if any module comes to import one that imports it back.
 
@@ -25,6 +26,7 @@ mod model;
 mod parse;
 mod peers;
 mod primes;
+mod python;
 mod runner;
 mod serve;
 mod table;
