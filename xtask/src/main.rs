@@ -7,14 +7,18 @@
 //!   and with `--timeline` one picture (see `compare.rs`).
 //! - `cargo xtask compare primes [WORKERS]`: `proc_pool.py`'s executors
 //!   side by side (see `primes.rs`).
+//! - `cargo xtask sweep`: the two concurrent clients on DELAY for each
+//!   `-m` of a list: a table, and with `--svg` one picture of time and
+//!   memory against concurrency (see `sweep.rs`).
 //! - `cargo xtask serve`: the test servers in the foreground (`serve.rs`).
 //!
-//! Modules: `compare`, `primes` and `serve` are the subcommands. `model`
+//! Modules: `compare`, `primes`, `sweep` and `serve` are the subcommands. `model`
 //! is the data they share (`Row`, `Run`, `Agreement`, `Observed`);
 //! `runner` runs one program against a server, `measure` runs a child and
-//! reads its peak memory, `parse` reads the clients' reports, `table` and
-//! `timeline` draw the results, `peers` adds curl and the book's scripts,
-//! `cargo` finds and builds the binaries. The imports go one way only:
+//! reads its peak memory, `parse` reads the clients' reports, `table`,
+//! `timeline` and `sweep_plot` draw the results, `peers` adds curl and the
+//! book's scripts, `python` finds a Python 3 for them, `cargo` finds and
+//! builds the binaries. The imports go one way only:
 //! the subcommands use the rest, `model` uses only `parse`, and a test
 //! below fails if any module comes to import one that imports it back.
 
@@ -25,8 +29,11 @@ mod model;
 mod parse;
 mod peers;
 mod primes;
+mod python;
 mod runner;
 mod serve;
+mod sweep;
+mod sweep_plot;
 mod table;
 mod timeline;
 
@@ -49,6 +56,18 @@ enum Cli {
     /// told otherwise, so DELAY and ERROR runs repeat exactly. Exits 1 if
     /// counts that must agree do not.
     Compare(compare::Args),
+    /// Run flags_threadpool and flags_asyncio on DELAY for each -m of a
+    /// list, and show how time and memory change with concurrency.
+    ///
+    /// Every run asks for the same codes (-e by default) from an
+    /// in-process DELAY server with seeded delays, so the runs differ in
+    /// concurrency only. Prints a table (elapsed, peak RSS, peak in
+    /// flight), the -m at which each model comes within 10% of the
+    /// server's floor, and its memory per 100 workers; `--svg` draws both
+    /// against concurrency. A full sweep on the book's 0.5-5 s delays
+    /// takes over an hour: `--max-delay` makes it shorter. Exits 1 if the
+    /// counts of the runs disagree.
+    Sweep(sweep::Args),
     /// Serve LOCAL, DELAY and ERROR in the foreground until Ctrl-C.
     Serve(serve::Args),
 }
@@ -69,6 +88,7 @@ fn main() -> ExitCode {
             }
             None => compare::run(&args),
         },
+        Cli::Sweep(args) => sweep::run(&args),
         Cli::Serve(args) => serve::run(&args).map(|()| true),
     };
     match outcome {

@@ -220,14 +220,14 @@ fn answers(cmd: &mut Command) -> bool {
 ///
 /// Fixed ports are fine here and nowhere else: this is a benchmark run by
 /// hand, and the book's scripts cannot be told another port.
-struct FixedPortServer {
+pub struct FixedPortServer {
     state: ServerState,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl FixedPortServer {
-    fn start(kind: Kind, config: Config) -> Result<FixedPortServer> {
+    pub fn start(kind: Kind, config: Config) -> Result<FixedPortServer> {
         let state = ServerState::new(config)?;
         let port = kind.default_port();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();

@@ -4,10 +4,20 @@
 //! The book shows that a `ProcessPoolExecutor` speeds up CPU-bound work in
 //! Python while threads cannot, because of the GIL. Rust has no GIL, so
 //! here threads and processes should both scale with the cores; the table
-//! shows by how much: total time, speedup over the sequential run, and
-//! parallel efficiency (speedup divided by workers; 1.0 is perfect).
+//! shows by how much: total time, that time over the sequential run's,
+//! speedup over the sequential run, and parallel efficiency (speedup
+//! divided by workers; 1.0 is perfect).
+//!
+//! With `--python DIR` the book's own program joins the table, run from
+//! the reader's checkout and never copied here: `proc_pool.py` as it is
+//! (processes); the same file with `concurrent.futures`'
+//! `ThreadPoolExecutor` put in place of its `ProcessPoolExecutor` before
+//! it runs (threads, [`THREADS_INSTEAD`]); and that with one worker
+//! (sequential: one thread does all the work, one number after another).
+//! Each language's rows are measured against its own sequential run, so
+//! the GIL shows as a number: Python's threads take as long as one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
@@ -15,6 +25,7 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::parse::parse_total_time;
+use crate::python::Python;
 use crate::runner::progress;
 use crate::table::Spread;
 use crate::{cargo, measure, table};
@@ -40,18 +51,46 @@ pub struct Args {
     #[arg(long)]
     pub markdown: bool,
 
+    /// Add rows for the book's proc_pool.py found in DIR (with its
+    /// primes.py), on processes, on threads, and sequentially.
+    #[arg(long, value_name = "DIR")]
+    pub python: Option<PathBuf>,
+
     /// Take the `primes` binary from DIR instead of building it.
     #[arg(long, value_name = "DIR", hide = true)]
     pub bin_dir: Option<PathBuf>,
 }
 
+/// The Python that makes `proc_pool.py` run on threads: it puts
+/// `ThreadPoolExecutor` in place of `ProcessPoolExecutor` in
+/// `concurrent.futures` (the module `proc_pool.py` reads it from, as
+/// `futures.ProcessPoolExecutor`), then runs the file as `__main__` with
+/// the arguments after it. Run as `python -c THREADS_INSTEAD FILE ARGS`.
+pub const THREADS_INSTEAD: &str = "\
+import os, runpy, sys
+from concurrent import futures
+futures.ProcessPoolExecutor = futures.ThreadPoolExecutor
+path = sys.argv[1]
+sys.argv = sys.argv[1:]
+sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+runpy.run_path(path, run_name='__main__')
+";
+
+/// The files `--python DIR` needs: the program and the module it imports.
+pub const PYTHON_FILES: [&str; 2] = ["proc_pool.py", "primes.py"];
+
 /// One executor's figures, as `--json` prints them.
 #[derive(Debug, Serialize)]
 pub struct Row {
+    /// "Rust" for our `primes`, "Python" for the book's `proc_pool.py`.
+    pub language: &'static str,
     pub executor: &'static str,
     pub workers: u32,
-    /// `primes`' own "Total time", seconds.
+    /// The program's own "Total time", seconds.
     pub total: Spread,
+    /// This one's median total over the median total of the sequential
+    /// run in the same language: 0.5 is twice as fast, 1.0 no faster.
+    pub vs_sequential: f64,
     /// Sequential median total over this one's median total.
     pub speedup: f64,
     /// Speedup per worker: 1.0 means every worker was fully used.
@@ -61,8 +100,24 @@ pub struct Row {
     pub max_rss_kib: Option<f64>,
 }
 
+/// A program to time: which row it makes, and how to start it.
+struct Job {
+    language: &'static str,
+    executor: &'static str,
+    workers: u32,
+    /// What the progress line says.
+    label: String,
+    command: Command,
+}
+
 /// `cargo xtask compare primes`.
 pub fn run(args: &Args) -> Result<()> {
+    // The Python rows are checked for first, so a missing file or
+    // interpreter is said at once, not after the Rust rows have run.
+    let python = match &args.python {
+        Some(dir) => Some((python_dir(dir)?, Python::find(&[])?)),
+        None => None,
+    };
     let dir = match &args.bin_dir {
         Some(dir) => dir.clone(),
         None => {
@@ -76,55 +131,74 @@ pub fn run(args: &Args) -> Result<()> {
         None => thread::available_parallelism()
             .map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX)),
     };
-    let mut rows: Vec<Row> = Vec::new();
+    let mut jobs = Vec::new();
     for (executor, n) in
         [("sequential", 1), ("threads", workers), ("processes", workers)]
     {
+        let mut command = Command::new(&program);
+        command.args(["--executor", executor]);
+        if executor != "sequential" {
+            command.arg(n.to_string());
+        }
+        jobs.push(Job {
+            language: "Rust",
+            executor,
+            workers: n,
+            label: format!("primes --executor {executor}"),
+            command,
+        });
+    }
+    if let Some((dir, python)) = &python {
+        jobs.extend(python_jobs(python, dir, workers));
+    }
+
+    let mut rows: Vec<Row> = Vec::new();
+    for mut job in jobs {
         let mut totals = Vec::new();
         let mut rss = Vec::new();
         for run in 1..=args.runs {
-            progress(&format!("primes --executor {executor}"), run, args.runs);
-            let mut cmd = Command::new(&program);
-            cmd.args(["--executor", executor]);
-            if executor != "sequential" {
-                cmd.arg(n.to_string());
-            }
-            let measured = measure::run(&mut cmd)?;
+            progress(&job.label, run, args.runs);
+            let measured = measure::run(&mut job.command)?;
             if !measured.status.success() {
                 bail!(
-                    "primes --executor {executor} exited with {}:\n{}{}",
+                    "{} exited with {}:\n{}{}",
+                    job.label,
                     measured.status,
                     measured.stdout,
                     measured.stderr
                 );
             }
-            totals.push(
-                parse_total_time(&measured.stdout)
-                    .context("cannot read the report of primes")?,
-            );
+            totals.push(parse_total_time(&measured.stdout).with_context(
+                || format!("cannot read the report of {}", job.label),
+            )?);
             rss.extend(measured.max_rss_kib.map(|kib| kib as f64));
         }
         let total = Spread::of(totals).context("no runs")?;
         rows.push(Row {
-            executor,
-            workers: n,
+            language: job.language,
+            executor: job.executor,
+            workers: job.workers,
             total,
+            vs_sequential: 0.0,
             speedup: 0.0,
             efficiency: 0.0,
             max_rss_kib: Spread::of(rss).map(|s| s.median),
         });
     }
-    let baseline = rows[0].total.median;
-    for row in &mut rows {
-        // A total of 0.00s (numbers too small to time) would divide by
-        // zero; 1/100 s is the resolution of the line we read.
-        row.speedup = baseline.max(0.01) / row.total.median.max(0.01);
-        row.efficiency = row.speedup / f64::from(row.workers);
-    }
+    compare_with_sequential(&mut rows);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         print!("{}", render(&rows, args.runs, args.markdown));
+        if let Some((dir, python)) = &python {
+            println!(
+                "\nPython ({}): {} as it is (processes); with \
+                 ThreadPoolExecutor in place of ProcessPoolExecutor \
+                 (threads); the same with 1 worker (sequential)",
+                python.name(),
+                dir.join("proc_pool.py").display()
+            );
+        }
         if let Some(kib) = measure::rss_floor_kib() {
             println!(
                 "\nNote: peak RSS cannot read below {:.1} MiB here, what the \
@@ -136,10 +210,102 @@ pub fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
+/// DIR of `--python DIR`, made absolute, once it is known to hold the
+/// book's files.
+fn python_dir(dir: &Path) -> Result<PathBuf> {
+    let missing: Vec<&str> = PYTHON_FILES
+        .iter()
+        .copied()
+        .filter(|file| !dir.join(file).is_file())
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "--python: no {} in {} (give the book's \
+             20-executors/primes directory)",
+            missing.join(" or "),
+            dir.display()
+        );
+    }
+    dir.canonicalize()
+        .with_context(|| format!("--python: cannot read {}", dir.display()))
+}
+
+/// The book's `proc_pool.py` three ways: sequential (a pool of one
+/// thread), on `workers` threads, and on `workers` processes as written.
+fn python_jobs(python: &Python, dir: &Path, workers: u32) -> Vec<Job> {
+    let script = dir.join("proc_pool.py");
+    let on_threads = |n: u32| {
+        let mut command = python.command();
+        command
+            .args(["-c", THREADS_INSTEAD])
+            .arg(&script)
+            .arg(n.to_string())
+            .current_dir(dir);
+        command
+    };
+    let mut processes = python.command();
+    processes.arg(&script).arg(workers.to_string()).current_dir(dir);
+    vec![
+        Job {
+            language: "Python",
+            executor: "sequential",
+            workers: 1,
+            label: "proc_pool.py on 1 thread".into(),
+            command: on_threads(1),
+        },
+        Job {
+            language: "Python",
+            executor: "threads",
+            workers,
+            label: format!("proc_pool.py on {workers} threads"),
+            command: on_threads(workers),
+        },
+        Job {
+            language: "Python",
+            executor: "processes",
+            workers,
+            label: format!("proc_pool.py on {workers} processes"),
+            command: processes,
+        },
+    ]
+}
+
+/// Fills in each row's time over its own language's sequential time, its
+/// speedup and its efficiency.
+fn compare_with_sequential(rows: &mut [Row]) {
+    let sequential = |language: &str, rows: &[Row]| {
+        rows.iter()
+            .find(|row| row.language == language && row.workers == 1)
+            .map(|row| row.total.median)
+    };
+    for i in 0..rows.len() {
+        let Some(baseline) = sequential(rows[i].language, rows) else {
+            continue;
+        };
+        let row = &mut rows[i];
+        // A total of 0.00s (numbers too small to time) would divide by
+        // zero; 1/100 s is the resolution of the line we read.
+        let (baseline, total) =
+            (baseline.max(0.01), row.total.median.max(0.01));
+        row.vs_sequential = total / baseline;
+        row.speedup = baseline / total;
+        row.efficiency = row.speedup / f64::from(row.workers);
+    }
+}
+
 fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
-    let headers =
-        ["executor", "workers", "total", "speedup", "efficiency", "peak RSS"];
-    let cells: Vec<[String; 6]> = rows
+    let headers = [
+        "executor",
+        "workers",
+        "total",
+        "÷ sequential",
+        "speedup",
+        "efficiency",
+        "peak RSS",
+    ];
+    // With Python rows beside ours, each row says its language.
+    let languages = rows.iter().any(|row| row.language != "Rust");
+    let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|row| {
             let total = if runs > 1 {
@@ -150,10 +316,16 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
             } else {
                 format!("{:.2} s", row.total.median)
             };
+            let executor = if languages {
+                format!("{} {}", row.language, row.executor)
+            } else {
+                row.executor.to_owned()
+            };
             [
-                row.executor.to_owned(),
+                executor,
                 row.workers.to_string(),
                 total,
+                format!("{:.2}", row.vs_sequential),
                 format!("{:.2}×", row.speedup),
                 format!("{:.2}", row.efficiency),
                 row.max_rss_kib.map_or("–".into(), |kib| {
@@ -168,4 +340,76 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
     }
     text += &table::grid(&headers, &cells, markdown);
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(language: &'static str, executor: &'static str, total: f64) -> Row {
+        let workers = if executor == "sequential" { 1 } else { 2 };
+        Row {
+            language,
+            executor,
+            workers,
+            total: Spread { median: total, min: total, max: total },
+            vs_sequential: 0.0,
+            speedup: 0.0,
+            efficiency: 0.0,
+            max_rss_kib: None,
+        }
+    }
+
+    /// Each row is measured against the sequential run of its own
+    /// language, not against Rust's.
+    #[test]
+    fn ratios_are_against_the_same_languages_sequential_run() {
+        let mut rows = vec![
+            row("Rust", "sequential", 1.0),
+            row("Rust", "threads", 0.5),
+            row("Python", "sequential", 36.0),
+            row("Python", "threads", 36.0),
+            row("Python", "processes", 18.0),
+        ];
+        compare_with_sequential(&mut rows);
+        let ratios: Vec<f64> = rows.iter().map(|r| r.vs_sequential).collect();
+        assert_eq!(ratios, [1.0, 0.5, 1.0, 1.0, 0.5]);
+        assert_eq!(rows[4].speedup, 2.0);
+        assert_eq!(rows[4].efficiency, 1.0);
+    }
+
+    /// With Python rows the executor column names the language; without,
+    /// it is as before.
+    #[test]
+    fn executor_column_names_the_language_only_beside_python() {
+        let mut rows = vec![row("Rust", "threads", 1.0)];
+        assert!(render(&rows, 1, true).contains("| threads |"));
+        rows.push(row("Python", "threads", 1.0));
+        let text = render(&rows, 1, true);
+        assert!(text.contains("| Rust threads |"), "{text}");
+        assert!(text.contains("| Python threads |"), "{text}");
+    }
+
+    /// proc_pool.py runs as written for processes; the other two rows run
+    /// it through the patch that swaps the executor class, with 1 worker
+    /// and with WORKERS.
+    #[test]
+    fn python_rows_run_the_books_file_three_ways() {
+        let python = Python::new("python3", &[]);
+        let dir = Path::new("/book/primes");
+        let jobs = python_jobs(&python, dir, 2);
+        let argv = |job: &Job| -> Vec<String> {
+            job.command
+                .get_args()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
+        };
+        let script = dir.join("proc_pool.py").display().to_string();
+        assert_eq!(argv(&jobs[0]), ["-c", THREADS_INSTEAD, &script, "1"]);
+        assert_eq!(argv(&jobs[1]), ["-c", THREADS_INSTEAD, &script, "2"]);
+        assert_eq!(argv(&jobs[2]), [script.as_str(), "2"]);
+        let executors: Vec<&str> = jobs.iter().map(|j| j.executor).collect();
+        assert_eq!(executors, ["sequential", "threads", "processes"]);
+        assert_eq!(jobs[0].workers, 1);
+    }
 }

@@ -21,9 +21,9 @@ use flags_server::RequestRecord;
 use crate::model::Row;
 
 /// Width of the picture, and the margins around each panel's plot area.
-const WIDTH: f64 = 960.0;
+pub const WIDTH: f64 = 960.0;
 const LEFT: f64 = 150.0;
-const RIGHT: f64 = 24.0;
+pub const RIGHT: f64 = 24.0;
 /// A panel's lanes share at most this height: 676 connections (`-e -m
 /// 1000`) become hairlines instead of a picture a metre tall.
 const MAX_PLOT_HEIGHT: f64 = 200.0;
@@ -272,7 +272,7 @@ impl Panel {
 
 /// A tick step of 1, 2 or 5 times a power of ten giving 5 to 10 ticks,
 /// and the axis end: the first tick at or after `span`.
-fn ticks(span: f64) -> (f64, f64) {
+pub fn ticks(span: f64) -> (f64, f64) {
     let span = if span.is_finite() && span > 0.0 { span } else { 1.0 };
     let raw = span / 8.0;
     let power = 10f64.powf(raw.log10().floor());
@@ -301,7 +301,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Text safe inside an XML element or attribute.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

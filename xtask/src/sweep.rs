@@ -1,0 +1,626 @@
+//! `cargo xtask sweep`: how the time of a download falls, and the memory
+//! grows, as concurrency rises; the question the chapter answers by trying
+//! a few values of `-m` by hand.
+//!
+//! It runs `flags_threadpool` and `flags_asyncio` on DELAY once for each
+//! `-m` of a list (by default 1, 2, 5, ... 1000), on every code `-e` names,
+//! against a server whose delays are drawn from a fixed seed and the
+//! request's ordinal: every run makes the same requests and meets the same
+//! delays, so the runs differ in their concurrency alone. It prints one
+//! table (elapsed, peak memory, and the peak in flight the server saw) and
+//! draws one SVG (`--svg`, see `sweep_plot.rs`).
+//!
+//! `-e` rather than `-a`: with the 194 codes of `-a` every `-m` above 194
+//! runs the same 194 requests at once, so the top of the sweep would be
+//! three copies of one run; the 676 codes of `-e` keep `-m` meaningful up
+//! to 500 (and 1000 becomes 676, which the table shows). `-a` is there
+//! for a shorter sweep.
+//!
+//! Two figures answer the chapter's questions and are printed under the
+//! table: the first `-m` at which a model's elapsed time comes within 10%
+//! of the floor (the longest delay the server chose: no model can end
+//! sooner), and the slope of peak memory against concurrency, in MiB per
+//! 100 workers, fitted by least squares over the runs.
+//!
+//! `--python DIR` adds the book's `flags2_threadpool.py` and
+//! `flags2_asyncio.py`, served on the book's port 8001 as `compare
+//! --python` does, from the same server configuration.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use flags_server::{Config, Kind, TestServer};
+use serde::Serialize;
+
+use crate::compare::{DEFAULT_SEED, check_agreement};
+use crate::model::{Agreement, Row, Run};
+use crate::parse::parse_report;
+use crate::peers::FixedPortServer;
+use crate::python::Python;
+use crate::runner::{fresh_dir, measured_run};
+use crate::sweep_plot::{Plot, Point, Series, seconds};
+use crate::{cargo, measure, table};
+
+/// Our two concurrent clients, in the chapter's order.
+const CLIENTS: [&str; 2] = ["flags_threadpool", "flags_asyncio"];
+
+/// Their counterparts in the book, run with `--python DIR`.
+const PYTHON_SCRIPTS: [&str; 2] = ["flags2_threadpool.py", "flags2_asyncio.py"];
+
+/// The book's scripts give every request 3.1 s, and cannot be told
+/// otherwise.
+const PYTHON_TIMEOUT: f64 = 3.1;
+
+/// Within this factor of the floor, a run counts as having reached it.
+const NEAR_FLOOR: f64 = 1.10;
+
+/// The options of `sweep`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The values of -m to run, in order.
+    #[arg(
+        short = 'm',
+        long = "max-req",
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "1,2,5,10,20,50,100,200,500,1000"
+    )]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_req: Vec<u64>,
+
+    /// The 194 codes of -a instead of the 676 of -e (a shorter sweep,
+    /// flat above -m 194).
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// Only the first N codes.
+    #[arg(short, long, value_name = "N")]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+
+    /// Shortest delay before an answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
+    pub min_delay: f64,
+
+    /// Longest delay before an answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub max_delay: f64,
+
+    /// Seed of the server's delays.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// Seconds each request of our clients may take [default: 1 s more
+    /// than --max-delay, and at least the book's 3.1].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// Draw elapsed time and peak memory against concurrency, as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub svg: Option<PathBuf>,
+
+    /// Print the results as JSON instead of a table.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+
+    /// Print the table as Markdown.
+    #[arg(long)]
+    pub markdown: bool,
+
+    /// Add the book's flags2_threadpool.py and flags2_asyncio.py found in
+    /// DIR (needs Python 3 with httpx and tqdm; serves on port 8001 for
+    /// them).
+    #[arg(long, value_name = "DIR")]
+    pub python: Option<PathBuf>,
+
+    /// Take the client binaries from DIR instead of building them in
+    /// release mode (tests pass their debug build).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub bin_dir: Option<PathBuf>,
+}
+
+/// One run of the sweep: a model at one `-m`.
+struct Step {
+    model: String,
+    max_req: u64,
+    run: Run,
+}
+
+/// Everything `sweep` found, as `--json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Output {
+    pub server: String,
+    /// What every run was given besides `-m`, `-s` and `--dest`.
+    pub client_args: Vec<String>,
+    pub seed: u64,
+    pub min_delay: f64,
+    pub max_delay: f64,
+    /// The codes each run asked for.
+    pub codes: u64,
+    /// The longest delay the server chose in any run, seconds.
+    pub floor: f64,
+    pub runs: Vec<RunOut>,
+    pub models: Vec<ModelOut>,
+    pub agreement: Agreement,
+    pub notes: Vec<String>,
+}
+
+/// One run's figures: the client's report, `wait4`, and the server's
+/// statistics of the run.
+#[derive(Debug, Serialize)]
+pub struct RunOut {
+    pub model: String,
+    /// The `-m` it was given.
+    pub max_req: u64,
+    /// The concurrency it said it would use.
+    pub concurrency: u64,
+    pub ok: u64,
+    pub not_found: u64,
+    pub errors: u64,
+    /// The client's own "Elapsed time", seconds.
+    pub elapsed: f64,
+    /// Spawn to exit, seconds.
+    pub wall: f64,
+    pub max_rss_kib: Option<u64>,
+    /// The server's figures for the run: the most requests it had in
+    /// flight at once, how many it received, what it answered, and the
+    /// longest delay it chose.
+    pub peak_in_flight: u64,
+    pub requests: u64,
+    pub by_status: BTreeMap<u16, u64>,
+    pub longest_delay: f64,
+}
+
+/// What the runs of one model add up to.
+#[derive(Debug, Serialize)]
+pub struct ModelOut {
+    pub model: String,
+    /// The first `-m` whose elapsed time is within 10% of the floor.
+    pub near_floor_from: Option<u64>,
+    /// Peak memory per 100 concurrent requests, MiB: the least-squares
+    /// slope of peak RSS over the concurrency used.
+    pub mib_per_100: Option<f64>,
+}
+
+/// `cargo xtask sweep`: returns whether the counts of every run agreed.
+pub fn run(args: &Args) -> Result<bool> {
+    let config = server_config(args)?;
+    let timeout = args.timeout.unwrap_or(
+        (args.max_delay + 1.0).max(flags_common::cli::DEFAULT_TIMEOUT),
+    );
+    let client_args = client_args(args);
+    let codes = codes(&client_args)?;
+    // The book's scripts are checked for first, so a missing one is said
+    // at once rather than after an hour of sweeping.
+    let python = match &args.python {
+        Some(dir) => Some(python_scripts(dir)?),
+        None => None,
+    };
+    let bin_dir = match &args.bin_dir {
+        Some(dir) => dir.clone(),
+        None => {
+            cargo::build_release(&CLIENTS)?;
+            cargo::release_dir()
+        }
+    };
+    let programs = CLIENTS
+        .iter()
+        .map(|name| cargo::binary(&bin_dir, name))
+        .collect::<Result<Vec<_>>>()?;
+    let mut notes = Vec::new();
+    // The corpus draws each flag on its first request; drawing them all
+    // now keeps that cost out of the first run.
+    flags_server::corpus::warm_up();
+    let server = TestServer::start(config.clone())
+        .context("cannot start the test server")?;
+    let observed = (&server, Kind::Delay);
+    let base_url = server.base_url(Kind::Delay);
+    let book_server = match &python {
+        Some(_) => Some(
+            FixedPortServer::start(Kind::Delay, config.clone())
+                .context("--python: cannot serve DELAY on the book's port")?,
+        ),
+        None => None,
+    };
+    if python.is_some() && args.max_delay >= PYTHON_TIMEOUT {
+        notes.push(format!(
+            "the book's scripts give each request {PYTHON_TIMEOUT} s, so \
+             with delays up to {} s some of theirs time out (errors)",
+            args.max_delay
+        ));
+    }
+
+    // Every model at one -m, then the next -m: a machine that gets busier
+    // or quieter during the sweep then weighs on all models alike.
+    let mut models: Vec<&str> = CLIENTS.to_vec();
+    if python.is_some() {
+        models.extend(PYTHON_SCRIPTS);
+    }
+    let total = args.max_req.len() * models.len();
+    let mut steps = Vec::new();
+    for &m in &args.max_req {
+        for &model in &models {
+            eprintln!(
+                "sweep: {model} -m {m} (run {} of {total})",
+                steps.len() + 1
+            );
+            let run = if let Some(i) = CLIENTS.iter().position(|c| *c == model)
+            {
+                let dest = fresh_dir()?;
+                let mut cmd = Command::new(&programs[i]);
+                cmd.args(&client_args)
+                    .args(["-m", &m.to_string()])
+                    .args(["--timeout", &timeout.to_string()])
+                    .args(["-s", &base_url])
+                    .arg("--dest")
+                    .arg(dest.path());
+                measured_run(&mut cmd, &observed, parse_report, true)
+            } else {
+                let (Some((python, dir)), Some(book_server)) =
+                    (&python, &book_server)
+                else {
+                    bail!("{model} without --python");
+                };
+                let work = book_work_dir(dir)?;
+                let mut cmd = python.command();
+                cmd.arg(dir.join(model))
+                    .args(&client_args)
+                    .args(["-m", &m.to_string(), "-s", "DELAY"])
+                    .current_dir(work.path());
+                measured_run(&mut cmd, book_server, parse_report, true)
+            };
+            let run = run.with_context(|| format!("{model} -m {m} failed"))?;
+            steps.push(Step { model: model.to_owned(), max_req: m, run });
+        }
+    }
+
+    // The agreement of counts, as `compare` checks it: one row per model.
+    let rows: Vec<Row> = models
+        .iter()
+        .map(|model| Row {
+            model: (*model).to_owned(),
+            runs: steps
+                .iter()
+                .filter(|s| s.model == *model)
+                .map(|s| s.run.clone())
+                .collect(),
+        })
+        .collect();
+    let agreement = check_agreement(Kind::Delay, &rows);
+    if let Some(kib) = measure::rss_floor_kib() {
+        notes.push(format!(
+            "peak RSS cannot read below {:.1} MiB here, what the small \
+             process that starts each program weighs itself",
+            kib as f64 / 1024.0
+        ));
+    }
+    let runs: Vec<RunOut> = models
+        .iter()
+        .flat_map(|model| steps.iter().filter(move |s| s.model == *model))
+        .map(RunOut::from)
+        .collect();
+    let floor = runs.iter().map(|r| r.longest_delay).fold(0.0, f64::max);
+    let out = Output {
+        server: Kind::Delay.to_string(),
+        client_args,
+        seed: args.seed,
+        min_delay: args.min_delay,
+        max_delay: args.max_delay,
+        codes,
+        floor,
+        models: models.iter().map(|m| summary(m, &runs, floor)).collect(),
+        runs,
+        agreement,
+        notes,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print!("{}", render(&out, args.markdown));
+    }
+    if let Some(path) = &args.svg {
+        let svg = plot(&out, &steps).render();
+        fs::write(path, svg)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("sweep: picture written to {}", path.display());
+    }
+    if !out.agreement.agree {
+        eprintln!("sweep: the counts disagree: {}", out.agreement.note);
+    }
+    Ok(out.agreement.agree)
+}
+
+/// `-e` or `-a`, and `-l N`: the codes of every run.
+fn client_args(args: &Args) -> Vec<String> {
+    let mut out = vec![if args.all { "-a" } else { "-e" }.to_owned()];
+    if let Some(n) = args.limit {
+        out.extend(["-l".to_owned(), n.to_string()]);
+    }
+    out
+}
+
+/// How many codes the clients will ask for, by their own parser.
+fn codes(client_args: &[String]) -> Result<u64> {
+    let argv =
+        std::iter::once("sweep").chain(client_args.iter().map(|s| s.as_str()));
+    match flags_common::cli::process_args(argv, "sweep", 1) {
+        Ok(options) => Ok(options.cc_list.len() as u64),
+        Err(_) => bail!("bad client arguments: {}", client_args.join(" ")),
+    }
+}
+
+/// DELAY's configuration from `--min-delay`, `--max-delay` and `--seed`.
+fn server_config(args: &Args) -> Result<Config> {
+    let secs = |s: f64, what: &str| {
+        Duration::try_from_secs_f64(s).with_context(|| {
+            format!("--{what} must be a number of seconds >= 0")
+        })
+    };
+    let config = Config {
+        min_delay: secs(args.min_delay, "min-delay")?,
+        max_delay: secs(args.max_delay, "max-delay")?,
+        seed: Some(args.seed),
+        ..Config::default()
+    };
+    if config.min_delay > config.max_delay {
+        bail!("--min-delay must not exceed --max-delay");
+    }
+    Ok(config)
+}
+
+/// The interpreter and DIR (absolute) of `--python DIR`, once DIR is
+/// known to hold the book's scripts and Python can run them.
+fn python_scripts(dir: &Path) -> Result<(Python, PathBuf)> {
+    let missing: Vec<&str> = PYTHON_SCRIPTS
+        .iter()
+        .copied()
+        .chain(["flags2_common.py"])
+        .filter(|script| !dir.join(script).is_file())
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "--python: no {} in {} (give the book's 20-executors/getflags \
+             directory)",
+            missing.join(", "),
+            dir.display()
+        );
+    }
+    let python = Python::find(&["httpx", "tqdm"])
+        .context("--python: cannot run the book's scripts")?;
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("--python: cannot read {}", dir.display()))?;
+    Ok((python, dir))
+}
+
+/// A fresh working directory for one run of a book script: it saves into
+/// `downloaded/` and `-a` reads `country_codes.txt`, both relative to the
+/// current directory.
+fn book_work_dir(dir: &Path) -> Result<tempfile::TempDir> {
+    let work = fresh_dir()?;
+    fs::create_dir(work.path().join("downloaded"))?;
+    let codes = fs::read_to_string(dir.join("country_codes.txt"))
+        .unwrap_or_else(|_| flags_common::cli::COUNTRY_CODES_FILE.to_owned());
+    fs::write(work.path().join("country_codes.txt"), codes)?;
+    Ok(work)
+}
+
+impl From<&Step> for RunOut {
+    fn from(step: &Step) -> RunOut {
+        let run = &step.run;
+        let mut by_status = BTreeMap::new();
+        for record in &run.records {
+            *by_status.entry(record.status).or_insert(0) += 1;
+        }
+        let counts = run.report.counts;
+        RunOut {
+            model: step.model.clone(),
+            max_req: step.max_req,
+            concurrency: run.report.concurrency,
+            ok: counts.ok,
+            not_found: counts.not_found,
+            errors: counts.errors,
+            elapsed: run.report.elapsed,
+            wall: run.wall,
+            max_rss_kib: run.max_rss_kib,
+            peak_in_flight: run.peak_in_flight,
+            requests: run.records.len() as u64,
+            by_status,
+            longest_delay: run
+                .records
+                .iter()
+                .map(|r| r.delay)
+                .fold(0.0, f64::max),
+        }
+    }
+}
+
+/// Where a model reaches the floor, and its memory per 100 workers.
+fn summary(model: &str, runs: &[RunOut], floor: f64) -> ModelOut {
+    let mut mine: Vec<&RunOut> =
+        runs.iter().filter(|r| r.model == model).collect();
+    mine.sort_by_key(|r| r.max_req);
+    let near_floor_from = mine
+        .iter()
+        .find(|r| floor > 0.0 && r.elapsed <= floor * NEAR_FLOOR)
+        .map(|r| r.max_req);
+    let points: Vec<(f64, f64)> = mine
+        .iter()
+        .filter_map(|r| {
+            let mib = r.max_rss_kib? as f64 / 1024.0;
+            Some((r.concurrency as f64, mib))
+        })
+        .collect();
+    ModelOut {
+        model: model.to_owned(),
+        near_floor_from,
+        mib_per_100: slope(&points).map(|s| s * 100.0),
+    }
+}
+
+/// The least-squares slope of y over x, if x varies at all.
+fn slope(points: &[(f64, f64)]) -> Option<f64> {
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    (sxx > 0.0).then(|| sxy / sxx)
+}
+
+const HEADERS: [&str; 10] = [
+    "model",
+    "-m",
+    "concurrency",
+    "OK",
+    "not found",
+    "errors",
+    "elapsed",
+    "÷ floor",
+    "peak RSS",
+    "peak in-flight",
+];
+
+/// The table, a line above saying what ran, and the two answers below.
+pub fn render(out: &Output, markdown: bool) -> String {
+    let cells: Vec<[String; 10]> = out
+        .runs
+        .iter()
+        .map(|run| {
+            [
+                run.model.clone(),
+                run.max_req.to_string(),
+                run.concurrency.to_string(),
+                run.ok.to_string(),
+                run.not_found.to_string(),
+                run.errors.to_string(),
+                format!("{:.2} s", run.elapsed),
+                format!("{:.2}", run.elapsed / out.floor.max(1e-9)),
+                run.max_rss_kib.map_or("–".into(), |kib| {
+                    format!("{:.1} MiB", kib as f64 / 1024.0)
+                }),
+                run.peak_in_flight.to_string(),
+            ]
+        })
+        .collect();
+    let mut text = format!(
+        "{} server, delays {}–{} s, seed {}; {} codes ({}) per run\n\n",
+        out.server,
+        out.min_delay,
+        out.max_delay,
+        out.seed,
+        out.codes,
+        out.client_args.join(" ")
+    );
+    text += &table::grid(&HEADERS, &cells, markdown);
+    text += &format!(
+        "\nFloor: {}, the longest delay the server chose; every run met \
+         the same delays, so no run can end sooner.\n",
+        seconds(out.floor)
+    );
+    for model in &out.models {
+        let near = match model.near_floor_from {
+            Some(m) => format!("within 10% of the floor from -m {m}"),
+            None => "never within 10% of the floor".to_owned(),
+        };
+        let memory = match model.mib_per_100 {
+            Some(mib) => format!("{mib:+.1} MiB of peak RSS per 100 workers"),
+            None => "memory slope unknown".to_owned(),
+        };
+        text += &format!("{}: {near}; {memory}.\n", model.model);
+    }
+    text += &format!("\nCounts: {}\n", out.agreement.note);
+    for note in &out.notes {
+        text += &format!("Note: {note}\n");
+    }
+    text
+}
+
+/// The picture's data: one series per model, and the server's figures.
+fn plot(out: &Output, steps: &[Step]) -> Plot {
+    let series = out
+        .models
+        .iter()
+        .map(|model| Series {
+            name: model.model.clone(),
+            book: model.model.ends_with(".py"),
+            points: out
+                .runs
+                .iter()
+                .filter(|r| r.model == model.model)
+                .map(|r| Point {
+                    max_req: r.max_req,
+                    concurrency: r.concurrency,
+                    elapsed: r.elapsed,
+                    rss_mib: r.max_rss_kib.map(|kib| kib as f64 / 1024.0),
+                })
+                .collect(),
+        })
+        .collect();
+    // The sum of the delays is the same for every run (the same draws), so
+    // the first run's stands for all.
+    let total_delay = steps
+        .first()
+        .map(|s| s.run.records.iter().map(|r| r.delay).sum())
+        .unwrap_or(0.0);
+    Plot {
+        title: format!(
+            "{} server, delays {}–{} s, seed {}, {} codes ({}): \
+             one point per run",
+            out.server,
+            out.min_delay,
+            out.max_delay,
+            out.seed,
+            out.codes,
+            out.client_args.join(" ")
+        ),
+        floor: out.floor,
+        total_delay,
+        series,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The slope of a line is its slope; a single x has none.
+    #[test]
+    fn slope_fits_a_line() {
+        let line = [(1.0, 5.0), (101.0, 6.0), (201.0, 7.0)];
+        assert!((slope(&line).unwrap() - 0.01).abs() < 1e-12);
+        assert_eq!(slope(&[(3.0, 1.0), (3.0, 2.0)]), None);
+    }
+
+    fn run_out(max_req: u64, elapsed: f64) -> RunOut {
+        RunOut {
+            model: "m".into(),
+            max_req,
+            concurrency: max_req,
+            ok: 0,
+            not_found: 0,
+            errors: 0,
+            elapsed,
+            wall: elapsed,
+            max_rss_kib: Some(1024 * max_req),
+            peak_in_flight: max_req,
+            requests: 0,
+            by_status: BTreeMap::new(),
+            longest_delay: 1.0,
+        }
+    }
+
+    /// The floor is reached at the first -m within 10% of it, in -m
+    /// order, whatever order the runs come in.
+    #[test]
+    fn near_floor_is_the_first_m_within_ten_percent() {
+        let runs = [run_out(100, 1.05), run_out(1, 50.0), run_out(10, 5.0)];
+        let summary = summary("m", &runs, 1.0);
+        assert_eq!(summary.near_floor_from, Some(100));
+        assert_eq!(summary.mib_per_100.map(f64::round), Some(100.0));
+    }
+}

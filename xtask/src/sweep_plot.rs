@@ -1,0 +1,483 @@
+//! `sweep --svg FILE.svg`: the sweep as one picture, in the hand of the
+//! `--timeline` picture (same width, fonts, axes and grid, drawn with its
+//! helpers).
+//!
+//! Two panels share the x axis, the concurrency a run used, on a log
+//! scale so that 1, 10, 100 and 1000 workers are equally far apart:
+//!
+//! - elapsed time, on a log scale too. A model that keeps every worker
+//!   busy falls on a straight line of slope -1 (ten times the workers, a
+//!   tenth of the time) until it meets the server's floor, the longest
+//!   delay the server chose, drawn as a dashed line: no run can end
+//!   sooner. The dotted line is the bound both make together, the sum of
+//!   the delays shared among the workers or the floor, whichever is
+//!   longer;
+//! - peak resident memory, on a linear scale, where each thread's stack
+//!   and buffers show as a steeper line than each task's.
+//!
+//! Our clients are drawn with solid lines and filled points, the book's
+//! scripts (`--python`) in the same colour with dashed lines and hollow
+//! points. Every point has a tooltip with its figures.
+
+use std::fmt::Write as _;
+
+use crate::timeline::{RIGHT, WIDTH, escape, ticks};
+
+/// Room on the left for the y labels.
+const LEFT: f64 = 80.0;
+const ELAPSED_HEIGHT: f64 = 280.0;
+const RSS_HEIGHT: f64 = 200.0;
+
+/// What the picture shows.
+pub struct Plot {
+    pub title: String,
+    /// The longest delay the server chose, seconds.
+    pub floor: f64,
+    /// The sum of the delays of one run, seconds.
+    pub total_delay: f64,
+    pub series: Vec<Series>,
+}
+
+/// One model's runs.
+pub struct Series {
+    pub name: String,
+    /// One of the book's scripts, drawn dashed beside our clients.
+    pub book: bool,
+    pub points: Vec<Point>,
+}
+
+/// One run.
+pub struct Point {
+    pub max_req: u64,
+    pub concurrency: u64,
+    pub elapsed: f64,
+    pub rss_mib: Option<f64>,
+}
+
+/// The smallest elapsed time the log axis shows: the clients print
+/// hundredths of a second, so a run of "0.00s" is drawn at half of one.
+const MIN_ELAPSED: f64 = 0.005;
+
+impl Plot {
+    /// The SVG document.
+    pub fn render(&self) -> String {
+        let points = || self.series.iter().flat_map(|s| s.points.iter());
+        let x_axis = LogAxis::around(
+            points().map(|p| p.concurrency.max(1) as f64),
+            LEFT,
+            WIDTH - RIGHT,
+        );
+        let bound = |c: f64| (self.total_delay / c).max(self.floor);
+        let elapsed_values = points()
+            .map(|p| p.elapsed.max(MIN_ELAPSED))
+            .chain([self.floor.max(MIN_ELAPSED)])
+            .chain((self.total_delay > 0.0).then(|| bound(x_axis.lo)));
+
+        let mut body = String::new();
+        let mut y = self.legend(&mut body, 34.0);
+        y = self.elapsed_panel(&mut body, y, &x_axis, elapsed_values);
+        y = self.rss_panel(&mut body, y, &x_axis);
+        let height = y;
+
+        let mut svg = String::new();
+        let _ = writeln!(
+            svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="11">"#
+        );
+        svg += "<style>\n\
+                .axis{stroke:#444;stroke-width:1}\n\
+                .grid{stroke:#ddd;stroke-width:1}\n\
+                .floor{stroke:#c62828;stroke-width:1.5;stroke-dasharray:6 4}\n\
+                .bound{stroke:#888;stroke-width:1.2;stroke-dasharray:2 3;fill:none}\n\
+                .series{fill:none;stroke-width:2}\n\
+                .book{stroke-dasharray:7 4}\n\
+                </style>\n";
+        let _ =
+            writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+        let _ = writeln!(
+            svg,
+            r#"<text x="12" y="22" font-size="15" font-weight="bold">{}</text>"#,
+            escape(&self.title)
+        );
+        svg += &body;
+        svg += "</svg>\n";
+        svg
+    }
+
+    /// The legend from `y` down, wrapping when a line is full; returns
+    /// the top of what follows.
+    fn legend(&self, svg: &mut String, y: f64) -> f64 {
+        let mut entries: Vec<(String, String)> = self
+            .series
+            .iter()
+            .map(|s| {
+                let (dash, fill) = style(s);
+                let colour = colour(&s.name);
+                let swatch = format!(
+                    r#"<line class="series{dash}" stroke="{colour}" x1="0" y1="-4" x2="24" y2="-4"/><circle cx="12" cy="-4" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{}"/>"#,
+                    fill.unwrap_or(colour)
+                );
+                (swatch, s.name.clone())
+            })
+            .collect();
+        entries.push((
+            r#"<line class="floor" x1="0" y1="-4" x2="24" y2="-4"/>"#.into(),
+            format!("floor: the longest delay, {}", seconds(self.floor)),
+        ));
+        if self.total_delay > 0.0 {
+            entries.push((
+                r#"<line class="bound" x1="0" y1="-4" x2="24" y2="-4"/>"#
+                    .into(),
+                "bound: total delay ÷ concurrency, or the floor".into(),
+            ));
+        }
+        let (mut x, mut y) = (12.0, y + 10.0);
+        for (swatch, label) in entries {
+            let width = 32.0 + 6.0 * label.chars().count() as f64;
+            if x + width > WIDTH - RIGHT {
+                (x, y) = (12.0, y + 18.0);
+            }
+            let _ = writeln!(
+                svg,
+                r#"<g transform="translate({x} {y})">{swatch}<text x="30" y="0">{}</text></g>"#,
+                escape(&label)
+            );
+            x += width + 12.0;
+        }
+        y + 20.0
+    }
+
+    /// Elapsed time against concurrency, both on log scales, with the
+    /// floor and the bound; returns the top of what follows.
+    fn elapsed_panel(
+        &self,
+        svg: &mut String,
+        y: f64,
+        x_axis: &LogAxis,
+        values: impl Iterator<Item = f64>,
+    ) -> f64 {
+        let top = y + 24.0;
+        let bottom = top + ELAPSED_HEIGHT;
+        // Screen y grows downwards: the axis runs from bottom to top.
+        let y_axis = LogAxis::around(values, bottom, top);
+        heading(svg, y + 12.0, "Elapsed time against concurrency");
+        x_axis.draw_x(svg, top, bottom);
+        y_axis.draw_y(svg, x_axis, "s");
+        side_label(svg, top, bottom, "elapsed, seconds (log scale)");
+        // The bound, drawn as a curve of 60 samples across the axis.
+        if self.total_delay > 0.0 {
+            let mut path = String::new();
+            for i in 0..=60 {
+                let c =
+                    x_axis.lo * (x_axis.hi / x_axis.lo).powf(i as f64 / 60.0);
+                let t = (self.total_delay / c).max(self.floor);
+                let _ =
+                    write!(path, "{:.2},{:.2} ", x_axis.at(c), y_axis.at(t));
+            }
+            let _ = writeln!(
+                svg,
+                r#"<polyline class="bound" points="{}"/>"#,
+                path.trim_end()
+            );
+        }
+        let floor_y = y_axis.at(self.floor.max(MIN_ELAPSED));
+        let _ = writeln!(
+            svg,
+            r##"<line class="floor" x1="{LEFT}" y1="{floor_y:.2}" x2="{:.2}" y2="{floor_y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end" fill="#c62828">floor {}</text>"##,
+            WIDTH - RIGHT,
+            WIDTH - RIGHT - 4.0,
+            floor_y - 5.0,
+            seconds(self.floor)
+        );
+        for series in &self.series {
+            let points: Vec<(f64, f64, String)> = series
+                .points
+                .iter()
+                .map(|p| {
+                    let tip = format!(
+                        "{} -m {} (concurrency {}): elapsed {:.2} s",
+                        series.name, p.max_req, p.concurrency, p.elapsed
+                    );
+                    (
+                        x_axis.at(p.concurrency.max(1) as f64),
+                        y_axis.at(p.elapsed.max(MIN_ELAPSED)),
+                        tip,
+                    )
+                })
+                .collect();
+            draw_series(svg, series, "elapsed", &points);
+        }
+        bottom + 44.0
+    }
+
+    /// Peak memory against concurrency (log scale); returns the bottom of
+    /// the picture.
+    fn rss_panel(&self, svg: &mut String, y: f64, x_axis: &LogAxis) -> f64 {
+        let top = y + 24.0;
+        let bottom = top + RSS_HEIGHT;
+        heading(svg, y + 12.0, "Peak memory against concurrency");
+        let max = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().filter_map(|p| p.rss_mib))
+            .fold(0.0, f64::max);
+        let (step, end) = ticks(max);
+        let at = |mib: f64| bottom - mib / end * (bottom - top);
+        x_axis.draw_x(svg, top, bottom);
+        let decimals = (-step.log10().floor()).max(0.0) as usize;
+        let mut mib = 0.0;
+        while mib <= end + step / 2.0 {
+            let y = at(mib);
+            let _ = writeln!(
+                svg,
+                r#"<line class="grid" x1="{LEFT}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{mib:.decimals$}</text>"#,
+                WIDTH - RIGHT,
+                LEFT - 6.0,
+                y + 4.0
+            );
+            mib += step;
+        }
+        let _ = writeln!(
+            svg,
+            r#"<line class="axis" x1="{LEFT}" y1="{top:.2}" x2="{LEFT}" y2="{bottom:.2}"/>"#
+        );
+        side_label(svg, top, bottom, "peak RSS, MiB");
+        for series in &self.series {
+            let points: Vec<(f64, f64, String)> = series
+                .points
+                .iter()
+                .filter_map(|p| {
+                    let rss = p.rss_mib?;
+                    let tip = format!(
+                        "{} -m {} (concurrency {}): peak RSS {rss:.1} MiB",
+                        series.name, p.max_req, p.concurrency
+                    );
+                    Some((x_axis.at(p.concurrency.max(1) as f64), at(rss), tip))
+                })
+                .collect();
+            draw_series(svg, series, "rss", &points);
+        }
+        bottom + 44.0
+    }
+}
+
+/// "4.99 s", or "0.005 s": the server's delays are exact, and below a
+/// second their milliseconds matter.
+pub fn seconds(secs: f64) -> String {
+    if secs < 1.0 { format!("{secs:.3} s") } else { format!("{secs:.2} s") }
+}
+
+/// A panel's title.
+fn heading(svg: &mut String, y: f64, text: &str) {
+    let _ = writeln!(
+        svg,
+        r#"<text x="12" y="{y}" font-size="13" font-weight="bold">{}</text>"#,
+        escape(text)
+    );
+}
+
+/// The y axis's caption, turned to run up its left side.
+fn side_label(svg: &mut String, top: f64, bottom: f64, text: &str) {
+    let (x, y) = (16.0, (top + bottom) / 2.0);
+    let _ = writeln!(
+        svg,
+        r##"<text x="{x}" y="{y:.2}" transform="rotate(-90 {x} {y:.2})" text-anchor="middle" fill="#444">{}</text>"##,
+        escape(text)
+    );
+}
+
+/// The line through a series' points, in order of concurrency, then the
+/// points themselves on top, one circle per run.
+fn draw_series(
+    svg: &mut String,
+    series: &Series,
+    panel: &str,
+    points: &[(f64, f64, String)],
+) {
+    let colour = colour(&series.name);
+    let (dash, fill) = style(series);
+    let mut order: Vec<&(f64, f64, String)> = points.iter().collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let path: Vec<String> =
+        order.iter().map(|(x, y, _)| format!("{x:.2},{y:.2}")).collect();
+    let _ = writeln!(
+        svg,
+        r#"<polyline class="series{dash}" stroke="{colour}" points="{}"/>"#,
+        path.join(" ")
+    );
+    for (x, y, tip) in points {
+        let _ = writeln!(
+            svg,
+            r#"<circle class="point" data-panel="{panel}" data-model="{}" cx="{x:.2}" cy="{y:.2}" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{}"><title>{}</title></circle>"#,
+            escape(&series.name),
+            fill.unwrap_or(colour),
+            escape(tip)
+        );
+    }
+}
+
+/// A model's colour: threads blue, asyncio orange, whichever language.
+fn colour(name: &str) -> &'static str {
+    if name.contains("threadpool") {
+        "#1565c0"
+    } else if name.contains("asyncio") {
+        "#ef6c00"
+    } else {
+        "#6a1b9a"
+    }
+}
+
+/// The book's scripts: a dashed line and hollow points.
+fn style(series: &Series) -> (&'static str, Option<&'static str>) {
+    if series.book { (" book", Some("white")) } else { ("", None) }
+}
+
+/// A log-scale axis from `lo` to `hi` (1, 2 or 5 times a power of ten)
+/// drawn from screen position `from` to `to`.
+struct LogAxis {
+    lo: f64,
+    hi: f64,
+    from: f64,
+    to: f64,
+}
+
+impl LogAxis {
+    /// The narrowest 1-2-5 range holding every value.
+    fn around(values: impl Iterator<Item = f64>, from: f64, to: f64) -> Self {
+        let (mut min, mut max) = (f64::INFINITY, 0.0_f64);
+        for value in values.filter(|v| v.is_finite() && *v > 0.0) {
+            min = min.min(value);
+            max = max.max(value);
+        }
+        if !min.is_finite() {
+            (min, max) = (1.0, 10.0);
+        }
+        let lo = nice_steps(min, max)
+            .into_iter()
+            .take_while(|&s| s <= min * (1.0 + 1e-9))
+            .last()
+            .unwrap_or(min);
+        let mut hi = nice_steps(min, max)
+            .into_iter()
+            .find(|&s| s >= max * (1.0 - 1e-9))
+            .unwrap_or(max);
+        if hi <= lo {
+            hi = lo * 10.0;
+        }
+        LogAxis { lo, hi, from, to }
+    }
+
+    /// The screen position of `value`.
+    fn at(&self, value: f64) -> f64 {
+        let share = (value / self.lo).ln() / (self.hi / self.lo).ln();
+        self.from + share * (self.to - self.from)
+    }
+
+    /// The 1-2-5 values from `lo` to `hi`.
+    fn ticks(&self) -> Vec<f64> {
+        nice_steps(self.lo, self.hi)
+            .into_iter()
+            .filter(|&v| {
+                v >= self.lo * (1.0 - 1e-9) && v <= self.hi * (1.0 + 1e-9)
+            })
+            .collect()
+    }
+
+    /// As the x axis of a plot from `top` to `bottom`: grid, ticks,
+    /// labels and caption.
+    fn draw_x(&self, svg: &mut String, top: f64, bottom: f64) {
+        for value in self.ticks() {
+            let x = self.at(value);
+            let _ = writeln!(
+                svg,
+                r#"<line class="grid" x1="{x:.2}" y1="{top:.2}" x2="{x:.2}" y2="{bottom:.2}"/><line class="axis" x1="{x:.2}" y1="{bottom:.2}" x2="{x:.2}" y2="{:.2}"/><text x="{x:.2}" y="{:.2}" text-anchor="middle">{}</text>"#,
+                bottom + 4.0,
+                bottom + 15.0,
+                number(value)
+            );
+        }
+        let _ = writeln!(
+            svg,
+            r#"<line class="axis" x1="{:.2}" y1="{bottom:.2}" x2="{:.2}" y2="{bottom:.2}"/>"#,
+            self.from, self.to
+        );
+        let _ = writeln!(
+            svg,
+            r##"<text x="{:.2}" y="{:.2}" text-anchor="end" fill="#444">concurrency the run used (-m, at most the number of codes), log scale</text>"##,
+            self.to,
+            bottom + 30.0
+        );
+    }
+
+    /// As the y axis beside `x_axis`: grid, labels with `unit`, the axis.
+    fn draw_y(&self, svg: &mut String, x_axis: &LogAxis, unit: &str) {
+        for value in self.ticks() {
+            let y = self.at(value);
+            let _ = writeln!(
+                svg,
+                r#"<line class="grid" x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{} {unit}</text>"#,
+                x_axis.from,
+                x_axis.to,
+                x_axis.from - 6.0,
+                y + 4.0,
+                number(value)
+            );
+        }
+        let _ = writeln!(
+            svg,
+            r#"<line class="axis" x1="{0:.2}" y1="{1:.2}" x2="{0:.2}" y2="{2:.2}"/>"#,
+            x_axis.from, self.from, self.to
+        );
+    }
+}
+
+/// 1, 2 and 5 times every power of ten from below `min` to above `max`.
+fn nice_steps(min: f64, max: f64) -> Vec<f64> {
+    let first = min.log10().floor() as i32 - 1;
+    let last = max.log10().ceil() as i32 + 1;
+    (first..=last)
+        .flat_map(|power| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(power)))
+        .collect()
+}
+
+/// "0.05", "2", "1000": as many decimals as the value needs.
+fn number(value: f64) -> String {
+    if value >= 1.0 {
+        format!("{value:.0}")
+    } else {
+        let decimals = (-value.log10().floor()).max(0.0) as usize;
+        format!("{value:.decimals$}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The axis ends on the 1-2-5 values around the data.
+    #[test]
+    fn log_axis_ends_on_round_values() {
+        let axis = LogAxis::around([1.0, 676.0].into_iter(), 0.0, 1.0);
+        assert_eq!((axis.lo, axis.hi), (1.0, 1000.0));
+        let axis = LogAxis::around([0.3, 42.0].into_iter(), 0.0, 1.0);
+        assert_eq!((axis.lo, axis.hi), (0.2, 50.0));
+        assert_eq!(axis.ticks()[..3], [0.2, 0.5, 1.0]);
+    }
+
+    /// Equal ratios are equal distances, and the ends map to the ends.
+    #[test]
+    fn log_axis_places_decades_evenly() {
+        let axis = LogAxis::around([1.0, 1000.0].into_iter(), 100.0, 400.0);
+        assert_eq!(axis.at(1.0), 100.0);
+        assert!((axis.at(10.0) - 200.0).abs() < 1e-9);
+        assert!((axis.at(1000.0) - 400.0).abs() < 1e-9);
+    }
+
+    /// Labels keep the decimals a value needs and no more.
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(number(0.05), "0.05");
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(number(200.0), "200");
+    }
+}
