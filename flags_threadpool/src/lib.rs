@@ -70,6 +70,12 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
             executor.submit(move || download_one(&agent, &task_cc, &settings));
         to_do_map.insert(future, cc);
     }
+    // `executor.shutdown(wait=False)`: nothing more will be submitted, so
+    // each worker ends as soon as it finds the queue empty, while the
+    // others are still waiting for their flags, rather than all 676 of
+    // `-e -m 1000` ending at once after the last one, which took 40-70 ms.
+    // The `with` block's end still waits for them.
+    executor.shutdown(false, false);
     let bar = progress_bar(cc_list.len(), settings.verbose);
     for future in as_completed(to_do_map.keys()) {
         // Ctrl-C: Python raises `KeyboardInterrupt` in the main thread,
