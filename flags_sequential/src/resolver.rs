@@ -13,7 +13,7 @@
 //! first lookup of a host is made by one of them while the others wait for
 //! its answer. When each looked up for itself, every worker that came
 //! before the first answer started a lookup thread of its own: with
-//! `-e -m 1000`, 3 to 15 of them on a quiet run, about 100 under strace.
+//! `-e -m 1000`, 1 to 13 of them on a quiet run, about 100 under strace.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
