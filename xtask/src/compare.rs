@@ -20,6 +20,18 @@
 //! the same codes: on ERROR the errors and the sum OK + not found must
 //! agree, on DELAY all three counts. Unless some request timed out: which
 //! ones do depends on timing, so then the check is skipped with a note.
+//!
+//! `-s URL` points every client at another server instead, such as nginx
+//! serving the same files: then there are no server statistics, and all
+//! three counts must agree, as on LOCAL.
+//!
+//! `--with-curl` pairs each client with a curl doing the same downloads
+//! with the same parallelism, and runs the two in turn: A B, then B A, and
+//! so on, each run in a fresh, empty directory after a `sync`. Whoever runs
+//! second inherits the first one's dirty pages and warm caches; alternating
+//! shares that out, and the ratio of each pair's wall times, of which the
+//! table shows the median, cancels whatever else the machine was doing
+//! during that pair.
 
 use std::ffi::OsString;
 use std::fs;
@@ -30,8 +42,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, TestServer};
 
-use crate::model::{Agreement, Row};
+use crate::model::{Agreement, Observed, Row, Run, Unobserved};
 use crate::parse::{Counts, parse_report};
+use crate::peers::Curl;
 use crate::runner::{fresh_dir, measured_run, progress};
 use crate::{cargo, measure, peers, table, timeline};
 
@@ -63,9 +76,18 @@ pub struct Args {
     #[command(subcommand)]
     pub what: Option<What>,
 
-    /// Which in-process server the clients hit.
-    #[arg(short, long, value_enum, ignore_case = true, default_value_t = Kind::Local)]
-    pub server: Kind,
+    /// Which in-process server the clients hit (LOCAL, DELAY, ERROR, any
+    /// case), or the base URL of another one, e.g. nginx serving the same
+    /// flags as `<cc>/<cc>.gif`.
+    #[arg(
+        short,
+        long,
+        visible_alias = "base-url",
+        value_name = "LABEL|URL",
+        value_parser = parse_target,
+        default_value = "LOCAL"
+    )]
+    pub server: Target,
 
     /// DELAY/ERROR: shortest delay before an answer, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
@@ -136,9 +158,17 @@ pub struct Args {
     #[arg(long, value_name = "FILE.svg")]
     pub timeline: Option<PathBuf>,
 
-    /// Add curl rows: one connection, and `-Z --parallel-max M`.
+    /// Pair each client with curl at the same parallelism (`curl -K list`
+    /// or `curl -Z --parallel-max M`), alternating the two, and add a
+    /// column with the median ratio of their wall times.
     #[arg(long)]
     pub with_curl: bool,
+
+    /// Add a table of where each run's time went, as the server saw it:
+    /// launch to the first request, the spread of the arrivals, the first
+    /// request to the last response, and the last response to exit.
+    #[arg(long)]
+    pub breakdown: bool,
 
     /// Add rows for the book's flags2_*.py found in DIR (needs Python 3
     /// with httpx and tqdm; serves on ports 8000-8002 for them).
@@ -154,6 +184,45 @@ pub struct Args {
     /// hook: it makes the models disagree on purpose.
     #[arg(long, value_name = "CLIENT=ARG", hide = true)]
     pub extra: Vec<String>,
+}
+
+/// Where the clients download from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One of the test servers, started in this process on a free port.
+    Test(Kind),
+    /// Any base URL, e.g. `http://127.0.0.1:8080/flags`.
+    Url(String),
+}
+
+impl Target {
+    /// The test server whose rules the counts follow: a server that is
+    /// not ours answers as LOCAL does, at once and always the same.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Target::Test(kind) => *kind,
+            Target::Url(_) => Kind::Local,
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Test(kind) => write!(f, "{kind}"),
+            Target::Url(url) => write!(f, "{url}"),
+        }
+    }
+}
+
+/// `-s`: a label of the test servers, or a base URL.
+fn parse_target(text: &str) -> Result<Target, String> {
+    if text.starts_with("http://") || text.starts_with("https://") {
+        return Ok(Target::Url(text.trim_end_matches('/').to_owned()));
+    }
+    <Kind as clap::ValueEnum>::from_str(text, true).map(Target::Test).map_err(
+        |_| format!("{text:?} is neither LOCAL, DELAY, ERROR nor a base URL"),
+    )
 }
 
 /// What else `compare` can compare.
@@ -189,52 +258,102 @@ pub fn run(args: &Args) -> Result<bool> {
         .map(|name| cargo::binary(&bin_dir, name))
         .collect::<Result<Vec<_>>>()?;
     let config = server_config(args)?;
-    // The corpus draws each flag on its first request; drawing them all
-    // now keeps that cost out of whichever model happens to run first.
-    flags_server::corpus::warm_up();
-    let server = TestServer::start(config.clone())
-        .context("cannot start the test server")?;
-    let observed = (&server, args.server);
-    let base_url = server.base_url(args.server);
+    let test_server = match &args.server {
+        Target::Test(_) => {
+            // The corpus draws each flag on its first request; drawing
+            // them all now keeps that cost out of whichever model happens
+            // to run first.
+            flags_server::corpus::warm_up();
+            Some(
+                TestServer::start(config.clone())
+                    .context("cannot start the test server")?,
+            )
+        }
+        Target::Url(_) => None,
+    };
+    let kind = args.server.kind();
+    let (observed, base_url): (Box<dyn Observed + '_>, String) =
+        match (&test_server, &args.server) {
+            (Some(server), _) => {
+                (Box::new((server, kind)), server.base_url(kind))
+            }
+            (None, target) => (Box::new(Unobserved), target.to_string()),
+        };
+    let timeout = args.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
+    let curl = Curl { base_url: &base_url, cc_list: &cc_list, timeout };
 
     let mut rows = Vec::new();
     let mut notes = Vec::new();
+    let with_curl = args.with_curl && peers::curl_available();
+    if args.with_curl && !with_curl {
+        notes
+            .push("--with-curl: no curl on PATH; its rows are left out".into());
+    }
     for (name, program) in clients.iter().zip(&programs) {
         let mut cmd_args: Vec<OsString> =
             client_args.iter().map(OsString::from).collect();
         cmd_args.extend(["-s".into(), base_url.clone().into()]);
         cmd_args.extend(extra_args(&args.extra, name)?);
-        let runs = (1..=args.runs)
-            .map(|n| {
-                progress(name, n, args.runs);
-                let dest = fresh_dir()?;
-                let mut cmd = Command::new(program);
-                cmd.args(&cmd_args).arg("--dest").arg(dest.path());
-                measured_run(&mut cmd, &observed, parse_report, true)
-                    .with_context(|| format!("{name} failed"))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        rows.push(Row { model: (*name).to_owned(), runs });
-    }
-    if args.with_curl {
-        let timeout =
-            args.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
-        let max_req = args.max_req.unwrap_or(peers::CURL_DEFAULT_PARALLEL);
-        peers::curl_rows(
-            &base_url, &cc_list, timeout, max_req, args.runs, &observed,
-            &mut rows, &mut notes,
-        )?;
+        let ours = |n: u32| -> Result<Run> {
+            progress(name, n, args.runs);
+            let dest = fresh_dir()?;
+            let mut cmd = Command::new(program);
+            cmd.args(&cmd_args).arg("--dest").arg(dest.path());
+            measured_run(&mut cmd, observed.as_ref(), parse_report, true)
+                .with_context(|| format!("{name} failed"))
+        };
+        let mut runs: Vec<Run> = Vec::new();
+        let mut curl_runs: Vec<Run> = Vec::new();
+        let mut parallel = 1;
+        for n in 1..=args.runs {
+            // A B, B A, ...: the client first in odd pairs, curl first in
+            // even ones. The first run is always the client's, whose report
+            // says the parallelism curl is to match.
+            let curl_first = with_curl && n % 2 == 0;
+            if curl_first {
+                progress(&Curl::model(parallel), n, args.runs);
+                curl_runs.push(curl.run(parallel, observed.as_ref())?);
+            }
+            runs.push(ours(n)?);
+            if with_curl && !curl_first {
+                if n == 1 {
+                    parallel = curl.parallel(runs[0].report.concurrency);
+                }
+                progress(&Curl::model(parallel), n, args.runs);
+                curl_runs.push(curl.run(parallel, observed.as_ref())?);
+            }
+        }
+        let mut row = Row::new(*name, runs);
+        if with_curl {
+            row.vs_curl = row
+                .runs
+                .iter()
+                .zip(&curl_runs)
+                .map(|(ours, theirs)| ours.wall / theirs.wall.max(1e-9))
+                .collect();
+            rows.push(row);
+            rows.push(Row::new(Curl::model(parallel), curl_runs));
+        } else {
+            rows.push(row);
+        }
     }
     if let Some(dir) = &args.python {
-        peers::python_rows(
-            dir,
-            &client_args,
-            args.server,
-            &config,
-            args.runs,
-            &mut rows,
-            &mut notes,
-        )?;
+        match &args.server {
+            Target::Test(kind) => peers::python_rows(
+                dir,
+                &client_args,
+                *kind,
+                &config,
+                args.runs,
+                &mut rows,
+                &mut notes,
+            )?,
+            Target::Url(_) => notes.push(
+                "--python: the book's scripts know only their own servers' \
+                 ports; the Python rows are left out"
+                    .into(),
+            ),
+        }
     }
 
     if let Some(kib) = measure::rss_floor_kib() {
@@ -244,9 +363,12 @@ pub fn run(args: &Args) -> Result<bool> {
             kib as f64 / 1024.0
         ));
     }
-    let agreement = check_agreement(args.server, &rows);
+    let agreement = check_agreement(kind, &rows);
     let out = table::Output {
-        server: args.server.to_string(),
+        server: match &args.server {
+            Target::Test(kind) => kind.to_string(),
+            Target::Url(_) => "URL".into(),
+        },
         base_url,
         client_args: client_args.clone(),
         seed: args.seed,
@@ -261,7 +383,7 @@ pub fn run(args: &Args) -> Result<bool> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print!("{}", table::render(&out, args.markdown));
+        print!("{}", table::render(&out, args.markdown, args.breakdown));
     }
     if let Some(path) = &args.timeline {
         let title = format!(

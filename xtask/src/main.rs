@@ -51,9 +51,11 @@ enum Cli {
     /// flags_asyncio with the same CLIENT ARGS (default -a) each into a
     /// fresh directory, and prints a table of counts, times, memory and
     /// the concurrency the server saw. `-s LOCAL|DELAY|ERROR` picks the
-    /// server; `--dest` is set by compare. The server uses the book's
-    /// delays (0.5-5 s, error rate 0.25) with a fixed seed (2022) unless
-    /// told otherwise, so DELAY and ERROR runs repeat exactly. Exits 1 if
+    /// server, `-s URL` another one (e.g. nginx); `--dest` is set by
+    /// compare. The server uses the book's delays (0.5-5 s, error rate
+    /// 0.25) with a fixed seed (2022) unless told otherwise, so DELAY and
+    /// ERROR runs repeat exactly. `--breakdown` shows where each run's
+    /// time went; `--with-curl` pairs each client with curl. Exits 1 if
     /// counts that must agree do not.
     Compare(compare::Args),
     /// Run flags_threadpool and flags_asyncio on DELAY for each -m of a

@@ -6,11 +6,16 @@
 //!
 //! Used by `compare` (the flag clients, curl, the book's Python scripts) and
 //! by `compare primes`.
+//!
+//! The instants of spawn and exit are read on the machine's monotonic clock
+//! ([`monotonic_ns`]), which every process shares: the trampoline below is
+//! another process, and `compare --breakdown` puts these instants on one
+//! line with the server's records of each request.
 
 use std::io::{self, Read};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use flags_testkit::rusage::wait_with_max_rss;
 
@@ -23,6 +28,9 @@ pub struct Measured {
     /// From just before the program was spawned to the moment it was
     /// reaped.
     pub wall: Duration,
+    /// Just before the spawn and just after the reap, on [`monotonic_ns`].
+    pub spawned_ns: u64,
+    pub reaped_ns: u64,
     /// The program's peak resident memory in KiB, where the OS tells us.
     pub max_rss_kib: Option<u64>,
 }
@@ -31,7 +39,8 @@ pub struct Measured {
 pub const TRAMPOLINE: &str = "__measure";
 
 /// The line the trampoline adds at the end of stderr: the program's raw
-/// wait status, its peak memory in KiB, and its wall time in nanoseconds.
+/// wait status, its peak memory in KiB, and the instants it was spawned and
+/// reaped, in nanoseconds of [`monotonic_ns`].
 const MARKER: &str = "__xtask_measure__";
 
 /// Runs `cmd` to the end with stdin closed and both outputs captured.
@@ -74,12 +83,15 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
             .split_whitespace()
             .filter_map(|field| field.parse().ok())
             .collect();
-        let [raw_status, kib, nanos] = fields[..] else {
+        let [raw_status, kib, spawned_ns, reaped_ns] = fields[..] else {
             return Err(io::Error::other("the trampoline's report is garbled"));
         };
         measured.status = exit_status_from_raw(raw_status);
         measured.max_rss_kib = Some(kib);
-        measured.wall = Duration::from_nanos(nanos);
+        measured.wall =
+            Duration::from_nanos(reaped_ns.saturating_sub(spawned_ns));
+        measured.spawned_ns = spawned_ns;
+        measured.reaped_ns = reaped_ns;
         measured.stderr = stderr.to_owned();
         Ok(measured)
     } else {
@@ -90,26 +102,26 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
 /// The body of `xtask __measure PROGRAM ARGS...`, called first thing in
 /// `main`, before xtask has grown: runs PROGRAM with the same stdin,
 /// stdout and stderr, waits for it with `wait4`, and appends one line to
-/// stderr with its wait status, peak memory and wall time. Returns the
+/// stderr with its wait status, peak memory, and the instants of spawn and
+/// reap. Returns the
 /// trampoline's own exit code: 0 when it could report, 1 when not.
 pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
     let Some(program) = args.next() else {
         eprintln!("xtask {TRAMPOLINE}: no program to run");
         return 1;
     };
-    let t0 = Instant::now();
+    let spawned_ns = monotonic_ns();
     let outcome = Command::new(&program)
         .args(args)
         .spawn()
         .and_then(|mut child| wait_with_max_rss(&mut child));
-    let wall = t0.elapsed();
+    let reaped_ns = monotonic_ns();
     match outcome {
         Ok((status, kib)) => {
             eprintln!(
-                "\n{MARKER} {} {} {}",
+                "\n{MARKER} {} {} {spawned_ns} {reaped_ns}",
                 raw_status(status),
                 kib.unwrap_or(0),
-                wall.as_nanos()
             );
             0
         }
@@ -130,7 +142,7 @@ pub fn rss_floor_kib() -> Option<u64> {
 /// Runs `cmd` itself, capturing both outputs, and reads its `wait4`.
 fn run_direct(cmd: &mut Command) -> io::Result<Measured> {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let t0 = Instant::now();
+    let spawned_ns = monotonic_ns();
     let mut child = cmd.spawn()?;
     // stderr is drained on its own thread while this one reads stdout: a
     // child that fills one pipe while we block on the other would hang.
@@ -147,9 +159,44 @@ fn run_direct(cmd: &mut Command) -> io::Result<Measured> {
         pipe.read_to_string(&mut stdout)?;
     }
     let (status, max_rss_kib) = wait_with_max_rss(&mut child)?;
-    let wall = t0.elapsed();
+    let reaped_ns = monotonic_ns();
+    let wall = Duration::from_nanos(reaped_ns.saturating_sub(spawned_ns));
     let stderr = stderr_reader.join().unwrap_or_default();
-    Ok(Measured { status, stdout, stderr, wall, max_rss_kib })
+    Ok(Measured {
+        status,
+        stdout,
+        stderr,
+        wall,
+        spawned_ns,
+        reaped_ns,
+        max_rss_kib,
+    })
+}
+
+/// Now, in nanoseconds of the monotonic clock: `CLOCK_MONOTONIC` on Unix,
+/// the clock `Instant` reads there too, and one clock for every process of
+/// the machine, so the trampoline's instants and ours can be subtracted.
+#[cfg(unix)]
+pub fn monotonic_ns() -> u64 {
+    // SAFETY: `timespec` is a plain C struct of integers, for which all
+    // zeroes is a valid value.
+    let mut now: libc::timespec = unsafe { std::mem::zeroed() };
+    // SAFETY: CLOCK_MONOTONIC exists on every Unix Rust supports, and the
+    // pointer is to a live local of the right type.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+    let secs = u64::try_from(now.tv_sec).unwrap_or(0);
+    let nanos = u64::try_from(now.tv_nsec).unwrap_or(0);
+    secs * 1_000_000_000 + nanos
+}
+
+/// Elsewhere no trampoline runs, so a clock of this process is enough.
+#[cfg(not(unix))]
+pub fn monotonic_ns() -> u64 {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    let nanos = EPOCH.get_or_init(Instant::now).elapsed().as_nanos();
+    u64::try_from(nanos).unwrap_or(u64::MAX)
 }
 
 #[cfg(unix)]

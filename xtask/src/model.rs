@@ -1,6 +1,7 @@
 //! The data model of `compare` and its peers: a [`Row`] per program, a
-//! [`Run`] per time it ran, the [`Agreement`] of their counts, and the
-//! [`Observed`] server they were measured against.
+//! [`Run`] per time it ran, the [`Phases`] of a run as the server saw them,
+//! the [`Agreement`] of their counts, and the [`Observed`] server they were
+//! measured against.
 //!
 //! Every other module of xtask may import this one; it imports none of
 //! them but `parse`, whose [`Report`] a run carries, so the modules form no
@@ -15,6 +16,16 @@ use crate::parse::Report;
 pub struct Row {
     pub model: String,
     pub runs: Vec<Run>,
+    /// With `--with-curl`: this row's wall time over that of the curl run
+    /// paired with it, one ratio per pair (empty for curl's own rows).
+    pub vs_curl: Vec<f64>,
+}
+
+impl Row {
+    /// A row that is compared with nothing.
+    pub fn new(model: impl Into<String>, runs: Vec<Run>) -> Row {
+        Row { model: model.into(), runs, vs_curl: Vec::new() }
+    }
 }
 
 /// What one run of one program did, from its report, from `wait4`, and
@@ -25,14 +36,61 @@ pub struct Run {
     /// Seconds from spawn to exit, process start-up included.
     pub wall: f64,
     pub max_rss_kib: Option<u64>,
-    pub peak_in_flight: u64,
-    /// The server's uptime when its statistics were reset for this run:
-    /// time zero of the run's timeline.
-    pub t0: f64,
+    /// `None` for a server that is not ours (`-s URL`).
+    pub peak_in_flight: Option<u64>,
+    /// When the program was spawned and when it was reaped, in seconds on
+    /// the server's clock, the one of the records' `start` and `end` (on
+    /// a server that is not ours, 0 and `wall`). `launched` is time zero
+    /// of the run's timeline.
+    pub launched: f64,
+    pub exited: f64,
     pub records: Vec<RequestRecord>,
 }
 
+/// Where the wall time of one run went, from the server's records and the
+/// instants of spawn and exit on the same clock. `to_first_request`,
+/// `serving` and `to_exit` add up to the wall time; `arrival_spread` is
+/// the first part of `serving`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Phases {
+    /// From the spawn to the first request head the server read: process
+    /// start-up, `main`, the client's set-up, connecting.
+    pub to_first_request: f64,
+    /// From the first request's arrival to the last one's. With as many
+    /// connections as codes, this is how long it took to get every
+    /// request out.
+    pub arrival_spread: f64,
+    /// From the first arrival to the last response handed to its
+    /// connection: on DELAY, mostly the server's own waiting.
+    pub serving: f64,
+    /// From the last response to the reap: reading and saving it, joining,
+    /// the final report, dropping connections, runtime and process exit.
+    pub to_exit: f64,
+}
+
 impl Run {
+    /// The phases of this run, or `None` if the server recorded nothing
+    /// (a server that is not ours, or no request at all).
+    pub fn phases(&self) -> Option<Phases> {
+        let first = |f: fn(&RequestRecord) -> f64| {
+            self.records.iter().map(f).fold(f64::INFINITY, f64::min)
+        };
+        let last = |f: fn(&RequestRecord) -> f64| {
+            self.records.iter().map(f).fold(f64::NEG_INFINITY, f64::max)
+        };
+        if self.records.is_empty() {
+            return None;
+        }
+        let (first_in, last_in) = (first(|r| r.start), last(|r| r.start));
+        let last_out = last(|r| r.end);
+        Some(Phases {
+            to_first_request: first_in - self.launched,
+            arrival_spread: last_in - first_in,
+            serving: last_out - first_in,
+            to_exit: self.exited - last_out,
+        })
+    }
+
     /// Requests the client gave up on before the server answered: the
     /// server records them with status 499.
     pub fn timed_out(&self) -> usize {
@@ -63,14 +121,26 @@ pub struct Agreement {
 /// after it.
 pub trait Observed {
     fn reset(&self);
-    fn stats(&self) -> Stats;
+    /// `None` for a server that keeps no statistics for us.
+    fn stats(&self) -> Option<Stats>;
 }
 
 impl Observed for (&TestServer, Kind) {
     fn reset(&self) {
         self.0.reset_stats(self.1)
     }
-    fn stats(&self) -> Stats {
-        self.0.stats(self.1)
+    fn stats(&self) -> Option<Stats> {
+        Some(self.0.stats(self.1))
+    }
+}
+
+/// A server that is not ours (`-s URL`, e.g. nginx): nothing to reset and
+/// nothing to read, so its runs have counts and times but no records.
+pub struct Unobserved;
+
+impl Observed for Unobserved {
+    fn reset(&self) {}
+    fn stats(&self) -> Option<Stats> {
+        None
     }
 }

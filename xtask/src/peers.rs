@@ -4,7 +4,8 @@
 //!
 //! - `--with-curl`: `curl -K list` (one connection, reused) and
 //!   `curl -Z --parallel-max M -K list` (M connections at once), the
-//!   command-line tool everybody already trusts.
+//!   command-line tool everybody already trusts, each paired with the
+//!   client that has the same parallelism (see `compare.rs`).
 //! - `--python DIR`: the book's own `flags2_sequential.py`,
 //!   `flags2_threadpool.py` and `flags2_asyncio.py`. They hard-code
 //!   `localhost:8000/8001/8002`, so for those rows a server is started on
@@ -23,13 +24,9 @@ use std::thread::JoinHandle;
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, ServerState, Stats};
 
-use crate::model::{Observed, Row};
+use crate::model::{Observed, Row, Run};
 use crate::parse::{Counts, Report, parse_report};
 use crate::runner;
-
-/// `--parallel-max` when compare is given no `-m`: the thread pool's
-/// default, the larger of the two concurrent clients'.
-pub const CURL_DEFAULT_PARALLEL: u64 = 30;
 
 /// The most connections `curl -Z` opens at once (its documented maximum
 /// for `--parallel-max` in the 7.x releases).
@@ -39,83 +36,87 @@ const CURL_MAX_PARALLEL: u64 = 300;
 pub const PYTHON_SCRIPTS: [&str; 3] =
     ["flags2_sequential.py", "flags2_threadpool.py", "flags2_asyncio.py"];
 
-/// Adds the two curl rows, or a note if there is no curl.
-#[allow(clippy::too_many_arguments)]
-pub fn curl_rows(
-    base_url: &str,
-    cc_list: &[String],
-    timeout: f64,
-    max_req: u64,
-    runs: u32,
-    server: &dyn Observed,
-    rows: &mut Vec<Row>,
-    notes: &mut Vec<String>,
-) -> Result<()> {
-    if !answers(Command::new("curl").arg("--version")) {
-        notes
-            .push("--with-curl: no curl on PATH; its rows are left out".into());
-        return Ok(());
+/// Whether there is a curl to compare with.
+pub fn curl_available() -> bool {
+    answers(Command::new("curl").arg("--version"))
+}
+
+/// The same downloads as a client, by curl: `curl -K list` (one connection,
+/// reused) when `parallel` is 1, `curl -Z --parallel-max P -K list` (P
+/// connections at once) otherwise.
+pub struct Curl<'a> {
+    pub base_url: &'a str,
+    pub cc_list: &'a [String],
+    pub timeout: f64,
+}
+
+impl Curl<'_> {
+    /// The parallelism curl can match for a client with `concurrency`.
+    pub fn parallel(&self, concurrency: u64) -> u64 {
+        concurrency.min(CURL_MAX_PARALLEL).min(self.cc_list.len() as u64).max(1)
     }
-    let parallel =
-        max_req.min(CURL_MAX_PARALLEL).min(cc_list.len() as u64).max(1);
-    let variants: [(String, Vec<String>, u64); 2] = [
-        ("curl -K list".into(), vec![], 1),
-        (
-            format!("curl -Z --parallel-max {parallel}"),
-            vec![
-                "-Z".into(),
-                "--parallel-immediate".into(),
-                "--parallel-max".into(),
-                parallel.to_string(),
-            ],
-            parallel,
-        ),
-    ];
-    for (model, extra, concurrency) in variants {
-        let mut all = Vec::new();
-        for n in 1..=runs {
-            runner::progress(&model, n, runs);
-            let dest = runner::fresh_dir()?;
-            let list = dest.path().join("list.curl");
-            fs::write(&list, curl_config(base_url, cc_list, dest.path()))?;
-            let mut cmd = Command::new("curl");
-            cmd.args(&extra)
-                // Each transfer's status on a line of its own, as the
-                // clients' counters see it; 000 means no answer at all.
-                .args(["--silent", "--fail", "--write-out", "%{http_code}\\n"])
-                .arg("--max-time")
-                .arg(timeout.to_string())
-                .arg("-K")
-                .arg(&list);
-            let started = std::time::Instant::now();
-            let parse = |stdout: &str| -> Result<Report> {
-                let statuses = stdout
-                    .lines()
-                    .map(|line| line.trim().parse::<u16>())
-                    .collect::<Result<Vec<_>, _>>()
-                    .context("curl printed something that is not a status")?;
-                if statuses.len() != cc_list.len() {
-                    bail!(
-                        "curl reported {} transfers, not {}",
-                        statuses.len(),
-                        cc_list.len()
-                    );
-                }
-                Ok(Report {
-                    concurrency,
-                    counts: Counts::from_statuses(statuses),
-                    elapsed: started.elapsed().as_secs_f64(),
-                })
-            };
-            // curl exits 22 when some transfer got a 404 or a 418 under
-            // `--fail`, and 28 when one timed out; the per-transfer
-            // statuses say all of that, so its exit status is not checked.
-            let run = runner::measured_run(&mut cmd, server, parse, false)?;
-            all.push(run);
+
+    /// The row's name for `parallel`.
+    pub fn model(parallel: u64) -> String {
+        if parallel == 1 {
+            "curl -K list".into()
+        } else {
+            format!("curl -Z --parallel-max {parallel}")
         }
-        rows.push(Row { model, runs: all });
     }
-    Ok(())
+
+    /// One run of curl with `parallel` transfers at once, into a fresh
+    /// directory, measured as the clients are.
+    pub fn run(&self, parallel: u64, server: &dyn Observed) -> Result<Run> {
+        let dest = runner::fresh_dir()?;
+        // The list goes in a directory of its own, so curl, like the
+        // clients, starts in an empty one.
+        let list_dir = runner::fresh_dir()?;
+        let list = list_dir.path().join("list.curl");
+        fs::write(
+            &list,
+            curl_config(self.base_url, self.cc_list, dest.path()),
+        )?;
+        let mut cmd = Command::new("curl");
+        if parallel > 1 {
+            cmd.args(["-Z", "--parallel-immediate", "--parallel-max"])
+                .arg(parallel.to_string());
+        }
+        // Each transfer's status on a line of its own, as the clients'
+        // counters see it; 000 means no answer at all.
+        cmd.args(["--silent", "--fail", "--write-out", "%{http_code}\\n"])
+            .arg("--max-time")
+            .arg(self.timeout.to_string())
+            .arg("-K")
+            .arg(&list);
+        let expected = self.cc_list.len();
+        let parse = |stdout: &str| -> Result<Report> {
+            let statuses = stdout
+                .lines()
+                .map(|line| line.trim().parse::<u16>())
+                .collect::<Result<Vec<_>, _>>()
+                .context("curl printed something that is not a status")?;
+            if statuses.len() != expected {
+                bail!(
+                    "curl reported {} transfers, not {expected}",
+                    statuses.len()
+                );
+            }
+            Ok(Report {
+                concurrency: parallel,
+                counts: Counts::from_statuses(statuses),
+                // curl prints no time of its own; its wall time, from
+                // spawn to exit, is filled in below.
+                elapsed: 0.0,
+            })
+        };
+        // curl exits 22 when some transfer got a 404 or a 418 under
+        // `--fail`, and 28 when one timed out; the per-transfer statuses
+        // say all of that, so its exit status is not checked.
+        let mut run = runner::measured_run(&mut cmd, server, parse, false)?;
+        run.report.elapsed = run.wall;
+        Ok(run)
+    }
 }
 
 /// A curl config file: one `url` and one `output` per code, so curl saves
@@ -200,7 +201,7 @@ pub fn python_rows(
                     .with_context(|| format!("{script} failed"))?;
             all.push(run);
         }
-        rows.push(Row { model: script.to_owned(), runs: all });
+        rows.push(Row::new(script, all));
     }
     Ok(())
 }
@@ -304,8 +305,8 @@ impl Observed for FixedPortServer {
     fn reset(&self) {
         self.state.reset_stats()
     }
-    fn stats(&self) -> Stats {
-        self.state.stats()
+    fn stats(&self) -> Option<Stats> {
+        Some(self.state.stats())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Running one program the way `compare` and its peers all do: announced
-//! on stderr, in a fresh directory, measured from a reset of the server's
-//! statistics to their snapshot.
+//! on stderr, in a fresh directory, after a `sync`, measured from a reset
+//! of the server's statistics to their snapshot, with the instants of spawn
+//! and exit put on the server's clock.
 
 use std::process::Command;
 
@@ -27,10 +28,22 @@ pub fn measured_run(
     parse: impl Fn(&str) -> Result<Report>,
     check_exit: bool,
 ) -> Result<Run> {
+    // The files the previous run saved are still being written back to
+    // disk; without this, that work lands on whichever program runs next.
+    sync();
     server.reset();
-    let t0 = server.stats().uptime;
+    // The server's clock on ours: its uptime, read between two readings of
+    // the monotonic clock, puts its zero at `zero_ns` (to a few µs).
+    let before = measure::monotonic_ns();
+    let uptime = server.stats().map(|stats| stats.uptime);
+    let after = measure::monotonic_ns();
     let measured = measure::run(cmd)?;
     let stats = server.stats();
+    let zero_ns = match uptime {
+        Some(uptime) => (before / 2 + after / 2) as f64 - uptime * 1e9,
+        None => measured.spawned_ns as f64,
+    };
+    let on_server = |ns: u64| (ns as f64 - zero_ns) / 1e9;
     let program = cmd.get_program().to_string_lossy().into_owned();
     if check_exit && !measured.status.success() {
         bail!(
@@ -46,10 +59,20 @@ pub fn measured_run(
         report,
         wall: measured.wall.as_secs_f64(),
         max_rss_kib: measured.max_rss_kib,
-        peak_in_flight: stats.peak_in_flight,
-        t0,
-        records: stats.records,
+        peak_in_flight: stats.as_ref().map(|stats| stats.peak_in_flight),
+        launched: on_server(measured.spawned_ns),
+        exited: on_server(measured.reaped_ns),
+        records: stats.map(|stats| stats.records).unwrap_or_default(),
     })
+}
+
+/// Flushes every file system's dirty pages to disk, and waits for it.
+fn sync() {
+    #[cfg(unix)]
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe {
+        libc::sync();
+    }
 }
 
 /// A fresh, empty directory for one run's downloads, removed on drop.

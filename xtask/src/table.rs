@@ -3,11 +3,15 @@
 //!
 //! With `--runs N` each cell shows the median, and the timing cells add
 //! the range of the N runs in brackets, so a reader sees how much of a
-//! difference between two models is noise.
+//! difference between two models is noise. With `--with-curl` a column
+//! gives each client's wall time over curl's with the same parallelism:
+//! the median of the ratios of the pairs, each pair run back to back.
+//! With `--breakdown` a second table splits each run's wall time into the
+//! phases the server saw ([`Phases`]).
 
 use serde::Serialize;
 
-use crate::model::{Agreement, Row, Run};
+use crate::model::{Agreement, Phases, Row, Run};
 
 /// Everything `compare` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
@@ -46,14 +50,30 @@ pub struct RowOut {
     pub flags_per_sec: Spread,
     /// Peak resident memory of the process, KiB (Linux only).
     pub max_rss_kib: Option<Spread>,
-    /// The most requests the server had in flight at once.
-    pub peak_in_flight: Spread,
+    /// The most requests the server had in flight at once (`None` on a
+    /// server that is not ours).
+    pub peak_in_flight: Option<Spread>,
     /// Requests the server saw per run.
     pub requests: Vec<usize>,
     /// The longest delay the server chose for any request of a run,
     /// seconds: no model can finish sooner, however concurrent (0 on
     /// LOCAL).
     pub longest_delay: Spread,
+    /// With `--with-curl`: wall time over that of the curl run with the
+    /// same parallelism, the median and range of the ratios of the pairs.
+    pub vs_curl: Option<Spread>,
+    /// Where the wall time went, as the server saw it; `None` when it
+    /// recorded nothing.
+    pub phases: Option<PhasesOut>,
+}
+
+/// [`Phases`] over the runs of a row, in seconds.
+#[derive(Debug, Serialize)]
+pub struct PhasesOut {
+    pub to_first_request: Spread,
+    pub arrival_spread: Spread,
+    pub serving: Spread,
+    pub to_exit: Spread,
 }
 
 /// The median of N measurements and their range.
@@ -65,6 +85,8 @@ pub struct Spread {
 }
 
 impl Spread {
+    const ZERO: Spread = Spread { median: 0.0, min: 0.0, max: 0.0 };
+
     /// `None` for no values.
     pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Spread> {
         let mut values: Vec<f64> = values.into_iter().collect();
@@ -84,11 +106,7 @@ impl From<&Row> for RowOut {
     fn from(row: &Row) -> RowOut {
         let runs = &row.runs;
         let spread = |f: &dyn Fn(&Run) -> f64| {
-            Spread::of(runs.iter().map(f)).unwrap_or(Spread {
-                median: 0.0,
-                min: 0.0,
-                max: 0.0,
-            })
+            Spread::of(runs.iter().map(f)).unwrap_or(Spread::ZERO)
         };
         // Counts agree between runs, or `compare` says so; the median
         // keeps one odd run from showing here.
@@ -97,6 +115,23 @@ impl From<&Row> for RowOut {
         };
         let rss: Option<Vec<f64>> =
             runs.iter().map(|run| run.max_rss_kib.map(|k| k as f64)).collect();
+        let peaks: Option<Vec<f64>> = runs
+            .iter()
+            .map(|run| run.peak_in_flight.map(|n| n as f64))
+            .collect();
+        let phases: Option<Vec<Phases>> =
+            runs.iter().map(Run::phases).collect();
+        let phases = phases.filter(|p| !p.is_empty()).map(|p| {
+            let of = |f: fn(&Phases) -> f64| {
+                Spread::of(p.iter().map(f)).unwrap_or(Spread::ZERO)
+            };
+            PhasesOut {
+                to_first_request: of(|p| p.to_first_request),
+                arrival_spread: of(|p| p.arrival_spread),
+                serving: of(|p| p.serving),
+                to_exit: of(|p| p.to_exit),
+            }
+        });
         RowOut {
             model: row.model.clone(),
             concurrency: count(&|run| run.report.concurrency),
@@ -109,11 +144,13 @@ impl From<&Row> for RowOut {
                 run.report.counts.total() as f64 / run.wall.max(1e-6)
             }),
             max_rss_kib: rss.and_then(Spread::of),
-            peak_in_flight: spread(&|run| run.peak_in_flight as f64),
+            peak_in_flight: peaks.and_then(Spread::of),
             requests: runs.iter().map(|run| run.records.len()).collect(),
             longest_delay: spread(&|run| {
                 run.records.iter().map(|r| r.delay).fold(0.0, f64::max)
             }),
+            vs_curl: Spread::of(row.vs_curl.iter().copied()),
+            phases,
         }
     }
 }
@@ -131,15 +168,31 @@ const HEADERS: [&str; 10] = [
     "peak in-flight",
 ];
 
+/// The header of the column `--with-curl` adds.
+const VS_CURL: &str = "wall vs curl";
+
+const PHASE_HEADERS: [&str; 9] = [
+    "model",
+    "elapsed",
+    "launch → 1st request",
+    "arrival spread",
+    "1st request → last response",
+    "last response → exit",
+    "wall",
+    "longest delay",
+    "elapsed − longest delay",
+];
+
 /// The table, with a line above saying what was run, and the agreement
-/// and notes below.
-pub fn render(out: &Output, markdown: bool) -> String {
+/// and notes below; with `breakdown`, the phases of each row after it.
+pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     let ranges = out.runs > 1;
-    let cells: Vec<[String; 10]> = out
+    let paired = out.rows.iter().any(|row| row.vs_curl.is_some());
+    let cells: Vec<Vec<String>> = out
         .rows
         .iter()
         .map(|row| {
-            [
+            let mut cells = vec![
                 row.model.clone(),
                 row.concurrency.to_string(),
                 row.ok.to_string(),
@@ -149,18 +202,28 @@ pub fn render(out: &Output, markdown: bool) -> String {
                 seconds_fine(row.wall, ranges),
                 rate(row.flags_per_sec.median),
                 row.max_rss_kib.map_or("–".into(), |kib| mib(kib, ranges)),
-                format!("{:.0}", row.peak_in_flight.median),
-            ]
+                row.peak_in_flight
+                    .map_or("–".into(), |peak| format!("{:.0}", peak.median)),
+            ];
+            if paired {
+                cells
+                    .push(row.vs_curl.map_or("–".into(), |r| ratio(r, ranges)));
+            }
+            cells
         })
         .collect();
+    let mut headers = HEADERS.to_vec();
+    if paired {
+        headers.push(VS_CURL);
+    }
     let mut text = String::new();
-    let delays = if out.server == "LOCAL" {
-        String::new()
-    } else {
+    let delays = if out.server == "DELAY" || out.server == "ERROR" {
         format!(
             ", delays {}–{} s, error rate {}, seed {}",
             out.min_delay, out.max_delay, out.error_rate, out.seed
         )
+    } else {
+        String::new()
     };
     let runs = if ranges {
         format!("; median of {} runs (range)", out.runs)
@@ -172,8 +235,8 @@ pub fn render(out: &Output, markdown: bool) -> String {
         out.server,
         out.client_args.join(" ")
     );
-    text += &grid(&HEADERS, &cells, markdown);
-    if out.server != "LOCAL" {
+    text += &grid(&headers, &cells, markdown);
+    if out.server == "DELAY" || out.server == "ERROR" {
         // What "as fast as it gets" means on DELAY and ERROR: a run cannot
         // end before the answer the server made it wait for longest.
         let floors: Vec<String> = out
@@ -190,6 +253,20 @@ pub fn render(out: &Output, markdown: bool) -> String {
             floors.join(", ")
         );
     }
+    if paired {
+        text += &format!(
+            "\n{VS_CURL}: the median of the ratios of the pairs, each pair \
+             a run of the client and one of the curl below it, with the \
+             same parallelism, in alternating order (A B, B A, ...), each \
+             in a fresh directory after a sync\n"
+        );
+    }
+    if breakdown {
+        text += "\nWhere the wall time went, on the server's clock \
+                 (launch and exit are the spawn and the reap of the \
+                 process):\n\n";
+        text += &phase_table(out, markdown, ranges);
+    }
     text += &format!("\nCounts: {}\n", out.agreement.note);
     for note in &out.notes {
         text += &format!("Note: {note}\n");
@@ -197,26 +274,61 @@ pub fn render(out: &Output, markdown: bool) -> String {
     text
 }
 
+/// The `--breakdown` table: one row per model whose server kept records;
+/// on DELAY and ERROR, with the floor each run could not beat.
+fn phase_table(out: &Output, markdown: bool, ranges: bool) -> String {
+    let delays = out.server == "DELAY" || out.server == "ERROR";
+    let cells: Vec<Vec<String>> = out
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let phases = row.phases.as_ref()?;
+            let mut cells = vec![
+                row.model.clone(),
+                seconds(row.elapsed, ranges),
+                seconds_fine(phases.to_first_request, ranges),
+                seconds_fine(phases.arrival_spread, ranges),
+                seconds_fine(phases.serving, ranges),
+                seconds_fine(phases.to_exit, ranges),
+                seconds_fine(row.wall, ranges),
+            ];
+            if delays {
+                let over = row.elapsed.median - row.longest_delay.median;
+                cells.push(format!("{:.3} s", row.longest_delay.median));
+                cells.push(format!("{:+.0} ms", over * 1000.0));
+            }
+            Some(cells)
+        })
+        .collect();
+    if cells.is_empty() {
+        return "(the server recorded no request)\n".into();
+    }
+    let n = if delays { PHASE_HEADERS.len() } else { PHASE_HEADERS.len() - 2 };
+    grid(&PHASE_HEADERS[..n], &cells, markdown)
+}
+
 /// A table of `cells` under `headers`: Markdown, or plain text with the
 /// first column left-aligned, the others right-aligned, and a rule under
 /// the headers.
-pub fn grid<const N: usize>(
-    headers: &[&str; N],
-    cells: &[[String; N]],
+pub fn grid<R: AsRef<[String]>>(
+    headers: &[&str],
+    cells: &[R],
     markdown: bool,
 ) -> String {
+    let n = headers.len();
+    let cells: Vec<&[String]> = cells.iter().map(AsRef::as_ref).collect();
     let mut text = String::new();
     if markdown {
         text += &format!("| {} |\n", headers.join(" | "));
         let align: Vec<&str> =
-            (0..N).map(|i| if i == 0 { ":--" } else { "--:" }).collect();
+            (0..n).map(|i| if i == 0 { ":--" } else { "--:" }).collect();
         text += &format!("|{}|\n", align.join("|"));
         for row in cells {
             text += &format!("| {} |\n", row.join(" | "));
         }
         return text;
     }
-    let widths: Vec<usize> = (0..N)
+    let widths: Vec<usize> = (0..n)
         .map(|i| {
             cells
                 .iter()
@@ -243,10 +355,19 @@ pub fn grid<const N: usize>(
     text += &line(headers);
     let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
     text += &line(&rule.iter().map(String::as_str).collect::<Vec<_>>());
-    for row in cells {
+    for row in &cells {
         text += &line(&row.iter().map(String::as_str).collect::<Vec<_>>());
     }
     text
+}
+
+/// "0.85", or "0.85 (0.80–0.90)" over several pairs.
+fn ratio(spread: Spread, ranges: bool) -> String {
+    if ranges {
+        format!("{:.2} ({:.2}–{:.2})", spread.median, spread.min, spread.max)
+    } else {
+        format!("{:.2}", spread.median)
+    }
 }
 
 /// "0.42 s", or "0.42 s (0.40–0.45)" over several runs.

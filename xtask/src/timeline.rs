@@ -150,7 +150,8 @@ impl Panel {
             .map(|r| {
                 let next = lane_of.len();
                 let lane = *lane_of.entry(r.connection).or_insert(next);
-                let (start, end) = (r.start - run.t0, r.end - run.t0);
+                let (start, end) =
+                    (r.start - run.launched, r.end - run.launched);
                 let tip = format!(
                     "{} {} {:.3}–{:.3} s (connection {})",
                     code(&r.path),
@@ -171,7 +172,7 @@ impl Panel {
             run.report.concurrency,
             plural(bars.len(), "request", "requests"),
             run.report.elapsed,
-            run.peak_in_flight
+            run.peak_in_flight.unwrap_or(0)
         );
         Some(Panel { title, lanes, wall: run.wall, bars })
     }

@@ -190,3 +190,96 @@ fn bad_client_args_are_a_usage_error() {
     assert!(stderr.contains("--limit N must be >= 1"), "{stderr}");
     assert!(!stderr.contains("running"), "{stderr}");
 }
+
+/// `--breakdown`: the phases of each run are in causal order (spawn before
+/// the first request, the last response before the exit) and add up to
+/// its wall time, since all of them are read on one clock.
+#[test]
+fn breakdown_phases_add_up_to_the_wall_time() {
+    let (output, json) = compare_json(&[
+        "-s",
+        "delay",
+        "--min-delay",
+        "0.001",
+        "--max-delay",
+        "0.003",
+        "--breakdown",
+        "-m",
+        "3",
+        "BR",
+        "CN",
+        "IN",
+    ]);
+    assert!(output.status.success());
+    for row in json["rows"].as_array().unwrap() {
+        let phases = &row["phases"];
+        let p = |key: &str| phases[key]["median"].as_f64().unwrap();
+        for key in ["to_first_request", "arrival_spread", "serving", "to_exit"]
+        {
+            assert!(p(key) >= 0.0, "{key} < 0 in {row}");
+        }
+        assert!(p("arrival_spread") <= p("serving"), "{row}");
+        let sum = p("to_first_request") + p("serving") + p("to_exit");
+        let wall = row["wall"]["median"].as_f64().unwrap();
+        // One run per row, so the medians are that run's own figures;
+        // what is left is the rounding of the clocks, microseconds.
+        assert!((sum - wall).abs() < 1e-3, "{sum} != {wall} in {row}");
+    }
+}
+
+/// `-s URL`: every client downloads from that server instead of ours, and
+/// the counts still agree.
+#[test]
+fn base_url_sends_every_client_to_that_server() {
+    let server =
+        flags_server::TestServer::start(flags_server::Config::fast()).unwrap();
+    let url = server.base_url(flags_server::Kind::Local);
+    let (output, json) = compare_json(&["-s", &url, "BR", "CN", "ZZ"]);
+    assert!(output.status.success());
+    assert_eq!(json["server"], "URL");
+    assert_eq!(json["base_url"], url.as_str());
+    for row in json["rows"].as_array().unwrap() {
+        assert_eq!(counts(row), (2, 1, 0), "{}", row["model"]);
+        assert!(row["peak_in_flight"].is_null(), "not our server to read");
+    }
+    let stats = server.stats(flags_server::Kind::Local);
+    assert_eq!(stats.requests, 3 * 3, "three codes, three clients");
+}
+
+/// `--with-curl`: each client is followed by a curl with its parallelism,
+/// both agree on the counts, and each client has a ratio per pair.
+#[test]
+fn with_curl_pairs_each_client_with_a_curl() {
+    let (output, json) =
+        compare_json(&["--with-curl", "--runs", "2", "-m", "2", "BR", "ZZ"]);
+    assert!(output.status.success());
+    let has_curl = Command::new("curl").arg("--version").output().is_ok();
+    let rows = json["rows"].as_array().unwrap();
+    if !has_curl {
+        assert_eq!(rows.len(), 3);
+        return;
+    }
+    let models: Vec<&str> =
+        rows.iter().map(|r| r["model"].as_str().unwrap()).collect();
+    assert_eq!(
+        models,
+        [
+            "flags_sequential",
+            "curl -K list",
+            "flags_threadpool",
+            "curl -Z --parallel-max 2",
+            "flags_asyncio",
+            "curl -Z --parallel-max 2",
+        ]
+    );
+    for pair in rows.chunks(2) {
+        let (ours, curl) = (&pair[0], &pair[1]);
+        assert_eq!(ours["concurrency"], curl["concurrency"]);
+        assert_eq!(counts(ours), (1, 1, 0), "{}", ours["model"]);
+        assert_eq!(counts(curl), (1, 1, 0), "{}", curl["model"]);
+        assert_eq!(curl["requests"], serde_json::json!([2, 2]));
+        assert!(ours["vs_curl"]["median"].as_f64().unwrap() > 0.0);
+        assert!(curl["vs_curl"].is_null());
+    }
+    assert_eq!(json["agreement"]["agree"], true);
+}
