@@ -171,7 +171,8 @@ pub fn main(
 /// backtrace. With the default action back, the program ends quietly at
 /// that write, as `cat` or `grep` do; a flag being saved at that moment is
 /// not left half-written, because saves go through a temporary file.
-fn restore_sigpipe() {
+/// Public for the examples, which end quietly the same way.
+pub fn restore_sigpipe() {
     #[cfg(unix)]
     // SAFETY: called first thing in `main`, before any other thread
     // exists; SIG_DFL is a valid action for SIGPIPE.

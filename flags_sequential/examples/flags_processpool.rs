@@ -12,14 +12,14 @@
 //! The codes print as each download finishes, each from the worker process
 //! that did it (the workers share the terminal), then
 //! `20 downloads in 0.05s`. What differs in Rust:
-//! - the pool is `primes::ProcessPool`, the one `proc_pool.py`'s
-//!   counterpart runs on, and `map` is `primes::Executor::map`: the same
-//!   trait the `flags_threadpool` example calls on a thread pool, so the
-//!   two `download_many` differ in one line, as in the book;
+//! - the executor is `concurrent_futures::ProcessPoolExecutor`, and `map`
+//!   is `concurrent_futures::Executor::map`: the same trait the
+//!   `flags_threadpool` example calls on a thread pool, so the two
+//!   `download_many` differ in one line, as in the book;
 //! - a worker is this program started again, so `main` must begin with
-//!   `primes::pool::init()`, which in a worker runs jobs and never returns
-//!   (Python's `multiprocessing` does the same behind the scenes);
-//! - a job is a plain `fn` and a serialized argument: the code goes to the
+//!   `concurrent_futures::init()`, which in a worker runs tasks and never
+//!   returns (Python's `multiprocessing` does the same behind the scenes);
+//! - a task is a plain `fn` and a serialized argument: the code goes to the
 //!   worker as a `String`, the outcome comes back as `Result<String,
 //!   String>`. The worker reads `FLAGS_BASE_URL` from the environment it
 //!   inherited, so the base URL needs no sending.
@@ -27,19 +27,20 @@
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
+use concurrent_futures::{Executor, ProcessPoolExecutor};
 use flags_sequential::flags::{download_one, main as run};
-use primes::{Executor, ProcessPool};
 
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     let mut cc_list: Vec<String> =
         cc_list.iter().map(|&cc| cc.to_owned()).collect();
     cc_list.sort();
-    let executor = ProcessPool::new(max_workers())?;
-    // Each item is the job's outcome (`Err` if its worker died) holding
-    // `download_one`'s own `Result`; `collect` stops at the first error.
+    let executor = ProcessPoolExecutor::new(max_workers())?;
+    // Each item is the future's outcome (`Err` if its worker died)
+    // holding `download_one`'s own `Result`; `collect` stops at the first
+    // error.
     let res = executor
         .map(download_one, cc_list)
-        .map(|job| job?.map_err(anyhow::Error::msg))
+        .map(|result| result?.map_err(anyhow::Error::msg))
         .collect::<anyhow::Result<Vec<String>>>()?;
     Ok(res.len())
 }
@@ -53,6 +54,6 @@ fn max_workers() -> usize {
 
 fn main() -> ExitCode {
     // First, before anything else: in a worker process this never returns.
-    primes::pool::init();
+    concurrent_futures::init();
     run(download_many)
 }

@@ -92,6 +92,8 @@ pub fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
 /// Runs `downloader` on the 20 codes and prints how long it took. Every
 /// example passes its own `download_many`, as the book's `main(downloader)`.
 pub fn main(downloader: fn(&[&str]) -> anyhow::Result<usize>) -> ExitCode {
+    // `| head` ends the example quietly, as it does the clients.
+    flags_common::restore_sigpipe();
     if let Err(error) = std::fs::create_dir_all(DEST_DIR) {
         eprintln!("cannot create {DEST_DIR}: {error}");
         return ExitCode::FAILURE;

@@ -10,15 +10,14 @@
 //! No server needed. `DEMO_SLEEP_SCALE` multiplies every sleep (the tests
 //! use a small one); the default, 1, is the book's seconds. What differs
 //! in Rust:
-//! - `map` is `primes::Executor::map` on `primes::ThreadPool`, the pool
-//!   the prime checker and the `flags_threadpool` example use. Like
-//!   Python's, it queues all five jobs before it returns, so the workers
-//!   start while `main` is still printing;
+//! - `map` is `concurrent_futures::Executor::map` on a
+//!   `ThreadPoolExecutor`. Like Python's, it submits all five tasks before
+//!   it returns, so the workers start while `main` is still printing;
 //! - the time stamps are UTC: the standard library has no time zones, and
 //!   a time-zone crate for one demo line is more than it is worth;
 //! - `results:` shows the iterator's type, Rust's nearest thing to
-//!   `<generator object Executor.map.<locals>.result_iterator>`: a lazy
-//!   `Map` over one reply channel per job;
+//!   `<generator object Executor.map.<locals>.result_iterator>`:
+//!   `Map<u64>`, which holds the five futures and waits on each in turn;
 //! - each line is printed by one `println!`, which holds the stdout lock
 //!   for the whole line, so lines from different threads never mix (the
 //!   book's `display` makes two `print` calls, which can).
@@ -27,7 +26,7 @@ use std::fmt::Display;
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use primes::{Executor, ThreadPool};
+use concurrent_futures::{Executor, ThreadPoolExecutor, without_modules};
 
 /// Prints the arguments after a `[HH:MM:SS]` time stamp (UTC).
 fn display(message: impl Display) {
@@ -45,12 +44,20 @@ fn loiter(n: u64) -> u64 {
     n * 10
 }
 
-fn main() {
+fn main() -> std::process::ExitCode {
+    // `| head` ends the demo quietly, as it does the flag clients.
+    flags_common::restore_sigpipe();
     display("Script starting.");
-    // Three threads for five jobs: loiter(0), (1) and (2) start at once,
+    // Three threads for five tasks: loiter(0), (1) and (2) start at once,
     // (3) and (4) wait in the queue for a free thread.
-    let executor = ThreadPool::new(3);
-    // Not blocking: the jobs are queued, the results are not awaited yet.
+    let executor = match ThreadPoolExecutor::new(3) {
+        Ok(executor) => executor,
+        Err(error) => {
+            eprintln!("cannot start the thread pool: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    // Not blocking: the tasks are queued, the results not waited for yet.
     let results = executor.map(loiter, 0..5);
     let type_name = std::any::type_name_of_val(&results);
     display(format!("results: <iterator {}>", without_modules(type_name)));
@@ -63,28 +70,7 @@ fn main() {
             Err(error) => display(format!("result {i}: failed: {error}")),
         }
     }
-}
-
-/// A type name without its module paths (`core::iter::adapters::map::`),
-/// which are most of its length: modules are the lower-case segments
-/// followed by `::`; types, `map`'s own name and `{{closure}}` stay.
-fn without_modules(type_name: &str) -> String {
-    let mut short = String::new();
-    let mut rest = type_name;
-    while let Some(first) = rest.chars().next() {
-        let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-        // An identifier, or else one character of punctuation.
-        let len = rest.find(|c| !is_ident(c)).unwrap_or(rest.len());
-        let (token, after) = rest.split_at(len.max(first.len_utf8()));
-        match after.strip_prefix("::") {
-            Some(after) if first.is_ascii_lowercase() => rest = after,
-            _ => {
-                short.push_str(token);
-                rest = after;
-            }
-        }
-    }
-    short
+    std::process::ExitCode::SUCCESS
 }
 
 /// `DEMO_SLEEP_SCALE` if it is a number from 0 to 60 seconds per second,

@@ -3,14 +3,16 @@
 //! `demo_executor_map.py`, checked by what they print and save.
 //!
 //! The flag examples download from a `flags_server::TestServer` on port 0
-//! (`FLAGS_BASE_URL` points them at it), each in an empty directory of its
+//! (`FLAGS_BASE_URL` points them at it; its DELAY for the futures, so the
+//! order of their states is the book's), each in an empty directory of its
 //! own; the demo needs no server, only a small `DEMO_SLEEP_SCALE`.
 //! `flags_server::testing::examples` finds and runs them.
 
+use std::time::Duration;
+
 use flags_server::testing::client::{Scratch, assert_saved_exactly};
-use flags_server::testing::examples::{
-    expect_twenty_flags, run_example, run_flags_example, start_server,
-};
+use flags_server::testing::examples::{expect_twenty_flags, run_example};
+use flags_server::{Config, Kind, TestServer};
 
 /// This package, whose examples these are.
 const PACKAGE: &str = env!("CARGO_PKG_NAME");
@@ -21,49 +23,68 @@ fn flags_threadpool_downloads_the_20_flags() {
     expect_twenty_flags(PACKAGE, "flags_threadpool");
 }
 
-/// `flags_threadpool_futures` schedules the first five codes in
-/// alphabetical order, the first three on a free worker (so never
-/// `pending`), and prints each finished future with its result.
+/// `flags_threadpool_futures` against DELAY: `submit` returns at once, so
+/// the five "Scheduled for" lines, in alphabetical order, all come before
+/// any download ends (each takes at least the server's shortest delay);
+/// the last two wait for one of the three workers, so they are `pending`;
+/// then each future prints finished, with its result.
 #[test]
-fn flags_threadpool_futures_shows_each_future_scheduled_and_finished() {
-    let server = start_server();
+fn flags_threadpool_futures_schedules_all_five_before_any_ends() {
+    let config = Config {
+        min_delay: Duration::from_millis(300),
+        max_delay: Duration::from_millis(600),
+        ..Config::fast()
+    };
+    let server = TestServer::start(config).expect("the DELAY server starts");
     let cwd = Scratch::new();
-    let stdout = run_flags_example(
+    let base_url = server.base_url(Kind::Delay);
+    let stdout = run_example(
         PACKAGE,
         "flags_threadpool_futures",
-        &server,
         cwd.path(),
+        &[],
+        &[("FLAGS_BASE_URL", &base_url)],
     );
 
-    // A worker's `BR ` may start any line, so look inside the lines.
-    let scheduled: Vec<(&str, &str)> = stdout
-        .lines()
-        .filter_map(|line| line.split_once("Scheduled for ").map(|(_, s)| s))
+    let lines: Vec<&str> = stdout.lines().collect();
+    // `download_one` prints `BR ` when a download ends: none of these lines
+    // has one.
+    let scheduled: Vec<(&str, &str)> = lines[..5]
+        .iter()
+        .map(|line| line.strip_prefix("Scheduled for ").expect(&stdout))
         .map(|rest| rest.split_once(": ").expect("CC: <Future ...>"))
         .collect();
     let codes: Vec<&str> = scheduled.iter().map(|&(cc, _)| cc).collect();
     assert_eq!(codes, ["BR", "CN", "ID", "IN", "US"], "{stdout}");
-    let finished = "<Future state=finished returned String>";
     for (i, &(cc, future)) in scheduled.iter().enumerate() {
+        assert!(future.starts_with("<Future at 0x"), "{cc}: {future}");
+        let state = future.rsplit_once(' ').map(|(_, s)| s);
         let allowed: &[&str] = if i < 3 {
-            &["<Future state=running>", finished]
+            &["state=running>", "state=pending>"]
         } else {
-            &["<Future state=pending>", "<Future state=running>", finished]
+            &["state=pending>"]
         };
-        assert!(allowed.contains(&future), "{cc}: {future}");
+        assert!(state.is_some_and(|s| allowed.contains(&s)), "{cc}: {future}");
     }
 
-    let prefix = format!("{finished} result: ");
-    let mut results: Vec<&str> = stdout
-        .lines()
-        .filter_map(|line| line.split_once(prefix.as_str()).map(|(_, r)| r))
+    let finished = " state=finished returned Result<String, String>> result: ";
+    let mut results: Vec<&str> = lines[5..]
+        .iter()
+        .filter_map(|line| line.split_once(finished).map(|(_, r)| r))
         .collect();
     results.sort();
     assert_eq!(
         results,
-        [r#""BR""#, r#""CN""#, r#""ID""#, r#""IN""#, r#""US""#]
+        [
+            r#"Ok("BR")"#,
+            r#"Ok("CN")"#,
+            r#"Ok("ID")"#,
+            r#"Ok("IN")"#,
+            r#"Ok("US")"#
+        ],
+        "{stdout}"
     );
-    let last = stdout.lines().last().unwrap_or_default();
+    let last = lines.last().copied().unwrap_or_default();
     assert!(last.starts_with("5 downloads in "), "{stdout}");
     let dest = cwd.path().join("downloaded");
     assert_saved_exactly(&dest, &["BR", "CN", "ID", "IN", "US"]);
@@ -98,9 +119,8 @@ fn demo_executor_map_yields_results_in_submission_order() {
     };
 
     assert_eq!(messages[0], "Script starting.");
-    let results_line = messages.iter().position(|m| {
-        m.starts_with("results: <iterator Map<") && m.contains("::map<")
-    });
+    let results_line =
+        messages.iter().position(|&m| m == "results: <iterator Map<u64>>");
     let waiting = position("Waiting for individual results:");
     assert!(results_line.is_some_and(|line| line < waiting), "{stdout}");
 

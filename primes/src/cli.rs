@@ -10,9 +10,12 @@ use std::time::Instant;
 use clap::error::{ContextKind, ContextValue};
 use clap::{CommandFactory, Parser, ValueEnum};
 
+use concurrent_futures::{
+    Executor, FutureError, ProcessPoolExecutor, SequentialExecutor,
+    ThreadPoolExecutor, as_completed,
+};
+
 use crate::check::{NUMBERS, PrimeResult, check};
-use crate::executor::{Executor, JobError, Sequential, ThreadPool};
-use crate::pool::ProcessPool;
 
 /// Checks the chapter's 20 numbers (or yours) for primality on a pool of
 /// processes, a pool of threads, or one after another, and times each.
@@ -99,19 +102,25 @@ pub fn run(args: &Args) -> io::Result<bool> {
     // creates its executor before `t0`: the total time is the checking.
     match args.executor {
         Kind::Processes => {
-            let pool = ProcessPool::new(workers)?;
+            let executor = ProcessPoolExecutor::new(workers)?;
             let how =
                 format!("with {}", plural(workers, "process", "processes"));
-            report(&pool, check_in_worker, &how, &numbers, args.as_completed)
+            report(
+                &executor,
+                check_in_worker,
+                &how,
+                &numbers,
+                args.as_completed,
+            )
         }
         Kind::Threads => {
-            let pool = ThreadPool::new(workers);
+            let executor = ThreadPoolExecutor::new(workers)?;
             let how = format!("with {}", plural(workers, "thread", "threads"));
-            report(&pool, check, &how, &numbers, args.as_completed)
+            report(&executor, check, &how, &numbers, args.as_completed)
         }
         // No worker count in the header: there are no workers to count.
         Kind::Sequential => report(
-            &Sequential,
+            &SequentialExecutor,
             check,
             "sequentially",
             &numbers,
@@ -126,24 +135,36 @@ fn report(
     job: fn(u64) -> PrimeResult,
     how: &str,
     numbers: &[u64],
-    as_completed: bool,
+    in_completion_order: bool,
 ) -> io::Result<bool> {
     let mut out = io::stdout().lock();
     let count = plural(numbers.len(), "number", "numbers");
     writeln!(out, "Checking {count} {how}:")?;
     let t0 = Instant::now();
-    let rows: Box<dyn Iterator<Item = (u64, Result<PrimeResult, JobError>)>> =
-        if as_completed {
-            let done = executor.as_completed(job, numbers.to_vec());
-            Box::new(done.map(|(index, outcome)| (numbers[index], outcome)))
-        } else {
-            let done = executor.map(job, numbers.to_vec());
-            Box::new(numbers.iter().copied().zip(done))
-        };
     let mut all_ok = true;
-    for (n, outcome) in rows {
-        all_ok &= outcome.is_ok();
-        writeln!(out, "{}", row(n, &outcome))?;
+    if in_completion_order {
+        // `{executor.submit(check, n): n for n in numbers}`, then each
+        // future as it finishes. A list rather than a map, so the futures
+        // already done (all of them, on the sequential executor) come out
+        // in submission order, which is their completion order.
+        let to_do: Vec<_> =
+            numbers.iter().map(|&n| (executor.submit_fn(job, n), n)).collect();
+        for future in as_completed(to_do.iter().map(|(future, _)| future)) {
+            let n = to_do.iter().find(|(f, _)| f == future).map_or(0, |t| t.1);
+            let outcome = future.result();
+            all_ok &= outcome.is_ok();
+            // `result()` lends the value and owns the error; `row` borrows
+            // both.
+            writeln!(out, "{}", row(n, outcome.as_ref().copied()))?;
+        }
+    } else {
+        // `for n, result in zip(numbers, executor.map(check, numbers))`.
+        for (&n, outcome) in
+            numbers.iter().zip(executor.map(job, numbers.to_vec()))
+        {
+            all_ok &= outcome.is_ok();
+            writeln!(out, "{}", row(n, outcome.as_ref()))?;
+        }
     }
     writeln!(out, "Total time: {:.2}s", t0.elapsed().as_secs_f64())?;
     Ok(all_ok)
@@ -151,7 +172,7 @@ fn report(
 
 /// One line of the report: the book's `{n:16}  {label} {elapsed:9.6f}s`,
 /// or, for a job that failed, `!` in the label column and the reason.
-pub fn row(n: u64, outcome: &Result<PrimeResult, JobError>) -> String {
+pub fn row(n: u64, outcome: Result<&PrimeResult, &FutureError>) -> String {
     match outcome {
         Ok(result) => {
             let label = if result.prime { 'P' } else { ' ' };
@@ -198,22 +219,23 @@ mod tests {
             prime: true,
             elapsed: Duration::from_micros(4_447_117),
         };
-        assert_eq!(row(prime.n, &Ok(prime)), "9999999999999917  P  4.447117s");
+        assert_eq!(row(prime.n, Ok(&prime)), "9999999999999917  P  4.447117s");
         let composite = PrimeResult {
             n: 2,
             prime: false,
             elapsed: Duration::from_micros(1),
         };
-        assert_eq!(row(2, &Ok(composite)), "               2     0.000001s");
+        assert_eq!(row(2, Ok(&composite)), "               2     0.000001s");
     }
 
     /// A failed job's row keeps the number's column and says why.
     #[test]
     fn error_row_names_the_number_and_the_reason() {
-        let failed = Err(JobError::new("worker process died"));
+        let failed: Result<PrimeResult, _> =
+            Err(FutureError::Panicked("boom".to_owned()));
         assert_eq!(
-            row(7, &failed),
-            "               7  ! error: worker process died"
+            row(7, failed.as_ref()),
+            "               7  ! error: the task panicked: boom"
         );
     }
 

@@ -8,6 +8,6 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // First, always: in a worker process this runs jobs and never returns.
-    primes::pool::init();
+    concurrent_futures::init();
     primes::cli::main()
 }
