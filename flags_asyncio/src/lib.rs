@@ -51,7 +51,34 @@ pub fn http_client(
         // does); this is how many idle ones it keeps for reuse: one per
         // request that may be in flight.
         .pool_max_idle_per_host(concur_req)
+        // HTTPS through rustls on ring, as ureq: see `tls_config`.
+        .tls_backend_preconfigured(tls_config())
         .build()
+}
+
+/// The TLS settings of [`http_client`]: rustls on ring, the crypto library
+/// ureq uses too, so a fresh build compiles one C crypto library, not two
+/// (reqwest's own choice would be aws-lc). It trusts Mozilla's roots, as
+/// ureq does, or those of SSL_CERT_FILE: see `flags_common::tls`.
+///
+/// Every `reqwest::Client` of this crate needs it (the examples' too):
+/// reqwest is built without a crypto provider, and panics without one.
+pub fn tls_config() -> rustls::ClientConfig {
+    // The process's provider: this fails only if one is installed already,
+    // and ring is the only one compiled in, so it is ring either way.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut roots = rustls::RootCertStore::empty();
+    match flags_common::tls::roots_from_env() {
+        Some(certs) => {
+            // A certificate rustls cannot parse is left out, and servers
+            // it signed are not trusted.
+            roots.add_parsable_certificates(certs);
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth()
 }
 
 /// Downloads the flag of `cc` and returns the image bytes.

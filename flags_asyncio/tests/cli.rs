@@ -49,3 +49,11 @@ fn peak_in_flight_is_exactly_m() {
 fn thousand_permits_put_all_676_codes_in_flight() {
     checks::m_1000_puts_all_676_codes_in_flight(&CLIENT);
 }
+
+/// Under a hard open-file limit of 256, `-m 1000 -e` is lowered to what
+/// fits, with one line on stderr saying so, and no download fails.
+#[cfg(unix)]
+#[test]
+fn low_open_file_limit_lowers_m_without_errors() {
+    checks::low_open_file_limit_lowers_m(&CLIENT);
+}

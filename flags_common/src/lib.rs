@@ -13,13 +13,17 @@
 //! - [`save`]: `save_flag`, atomic.
 //! - [`progress`]: the tqdm-like bar.
 //! - [`interrupt`]: Ctrl-C, the book's `KeyboardInterrupt`.
+//! - [`limits`]: room under the open-file limit for `-m` connections.
+//! - [`tls`]: the root certificates HTTPS trusts (`SSL_CERT_FILE`).
 
 pub mod cli;
 pub mod interrupt;
+pub mod limits;
 pub mod progress;
 pub mod report;
 pub mod save;
 pub mod status;
+pub mod tls;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -55,7 +59,8 @@ pub struct Settings {
     /// Print one line per code instead of the progress bar.
     pub verbose: bool,
     /// How many requests may be in flight at once: `min(-m, the binary's
-    /// maximum, number of codes)`.
+    /// maximum, number of codes)`, lowered if the open-file limit cannot
+    /// hold that many (see [`limits`]).
     pub concur_req: usize,
     /// How long one request may take, body included.
     pub timeout: Duration,
@@ -127,6 +132,15 @@ pub fn main(
 
     let cc_list = &options.cc_list;
     let actual_req = options.max_req.min(max_concur_req).min(cc_list.len());
+    // Room for every connection and save under the open-file limit, or
+    // fewer connections and one line saying so: see `limits`.
+    let fit = limits::fit_concurrency(actual_req);
+    if let Some(notice) =
+        limits::lowered_notice(options.max_req, actual_req, &fit)
+    {
+        eprintln!("{notice}");
+    }
+    let actual_req = fit.concur_req;
     let mut stdout = std::io::stdout();
     // Printing to stdout can only fail if stdout is closed; there is no
     // one left to tell, so those errors are ignored.

@@ -56,6 +56,11 @@ pub fn http_agent(timeout: Duration, concur_req: usize) -> ureq::Agent {
         // default buffers alone would take 250 MB.
         .input_buffer_size(16 * 1024)
         .output_buffer_size(16 * 1024)
+        // HTTPS through rustls on ring (ureq's default), trusting Mozilla's
+        // roots, or those of SSL_CERT_FILE: see `flags_common::tls`.
+        .tls_config(
+            ureq::tls::TlsConfig::builder().root_certs(root_certs()).build(),
+        )
         .build();
     // Look each host up once per run, not once per flag: see `resolver`.
     ureq::Agent::with_parts(
@@ -63,6 +68,18 @@ pub fn http_agent(timeout: Duration, concur_req: usize) -> ureq::Agent {
         ureq::unversioned::transport::DefaultConnector::default(),
         resolver::ResolveOnce::default(),
     )
+}
+
+/// The roots ureq trusts: its built-in copy of Mozilla's, unless
+/// SSL_CERT_FILE names others.
+fn root_certs() -> ureq::tls::RootCerts {
+    match flags_common::tls::roots_from_env() {
+        Some(certs) => certs
+            .iter()
+            .map(|cert| ureq::tls::Certificate::from_der(cert).to_owned())
+            .into(),
+        None => ureq::tls::RootCerts::WebPki,
+    }
 }
 
 /// Downloads the flag of `cc` and returns the image bytes.

@@ -57,7 +57,11 @@ pub const TEAPOT: &str = "I'm a Teapot";
 
 /// Binds a listening socket on `addr` with a large backlog (see
 /// [`BACKLOG`]). Port 0 picks a free port. Call it inside a tokio runtime.
+///
+/// It first raises the open-file limit ([`raise_open_file_limit`]), so
+/// the binary and [`TestServer`](crate::TestServer) both get it.
 pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    raise_open_file_limit();
     let socket = match addr {
         SocketAddr::V4(_) => TcpSocket::new_v4()?,
         SocketAddr::V6(_) => TcpSocket::new_v6()?,
@@ -68,6 +72,29 @@ pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(BACKLOG)
+}
+
+/// Raises this process's soft open-file limit to its hard limit, and
+/// returns the new soft limit (`None` on Windows, which has none).
+///
+/// Each connection is a socket, and so a file descriptor: 1000 clients of
+/// DELAY at once need 1000, past the 256 that macOS allows by default or
+/// the 1024 of many Linux desktops. The server cannot know how many
+/// clients will come, so it takes all the hard limit allows (on macOS,
+/// `kern.maxfilesperproc` caps it; the `rlimit` crate knows). Calling it
+/// again is harmless.
+pub fn raise_open_file_limit() -> Option<u64> {
+    #[cfg(unix)]
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => Some(limit),
+        Err(e) => {
+            tracing::warn!("cannot raise the open-file limit: {e}");
+            None
+        }
+    }
+    // Windows has no RLIMIT_NOFILE: sockets are handles, limited by memory.
+    #[cfg(not(unix))]
+    None
 }
 
 /// What the handlers of one server share: its configuration and its

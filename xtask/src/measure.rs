@@ -178,7 +178,7 @@ fn exit_status_from_raw(_raw: u64) -> ExitStatus {
 /// child's resident set, kept until it is reaped; sampling
 /// `/proc/<pid>/status` instead would miss a peak between two samples, and
 /// the file is gone by the time the child has exited.
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 fn wait_with_max_rss(
     child: &mut Child,
 ) -> io::Result<(ExitStatus, Option<u64>)> {
@@ -203,13 +203,18 @@ fn wait_with_max_rss(
             return Err(error);
         }
     }
-    // On Linux `ru_maxrss` is in KiB.
-    let max_rss_kib = u64::try_from(usage.ru_maxrss).ok();
+    // `ru_maxrss` is in KiB on Linux, and in bytes on macOS.
+    let max_rss = u64::try_from(usage.ru_maxrss).ok();
+    let max_rss_kib = if cfg!(target_os = "macos") {
+        max_rss.map(|b| b / 1024)
+    } else {
+        max_rss
+    };
     Ok((ExitStatus::from_raw(status), max_rss_kib))
 }
 
 /// Elsewhere the portable wait, without a memory figure.
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
 fn wait_with_max_rss(
     child: &mut Child,
 ) -> io::Result<(ExitStatus, Option<u64>)> {

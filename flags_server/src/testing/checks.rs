@@ -146,18 +146,85 @@ pub fn peak_in_flight_is_exactly_m(client: &Client) {
 /// `-m 1000 -e` gives every one of the 676 codes its own worker (676 is
 /// fewer than 1000): every request is in flight at once, none fails, and
 /// the counts are right. (For a client whose maximum is 1000.)
+///
+/// Where the open-file limit cannot hold 676 connections and their saves
+/// (a hard limit of 1024, say), the client lowers `-m` to what fits and
+/// says so on stderr; then exactly that many are in flight.
 pub fn m_1000_puts_all_676_codes_in_flight(client: &Client) {
     // Delays long enough that all 676 requests arrive before the first
     // answer, even on a busy machine, and a timeout far beyond them.
     let args = ["-m", "1000", "-e", "--timeout", "20"];
-    let run = expect_peak(client, (2500, 3000), &args, 1000, 676);
+    let fx = Fixture::delay(client.bin, 2500, 3000);
+    let run = fx.run_ok(&args);
+    let m = lowered_to(&run.stderr).unwrap_or(1000);
+    assert_peak(client, &fx, &run, m, 676);
     assert_eq!(run.counts(), [194, 482, 0], "{}", run.transcript());
 }
 
+/// Under a hard open-file limit of 256 (what a macOS user can raise the
+/// soft limit to, at most, by default), `-m 1000 -e` is lowered to what
+/// fits, with one line on stderr saying so, and the connections line
+/// shows the lowered number. No download fails with "Too many open
+/// files": every flag is saved, byte for byte. (For a client whose
+/// maximum is 1000; Unix, where the limit exists.)
+#[cfg(unix)]
+pub fn low_open_file_limit_lowers_m(client: &Client) {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+
+    let fx = Fixture::delay(client.bin, 20, 40);
+    let base_url = fx.base_url();
+    let mut command = Command::new(client.bin);
+    command
+        .args(["-s", &base_url, "-m", "1000", "-e", "--timeout", "20"])
+        .current_dir(fx.cwd())
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null());
+    // SAFETY: the closure runs in the child between fork and exec, where
+    // only async-signal-safe calls are allowed: it makes one system call,
+    // setrlimit, and allocates nothing. Lowering a hard limit needs no
+    // privilege.
+    unsafe {
+        command
+            .pre_exec(|| rlimit::setrlimit(rlimit::Resource::NOFILE, 256, 256));
+    }
+    let output = command.output().expect("the client runs");
+    let run = Run {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        max_rss_kib: None,
+    };
+    let transcript = run.transcript();
+    assert_eq!(run.code(), Some(0), "{transcript}");
+    let m = lowered_to(&run.stderr).expect("the notice on stderr");
+    assert!((1..128).contains(&m), "{transcript}");
+    assert_eq!(
+        run.stderr,
+        format!("-m 1000 lowered to {m}: open-file limit 256\n"),
+        "one line, nothing else"
+    );
+    let connections = client.connections_line(Some(m), 676);
+    assert!(run.stdout.contains(&format!("\n{connections}\n")), "{transcript}");
+    let stats = fx.stats();
+    assert!(stats.peak_in_flight <= m as u64, "{transcript}");
+    assert_eq!(run.counts(), [194, 482, 0], "{transcript}");
+    let all: Vec<&str> = corpus::codes().collect();
+    assert_saved_exactly(&fx.dest(), &all);
+}
+
+/// The `m` of the notice `-m 1000 lowered to m: open-file limit N` that a
+/// client prints on stderr when the open-file limit lowered its `-m`.
+fn lowered_to(stderr: &str) -> Option<usize> {
+    stderr.lines().find_map(|line| {
+        let rest = line.strip_prefix("-m ")?.split_once(" lowered to ")?.1;
+        rest.split_once(':')?.0.parse().ok()
+    })
+}
+
 /// Runs `args` (which say `-m m` and ask for `codes` codes) against DELAY
-/// with delays of `delay_ms` (min, max), and checks the concurrency: the
-/// report announces min(m, codes) connections, the server got `codes`
-/// requests, and at its peak exactly that many were in flight at once.
+/// with delays of `delay_ms` (min, max), and checks the concurrency with
+/// [`assert_peak`].
 fn expect_peak(
     client: &Client,
     delay_ms: (u64, u64),
@@ -165,17 +232,30 @@ fn expect_peak(
     m: usize,
     codes: usize,
 ) -> Run {
-    let peak = m.min(codes);
-    assert!(client.max_concur_req >= peak, "{client:?} cannot use {peak}");
     let fx = Fixture::delay(client.bin, delay_ms.0, delay_ms.1);
     let run = fx.run_ok(args);
+    assert_peak(client, &fx, &run, m, codes);
+    run
+}
+
+/// Checks the concurrency of a run of `-m m` for `codes` codes: the report
+/// announces min(m, codes) connections, the server got `codes` requests,
+/// and at its peak exactly that many were in flight at once.
+fn assert_peak(
+    client: &Client,
+    fx: &Fixture,
+    run: &Run,
+    m: usize,
+    codes: usize,
+) {
+    let peak = m.min(codes);
+    assert!(client.max_concur_req >= peak, "{client:?} cannot use {peak}");
     let connections = client.connections_line(Some(m), codes);
     let transcript = run.transcript();
     assert!(run.stdout.contains(&format!("\n{connections}\n")), "{transcript}");
     let stats = fx.stats();
     assert_eq!(stats.requests, u64::try_from(codes).expect("a small count"));
     assert_eq!(stats.peak_in_flight, u64::try_from(peak).expect("small"));
-    run
 }
 
 #[cfg(test)]
