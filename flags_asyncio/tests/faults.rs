@@ -112,6 +112,8 @@ fn bad_destination_is_refused_before_any_request() {
 
 /// Ctrl-C mid-run: exit 130, the final report for what finished, and only
 /// whole flags in the destination.
+// Ctrl-C is a POSIX signal sent with `kill`: Unix only.
+#[cfg(unix)]
 #[test]
 fn interrupt_prints_the_report_and_leaves_only_whole_flags() {
     faulty::expect_interrupt_report(BIN);

@@ -7,8 +7,8 @@
 
 use std::process::{Command, Stdio};
 
-use flags_testkit::client::Scratch;
 use flags_server::{Config, Kind, TestServer};
+use flags_testkit::client::Scratch;
 
 // The pseudo-terminal helper of `flags_server`'s own tests, shared by
 // path: Cargo cannot share a `tests/` module between packages otherwise.

@@ -67,8 +67,12 @@ pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
         SocketAddr::V6(_) => TcpSocket::new_v6()?,
     };
     // SO_REUSEADDR lets a restarted server take its port back at once
-    // instead of waiting for old connections to leave TIME_WAIT. It does
-    // not let two servers share a port: that is SO_REUSEPORT.
+    // instead of waiting for old connections to leave TIME_WAIT. On Unix it
+    // does not let two servers share a port: that is SO_REUSEPORT. On
+    // Windows it does exactly that (a second server would take the port
+    // from under the first), and a port held by TIME_WAIT connections is
+    // free to bind there anyway, so it is set on Unix only.
+    #[cfg(unix)]
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     socket.listen(BACKLOG)

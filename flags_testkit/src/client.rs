@@ -6,7 +6,7 @@
 //! typing `python3 flags2_threadpool.py -s LOCAL ...` in the chapter and
 //! looking at the terminal and the `downloaded/` folder.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::thread::JoinHandle;
@@ -387,7 +387,7 @@ fn signal_interrupt(child: &Child) {
     let pid = libc::pid_t::try_from(child.id()).expect("a pid fits a pid_t");
     // SAFETY: `kill` takes plain integers and touches no memory of ours.
     let sent = unsafe { libc::kill(pid, libc::SIGINT) };
-    assert_eq!(sent, 0, "kill -INT: {}", io::Error::last_os_error());
+    assert_eq!(sent, 0, "kill -INT: {}", std::io::Error::last_os_error());
 }
 
 #[cfg(not(unix))]

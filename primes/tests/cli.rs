@@ -3,9 +3,7 @@
 //! dies, and bad input. Small numbers stand in for the fixture, whose big
 //! primes take seconds each in a debug build.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 const EXECUTORS: [&str; 3] = ["processes", "threads", "sequential"];
 
@@ -145,69 +143,80 @@ fn version_is_printed() {
     assert_eq!(String::from_utf8_lossy(&output.stdout), version);
 }
 
-/// The ids of the processes started by `pid` (by any of its threads).
-fn children_of(pid: u32) -> Vec<u32> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("/proc");
-    let mut children = Vec::new();
-    for task in tasks {
-        let path = task.expect("a task").path().join("children");
-        let list = std::fs::read_to_string(path).unwrap_or_default();
-        children.extend(
-            list.split_whitespace().map(|c| c.parse::<u32>().expect("a pid")),
-        );
-    }
-    children
-}
-
-/// Whether `pid` has exited, or has SIGKILL pending and so is exiting.
-fn is_dead_or_dying(pid: u32) -> bool {
-    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
-    else {
-        return true;
-    };
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .map(|value| value.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let sigkill_pending = |mask: String| {
-        u64::from_str_radix(&mask, 16).is_ok_and(|bits| bits & (1 << 8) != 0)
-    };
-    field("State:").starts_with('Z')
-        || field("State:").starts_with('X')
-        || sigkill_pending(field("ShdPnd:"))
-        || sigkill_pending(field("SigPnd:"))
-}
-
-/// Killing the parent with SIGKILL (which it cannot catch) also ends its
-/// workers, even in the middle of a job that would run for minutes.
+/// The workers' parent-death signal: Linux only, as `PR_SET_PDEATHSIG` is,
+/// and the test reads the workers and their pending signals from `/proc`.
 #[cfg(target_os = "linux")]
-#[test]
-fn workers_do_not_outlive_a_killed_parent() {
-    // The two largest 64-bit primes: billions of divisions each.
-    let mut parent = Command::new(env!("CARGO_BIN_EXE_primes"))
-        .args(["2", "--", "18446744073709551557", "18446744073709551533"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    // The header is printed once the pool is up, so the workers exist.
-    let mut header = String::new();
-    let stdout = parent.stdout.take().expect("piped stdout");
-    BufReader::new(stdout).read_line(&mut header).expect("a header");
-    assert_eq!(header, "Checking 2 numbers with 2 processes:\n");
-    let workers = children_of(parent.id());
-    assert_eq!(workers.len(), 2, "{workers:?}");
+mod parent_death {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
 
-    parent.kill().expect("SIGKILL");
-    parent.wait().expect("the parent is reaped");
-    // The kernel sends the parent-death signal while the parent exits, so
-    // this holds at once; the deadline only guards against a hang.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !workers.iter().all(|&pid| is_dead_or_dying(pid)) {
-        assert!(Instant::now() < deadline, "workers {workers:?} outlived");
-        std::thread::yield_now();
+    /// The ids of the processes started by `pid` (by any of its threads).
+    fn children_of(pid: u32) -> Vec<u32> {
+        let tasks =
+            std::fs::read_dir(format!("/proc/{pid}/task")).expect("/proc");
+        let mut children = Vec::new();
+        for task in tasks {
+            let path = task.expect("a task").path().join("children");
+            let list = std::fs::read_to_string(path).unwrap_or_default();
+            children.extend(
+                list.split_whitespace()
+                    .map(|c| c.parse::<u32>().expect("a pid")),
+            );
+        }
+        children
+    }
+
+    /// Whether `pid` has exited, or has SIGKILL pending and so is exiting.
+    fn is_dead_or_dying(pid: u32) -> bool {
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        else {
+            return true;
+        };
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .map(|value| value.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let sigkill_pending = |mask: String| {
+            u64::from_str_radix(&mask, 16)
+                .is_ok_and(|bits| bits & (1 << 8) != 0)
+        };
+        field("State:").starts_with('Z')
+            || field("State:").starts_with('X')
+            || sigkill_pending(field("ShdPnd:"))
+            || sigkill_pending(field("SigPnd:"))
+    }
+
+    /// Killing the parent with SIGKILL (which it cannot catch) also ends its
+    /// workers, even in the middle of a job that would run for minutes.
+    #[test]
+    fn workers_do_not_outlive_a_killed_parent() {
+        // The two largest 64-bit primes: billions of divisions each.
+        let mut parent = Command::new(env!("CARGO_BIN_EXE_primes"))
+            .args(["2", "--", "18446744073709551557", "18446744073709551533"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        // The header is printed once the pool is up, so the workers exist.
+        let mut header = String::new();
+        let stdout = parent.stdout.take().expect("piped stdout");
+        BufReader::new(stdout).read_line(&mut header).expect("a header");
+        assert_eq!(header, "Checking 2 numbers with 2 processes:\n");
+        let workers = children_of(parent.id());
+        assert_eq!(workers.len(), 2, "{workers:?}");
+
+        parent.kill().expect("SIGKILL");
+        parent.wait().expect("the parent is reaped");
+        // The kernel sends the parent-death signal while the parent exits, so
+        // this holds at once; the deadline only guards against a hang.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !workers.iter().all(|&pid| is_dead_or_dying(pid)) {
+            assert!(Instant::now() < deadline, "workers {workers:?} outlived");
+            std::thread::yield_now();
+        }
     }
 }
 

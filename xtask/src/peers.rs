@@ -13,7 +13,7 @@
 //!
 //! A missing tool is a one-line note under the table, never a failure.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
@@ -126,10 +126,31 @@ fn curl_config(base_url: &str, cc_list: &[String], dest: &Path) -> String {
     for cc in cc_list {
         let url = flags_common::flag_url(base_url, cc);
         let output = dest.join(format!("{cc}.gif"));
-        let _ = writeln!(list, "url = \"{url}\"");
-        let _ = writeln!(list, "output = \"{}\"", output.display());
+        let _ = writeln!(list, "url = {}", curl_quoted(&url));
+        let output = curl_quoted(&output.to_string_lossy());
+        let _ = writeln!(list, "output = {output}");
     }
     list
+}
+
+/// `text` as a double-quoted string of a curl config file.
+///
+/// Inside quotes curl reads a backslash as the start of an escape
+/// (`\\`, `\"`, `\t`...) and drops it before any other letter, so a
+/// Windows path such as `C:\Temp\BR.gif` written as it is would reach
+/// curl as `C:`, a tab, and `empBR.gif`. Escaping every backslash and
+/// quote keeps any path whole, on every system.
+fn curl_quoted(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        if matches!(c, '\\' | '"') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted.push('"');
+    quoted
 }
 
 /// Adds the rows of the book's three scripts found in `dir`, or a note.
@@ -155,13 +176,19 @@ pub fn python_rows(
         ));
         return Ok(());
     }
-    let python = "python3";
-    if !answers(Command::new(python).args(["-c", "import httpx, tqdm"])) {
+    let Some(python) = find_python() else {
         notes.push(
-            "--python: python3 with httpx and tqdm is needed \
-             (pip install httpx tqdm); the Python rows are left out"
+            "--python: no Python 3 found (as python3, python or py -3); \
+             the Python rows are left out"
                 .into(),
         );
+        return Ok(());
+    };
+    if !answers(python.command().args(["-c", "import httpx, tqdm"])) {
+        notes.push(format!(
+            "--python: {python} lacks httpx or tqdm \
+             ({python} -m pip install httpx tqdm); the Python rows are left out"
+        ));
         return Ok(());
     }
     let server = match FixedPortServer::start(kind, config.clone()) {
@@ -191,7 +218,7 @@ pub fn python_rows(
                 Err(_) => flags_common::cli::COUNTRY_CODES_FILE.to_owned(),
             };
             fs::write(work.path().join("country_codes.txt"), codes)?;
-            let mut cmd = Command::new(python);
+            let mut cmd = python.command();
             cmd.arg(dir.join(script))
                 .args(client_args)
                 .args(["-s", &kind.to_string()])
@@ -204,6 +231,58 @@ pub fn python_rows(
         rows.push(Row::new(script, all));
     }
     Ok(())
+}
+
+/// A way to start Python 3: a program and the arguments that come first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Python {
+    pub program: &'static str,
+    pub args: &'static [&'static str],
+}
+
+impl Python {
+    /// A command that runs this Python; add the script and its arguments.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(self.program);
+        cmd.args(self.args);
+        cmd
+    }
+}
+
+impl fmt::Display for Python {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.program)?;
+        for arg in self.args {
+            write!(f, " {arg}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The names Python 3 goes by, in the order they are tried: `python3` on
+/// Linux and macOS; `python` where that is Python 3 (a Windows install
+/// from python.org, a virtual environment); `py -3`, the Windows launcher.
+/// On Windows `python3` may be the Microsoft Store's placeholder, which
+/// exits non-zero, so each is run once to see that it really is Python 3.
+pub const PYTHONS: [Python; 3] = [
+    Python { program: "python3", args: &[] },
+    Python { program: "python", args: &[] },
+    Python { program: "py", args: &["-3"] },
+];
+
+/// The first of [`PYTHONS`] that runs and is Python 3, if any.
+pub fn find_python() -> Option<Python> {
+    first_python(&PYTHONS)
+}
+
+/// The first of `candidates` that runs and is Python 3, if any.
+fn first_python(candidates: &[Python]) -> Option<Python> {
+    // Python 2 runs this too, and exits 1.
+    let is_3 = "import sys; sys.exit(sys.version_info[0] != 3)";
+    candidates
+        .iter()
+        .copied()
+        .find(|python| answers(python.command().args(["-c", is_3])))
 }
 
 /// Whether a command runs and exits 0 (output discarded).
@@ -318,5 +397,72 @@ impl Drop for FixedPortServer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Backslashes and quotes are escaped, so curl reads a Windows path
+    /// back as it was written.
+    #[test]
+    fn curl_quoted_escapes_backslashes_and_quotes() {
+        assert_eq!(
+            curl_quoted(r#"C:\Temp\a "b"\BR.gif"#),
+            r#""C:\\Temp\\a \"b\"\\BR.gif""#
+        );
+    }
+
+    /// curl itself saves each flag of the config at the path written, even
+    /// through a directory whose name holds a backslash, a `\t` and a
+    /// quote (legal in Unix file names, so the test runs here).
+    #[cfg(unix)]
+    #[test]
+    fn curl_saves_where_the_config_says() {
+        if !answers(Command::new("curl").arg("--version")) {
+            eprintln!("no curl on PATH: nothing to check");
+            return;
+        }
+        let root = tempfile::tempdir().expect("a temporary directory");
+        let flags = root.path().join("flags");
+        for cc in ["br", "cn"] {
+            fs::create_dir_all(flags.join(cc)).expect("a flag directory");
+            fs::write(flags.join(cc).join(format!("{cc}.gif")), cc)
+                .expect("a flag file");
+        }
+        let dest = root.path().join(r#"a\tb "c""#);
+        fs::create_dir(&dest).expect("the destination");
+        let base_url = format!("file://{}", flags.display());
+        let codes = ["BR".to_owned(), "CN".to_owned()];
+        let list = root.path().join("list.curl");
+        fs::write(&list, curl_config(&base_url, &codes, &dest))
+            .expect("the config");
+        let status = Command::new("curl")
+            .args(["--silent", "--fail", "-K"])
+            .arg(&list)
+            .status()
+            .expect("curl runs");
+        assert!(status.success(), "curl failed: {status}");
+        assert_eq!(fs::read(dest.join("BR.gif")).expect("BR saved"), b"br");
+        assert_eq!(fs::read(dest.join("CN.gif")).expect("CN saved"), b"cn");
+    }
+
+    /// A name that is not installed, and one that runs but exits non-zero
+    /// (as the Microsoft Store's `python3` placeholder does), are passed
+    /// over rather than taken for Python.
+    #[test]
+    fn first_python_passes_over_names_that_do_not_answer() {
+        let candidates = [
+            Python { program: "no-such-python-here", args: &[] },
+            Python { program: "false", args: &[] },
+        ];
+        assert_eq!(first_python(&candidates), None);
+    }
+
+    /// `py -3` is shown as a reader would type it, in the notes.
+    #[test]
+    fn python_displays_as_typed() {
+        assert_eq!(PYTHONS[2].to_string(), "py -3");
     }
 }

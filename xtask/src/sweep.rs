@@ -281,13 +281,13 @@ pub fn run(args: &Args) -> Result<bool> {
     // The agreement of counts, as `compare` checks it: one row per model.
     let rows: Vec<Row> = models
         .iter()
-        .map(|model| Row {
-            model: (*model).to_owned(),
-            runs: steps
+        .map(|model| {
+            let runs = steps
                 .iter()
                 .filter(|s| s.model == *model)
                 .map(|s| s.run.clone())
-                .collect(),
+                .collect();
+            Row::new(*model, runs)
         })
         .collect();
     let agreement = check_agreement(Kind::Delay, &rows);
@@ -427,7 +427,9 @@ impl From<&Step> for RunOut {
             elapsed: run.report.elapsed,
             wall: run.wall,
             max_rss_kib: run.max_rss_kib,
-            peak_in_flight: run.peak_in_flight,
+            // The sweep always runs against our own server, which always
+            // reports its peak; only a foreign `-s URL` has none.
+            peak_in_flight: run.peak_in_flight.unwrap_or_default(),
             requests: run.records.len() as u64,
             by_status,
             longest_delay: run

@@ -17,8 +17,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use flags_testkit::client::{Run, Scratch, assert_saved_exactly};
 use flags_server::{Config, Kind, TestServer};
+use flags_testkit::client::{Run, Scratch, assert_saved_exactly};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::sync::oneshot;
