@@ -5,9 +5,7 @@
 //! (`FLAGS_BASE_URL` points the example at it), in an empty directory of
 //! its own; `flags_testkit::examples` finds and runs them.
 
-use flags_testkit::examples::{
-    POP20_SORTED, example, expect_twenty_flags, start_server,
-};
+use flags_testkit::examples::{POP20_SORTED, expect_twenty_flags};
 
 /// This package, whose examples these are.
 const PACKAGE: &str = env!("CARGO_PKG_NAME");
@@ -33,6 +31,8 @@ fn flags_processpool_downloads_the_20_flags() {
 #[cfg(unix)]
 #[test]
 fn flags_ends_quietly_on_a_closed_pipe() {
+    use flags_testkit::examples::{example, start_server};
+
     use std::os::unix::process::ExitStatusExt;
 
     let server = start_server();

@@ -8,10 +8,13 @@
 //! workers. What they pin is how xtask runs the book's file, not how fast
 //! anything is.
 
+#[cfg(unix)]
 use std::fs;
+#[cfg(unix)]
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[cfg(unix)]
 use serde_json::Value;
 
 /// Runs `xtask compare primes ARGS`.
@@ -48,6 +51,7 @@ fn python_dir_without_proc_pool_is_refused_first() {
 
 /// A `proc_pool.py` that reports, as its "Total time", 10 for a process
 /// pool or 0 for a thread pool, plus its number of workers.
+#[cfg(unix)]
 const FAKE_PROC_POOL: &str = "\
 import sys
 from concurrent import futures
@@ -116,6 +120,7 @@ fn python_rows_get_processes_threads_and_one_thread() {
     assert_eq!(rust, 3);
 }
 
+#[cfg(unix)]
 fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 temporary path")
 }

@@ -236,14 +236,14 @@ pub fn expect_interrupt_report(bin: &str) {
     }
 }
 
-#[cfg(test)]
+// The "client" below is `true`, a Unix command.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
     /// The checks are not vacuous: a "client" that downloads nothing and
     /// prints nothing fails them.
     #[test]
-    #[cfg(unix)]
     #[should_panic(expected = "OK expected")]
     fn expect_error_rejects_a_client_that_does_nothing() {
         expect_error("true", Fault::TruncatedBody);
