@@ -40,6 +40,11 @@ pub enum FutureError {
     /// `RuntimeError('cannot schedule new futures after shutdown')`.
     #[error("cannot schedule new futures after shutdown")]
     Shutdown,
+    /// `RuntimeError("can't start new thread")`: the pool had no thread
+    /// and the system refused to start one (CPython raises it from
+    /// `submit`; here the future carries it).
+    #[error("can't start new thread: {0}")]
+    NoThread(String),
     /// The executor dropped the task without running or cancelling it;
     /// only a bug in this crate could cause it, but a waiter must not hang.
     #[error("the executor lost the task")]
@@ -53,7 +58,7 @@ impl FutureError {
             FutureError::Cancelled => "CancelledError",
             FutureError::Panicked(_) => "panic",
             FutureError::BrokenProcessPool(_) => "BrokenProcessPool",
-            FutureError::Shutdown => "RuntimeError",
+            FutureError::Shutdown | FutureError::NoThread(_) => "RuntimeError",
             FutureError::Lost => "Lost",
         }
     }

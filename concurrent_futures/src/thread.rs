@@ -7,10 +7,11 @@
 //! and sets the outcome. A panicking task is that task's error, as a raised
 //! exception is in Python, and the worker lives on.
 //!
-//! One difference from CPython: its threads start lazily, one per `submit`
-//! while there is no idle thread, up to `max_workers`. These all start in
-//! `new`, so the pool has exactly `max_workers` threads from the first
-//! task to the last, and a failure to start one is reported there, once.
+//! The threads start as CPython's do (`_adjust_thread_count`): one per
+//! `submit` that finds no idle thread, up to `max_workers`. A pool of 676
+//! fed 676 tasks at once starts 676 threads, each taking a task as soon as
+//! it runs, so the first request goes out while the rest are starting; a
+//! pool fed one task at a time keeps reusing one thread.
 
 use std::collections::VecDeque;
 use std::io;
@@ -26,11 +27,14 @@ use crate::future::{self, Future, FutureError, Outcome, Promise};
 /// queue holds tasks of every closure and result type.
 trait WorkItem: Send {
     /// Runs the task, unless its future was cancelled, and sets the outcome.
-    fn run(self: Box<Self>);
+    /// Calls `finished` once the task is over, before its waiters can wake:
+    /// a `submit` that follows a `result()` then finds this worker idle.
+    fn run(self: Box<Self>, finished: &dyn Fn());
     /// Cancels the future instead of running the task.
     fn cancel(self: Box<Self>);
-    /// Fails the future: it came after `shutdown`.
-    fn refuse(self: Box<Self>);
+    /// Fails the future without running the task: it came after
+    /// `shutdown`, or no thread could be started to run it.
+    fn refuse(self: Box<Self>, error: FutureError);
 }
 
 struct Task<F, R> {
@@ -39,9 +43,10 @@ struct Task<F, R> {
 }
 
 impl<F: FnOnce() -> Outcome<R> + Send, R: Send + Sync> WorkItem for Task<F, R> {
-    fn run(self: Box<Self>) {
+    fn run(self: Box<Self>, finished: &dyn Fn()) {
         let Task { promise, task } = *self;
         if !promise.set_running_or_notify_cancel() {
+            finished();
             return;
         }
         // A panic is caught here, so the worker lives on to take the next
@@ -50,6 +55,7 @@ impl<F: FnOnce() -> Outcome<R> + Send, R: Send + Sync> WorkItem for Task<F, R> {
             .unwrap_or_else(|panic| {
                 Err(FutureError::Panicked(panic_message(&*panic)))
             });
+        finished();
         promise.set(outcome);
     }
 
@@ -57,8 +63,8 @@ impl<F: FnOnce() -> Outcome<R> + Send, R: Send + Sync> WorkItem for Task<F, R> {
         self.promise.cancel();
     }
 
-    fn refuse(self: Box<Self>) {
-        self.promise.set(Err(FutureError::Shutdown));
+    fn refuse(self: Box<Self>, error: FutureError) {
+        self.promise.set(Err(error));
     }
 }
 
@@ -92,26 +98,41 @@ struct QueueState {
     items: VecDeque<Box<dyn WorkItem>>,
     /// Set by `shutdown`: no more items; workers end once it is empty.
     closed: bool,
+    /// Workers done with their last task and not yet given another:
+    /// CPython's `_idle_semaphore`. A `put` starts a thread only when the
+    /// queued items outnumber them.
+    idle: usize,
 }
 
 impl WorkQueue {
-    /// Queues `item`, or hands it back if the queue is closed.
-    fn put(&self, item: Box<dyn WorkItem>) -> Result<(), Box<dyn WorkItem>> {
+    /// Queues `item` and says whether it needs a new thread (more items are
+    /// waiting than idle workers), or hands it back if the queue is closed.
+    fn put(&self, item: Box<dyn WorkItem>) -> Result<bool, Box<dyn WorkItem>> {
         let mut state = lock(&self.state);
         if state.closed {
             return Err(item);
         }
         state.items.push_back(item);
+        let needs_worker = state.items.len() > state.idle;
         drop(state);
         self.ready.notify_one();
-        Ok(())
+        Ok(needs_worker)
     }
 
-    /// The next item, waiting for one; `None` once closed and empty.
-    fn get(&self) -> Option<Box<dyn WorkItem>> {
+    /// Takes back the item just queued: no thread could be started for it.
+    fn take_back(&self) -> Option<Box<dyn WorkItem>> {
+        lock(&self.state).items.pop_back()
+    }
+
+    /// The next item, waiting for one; `None` once closed and empty. An
+    /// `idle` worker stops counting as idle when it takes one.
+    fn get(&self, idle: bool) -> Option<Box<dyn WorkItem>> {
         let mut state = lock(&self.state);
         loop {
             if let Some(item) = state.items.pop_front() {
+                if idle {
+                    state.idle -= 1;
+                }
                 return Some(item);
             }
             if state.closed {
@@ -122,6 +143,11 @@ impl WorkQueue {
         }
     }
 
+    /// A worker is done with its task and will take the next item.
+    fn worker_idle(&self) {
+        lock(&self.state).idle += 1;
+    }
+
     /// Lets the workers finish what is queued, then end.
     fn close(&self) {
         lock(&self.state).closed = true;
@@ -129,17 +155,24 @@ impl WorkQueue {
     }
 }
 
-/// A pool of `max_workers` threads. Build one with [`ThreadPoolExecutor::new`]
-/// or, to name its threads or size their stacks, [`ThreadPoolExecutor::builder`].
+/// A pool of up to `max_workers` threads. Build one with
+/// [`ThreadPoolExecutor::new`] or, to name its threads or size their
+/// stacks, [`ThreadPoolExecutor::builder`].
 pub struct ThreadPoolExecutor {
     // Shared with the workers; closed by `shutdown`.
     queue: Arc<WorkQueue>,
     /// Set by `shutdown(cancel_futures=true)`: workers cancel what they
     /// take off the queue instead of running it.
     cancel_pending: Arc<AtomicBool>,
-    // Taken (and joined) by the first `shutdown(wait=true)`.
+    // The threads started so far; taken (and joined) by the first
+    // `shutdown(wait=true)`. `submit` holds the lock while it queues a task
+    // and starts a thread for it, so `shutdown` never takes the list
+    // between the two and misses a thread.
     workers: Mutex<Vec<JoinHandle<()>>>,
     max_workers: usize,
+    /// Names the threads `{prefix}_{n}`.
+    prefix: String,
+    stack_size: Option<usize>,
 }
 
 /// Numbers the pools without a `thread_name_prefix`, as CPython's
@@ -155,8 +188,8 @@ pub struct Builder {
 }
 
 impl Builder {
-    /// How many threads: CPython's default is `min(32, cpus + 4)`, "for
-    /// I/O bound tasks"; so is ours.
+    /// How many threads at most: CPython's default is `min(32, cpus + 4)`,
+    /// "for I/O bound tasks"; so is ours.
     pub fn max_workers(mut self, max_workers: usize) -> Builder {
         self.max_workers = Some(max_workers);
         self
@@ -178,8 +211,8 @@ impl Builder {
         self
     }
 
-    /// Starts the threads. Fails, as CPython raises `ValueError`, if
-    /// `max_workers` is 0, or if the system refuses a thread.
+    /// The pool, with no thread yet: `submit` starts them. Fails, as
+    /// CPython raises `ValueError`, if `max_workers` is 0.
     pub fn build(self) -> io::Result<ThreadPoolExecutor> {
         let max_workers = self.max_workers.unwrap_or_else(default_max_workers);
         if max_workers == 0 {
@@ -192,28 +225,14 @@ impl Builder {
             let n = POOLS.fetch_add(1, Ordering::Relaxed);
             format!("ThreadPoolExecutor-{n}")
         });
-        let queue = Arc::new(WorkQueue::default());
-        let cancel_pending = Arc::new(AtomicBool::new(false));
-        let executor = ThreadPoolExecutor {
-            queue: Arc::clone(&queue),
-            cancel_pending,
-            workers: Mutex::new(Vec::with_capacity(max_workers)),
+        Ok(ThreadPoolExecutor {
+            queue: Arc::new(WorkQueue::default()),
+            cancel_pending: Arc::new(AtomicBool::new(false)),
+            workers: Mutex::new(Vec::new()),
             max_workers,
-        };
-        for n in 0..max_workers {
-            let mut thread =
-                thread::Builder::new().name(format!("{prefix}_{n}"));
-            if let Some(bytes) = self.stack_size {
-                thread = thread.stack_size(bytes);
-            }
-            let queue = Arc::clone(&queue);
-            let cancel_pending = Arc::clone(&executor.cancel_pending);
-            // On failure, `executor` is dropped on the way out, which stops
-            // and joins the threads already started.
-            let worker = thread.spawn(move || work(&queue, &cancel_pending))?;
-            lock(&executor.workers).push(worker);
-        }
-        Ok(executor)
+            prefix,
+            stack_size: self.stack_size,
+        })
     }
 }
 
@@ -228,14 +247,18 @@ pub fn default_max_workers() -> usize {
 /// it, after `shutdown(cancel_futures=true)`); stop when the queue is
 /// closed and empty.
 fn work(queue: &WorkQueue, cancel_pending: &AtomicBool) {
+    // A new thread is not idle: it was started for an item already queued.
+    let mut idle = false;
     // `None`: the executor was shut down and the queue is empty.
-    while let Some(item) = queue.get() {
+    while let Some(item) = queue.get(idle) {
         // Relaxed: the flag carries no other data with it.
         if cancel_pending.load(Ordering::Relaxed) {
+            queue.worker_idle();
             item.cancel();
         } else {
-            item.run();
+            item.run(&|| queue.worker_idle());
         }
+        idle = true;
     }
 }
 
@@ -246,9 +269,9 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl ThreadPoolExecutor {
-    /// `ThreadPoolExecutor(max_workers=max_workers)`: starts `max_workers`
-    /// threads, named `ThreadPoolExecutor-N_0`, `_1`... Fails if
-    /// `max_workers` is 0 or a thread cannot be started.
+    /// `ThreadPoolExecutor(max_workers=max_workers)`: a pool of up to
+    /// `max_workers` threads, named `ThreadPoolExecutor-N_0`, `_1`...
+    /// Fails if `max_workers` is 0.
     pub fn new(max_workers: usize) -> io::Result<ThreadPoolExecutor> {
         Builder::default().max_workers(max_workers).build()
     }
@@ -259,7 +282,7 @@ impl ThreadPoolExecutor {
         Builder::default()
     }
 
-    /// The number of worker threads.
+    /// The most worker threads the pool starts.
     pub fn max_workers(&self) -> usize {
         self.max_workers
     }
@@ -286,10 +309,45 @@ impl ThreadPoolExecutor {
         R: Send + Sync + 'static,
     {
         let (future, promise) = future::pair();
-        if let Err(item) = self.queue.put(Box::new(Task { promise, task })) {
-            item.refuse();
+        let mut workers = lock(&self.workers);
+        match self.queue.put(Box::new(Task { promise, task })) {
+            Err(item) => item.refuse(FutureError::Shutdown),
+            Ok(needs_worker)
+                if needs_worker && workers.len() < self.max_workers =>
+            {
+                if let Err(error) = self.start_worker(&mut workers) {
+                    // With no thread at all, nothing would ever run it.
+                    // Otherwise it waits for one of those already there.
+                    if workers.is_empty()
+                        && let Some(item) = self.queue.take_back()
+                    {
+                        item.refuse(FutureError::NoThread(error.to_string()));
+                    }
+                }
+            }
+            Ok(_) => {}
         }
         future
+    }
+
+    /// CPython's `_adjust_thread_count`, once `submit` found no idle worker
+    /// for its task: starts thread number `workers.len()`.
+    fn start_worker(
+        &self,
+        workers: &mut Vec<JoinHandle<()>>,
+    ) -> io::Result<()> {
+        let mut thread = thread::Builder::new().name(format!(
+            "{}_{}",
+            self.prefix,
+            workers.len()
+        ));
+        if let Some(bytes) = self.stack_size {
+            thread = thread.stack_size(bytes);
+        }
+        let queue = Arc::clone(&self.queue);
+        let cancel_pending = Arc::clone(&self.cancel_pending);
+        workers.push(thread.spawn(move || work(&queue, &cancel_pending))?);
+        Ok(())
     }
 }
 

@@ -181,6 +181,22 @@ fn exactly_max_workers_threads_run_the_tasks() {
     assert_eq!(executor.max_workers(), 4);
 }
 
+/// Mirrors `test_idle_thread_reuse`: threads start one per `submit` that
+/// finds none idle, so tasks submitted one after another, each waited
+/// for, all run on the first thread.
+#[test]
+fn an_idle_thread_is_reused_before_another_starts() {
+    let executor = ThreadPoolExecutor::new(4).unwrap();
+    let names: HashSet<String> = (0..3)
+        .map(|_| {
+            let future = executor
+                .submit(|| std::thread::current().name().map(str::to_owned));
+            future.into_result().unwrap().unwrap()
+        })
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
 /// Mirrors `test_max_workers_negative`: 0 workers is refused, with
 /// CPython's message.
 #[test]
