@@ -32,7 +32,7 @@ fn yields_every_future_done_before_or_after() {
     assert_eq!(unique.len(), 5);
 }
 
-/// Mirrors `test_duplicate_futures` (CPython issue 20367): a future given
+/// Mirrors `test_duplicate_futures` (CPython bpo-20367): a future given
 /// three times is yielded once.
 #[test]
 fn a_duplicate_future_is_yielded_once() {

@@ -97,7 +97,7 @@ fn map_submits_everything_first_and_yields_in_order() {
     assert_eq!(results.collect::<Vec<_>>(), [Ok(0), Ok(1), Ok(2)]);
 }
 
-/// Mirrors `test_map_submits_without_iteration` (CPython issue 11777):
+/// Mirrors `test_map_submits_without_iteration` (CPython bpo-11777):
 /// a `map` never read still runs every task before shutdown returns.
 #[test]
 fn map_submits_without_iteration() {
