@@ -10,8 +10,8 @@
 //!
 //! ```text
 //! Scheduled for BR: <Future at 0x55d3c8e0a2b0 state=running>
-//! Scheduled for CN: <Future at 0x55d3c8e0a3f0 state=running>
-//! Scheduled for ID: <Future at 0x55d3c8e0a530 state=running>
+//! Scheduled for CN: <Future at 0x55d3c8e0a3f0 state=pending>
+//! Scheduled for ID: <Future at 0x55d3c8e0a530 state=pending>
 //! Scheduled for IN: <Future at 0x55d3c8e0a670 state=pending>
 //! Scheduled for US: <Future at 0x55d3c8e0a7b0 state=pending>
 //! CN <Future at 0x55d3c8e0a3f0 state=finished returned Result<String, String>> result: Ok("CN")
@@ -21,11 +21,16 @@
 //!
 //! The futures are `concurrent_futures::Future`s, whose states are real:
 //! `submit` queues the task and returns at once, as Python's does, so all
-//! five "Scheduled for" lines print before any download ends. Whether the
-//! first three say `running` or still `pending` depends on whether an
-//! idle worker got to the task before the `println!`: usually it has, as
-//! in the book; the last two wait for a free worker. What differs from
-//! Python:
+//! five "Scheduled for" lines print before any download ends. Whether one
+//! of the first three says `running` or still `pending` depends on whether
+//! its worker took the task before the `println!`. In the book all three
+//! do: CPython's `Thread.start()` waits until the new thread runs, and the
+//! GIL lets that thread take its task before `submit` returns. Here the
+//! main thread runs on, on its own core, while the worker is still
+//! starting, so usually only BR, whose line is the slowest to print (the
+//! first write to stdout), is `running` (13 runs of 20 against DELAY;
+//! none in 6, two in 1); the last two wait for a free worker either way.
+//! What differs from Python:
 //! - `submit` takes a closure, the Rust way to pass a function with its
 //!   arguments (`thread::spawn` does the same);
 //! - `download_one` returns a `Result` rather than raising, so the future
