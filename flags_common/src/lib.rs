@@ -122,14 +122,6 @@ pub fn main(
         );
         return ExitCode::FAILURE;
     }
-    let interrupt = match Interrupt::install() {
-        Ok(interrupt) => interrupt,
-        Err(error) => {
-            eprintln!("{bin_name}: cannot handle Ctrl-C: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-
     let cc_list = &options.cc_list;
     let actual_req = options.max_req.min(max_concur_req).min(cc_list.len());
     // Room for every connection and save under the open-file limit, or
@@ -141,6 +133,17 @@ pub fn main(
         eprintln!("{notice}");
     }
     let actual_req = fit.concur_req;
+    // After `fit_concurrency`: the handler starts a thread, and the table
+    // of descriptors is best grown while there is only one (see
+    // `limits::reserve_descriptors`).
+    let interrupt = match Interrupt::install() {
+        Ok(interrupt) => interrupt,
+        Err(error) => {
+            eprintln!("{bin_name}: cannot handle Ctrl-C: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+
     let mut stdout = std::io::stdout();
     // Printing to stdout can only fail if stdout is closed; there is no
     // one left to tell, so those errors are ignored.
