@@ -325,12 +325,24 @@ pub fn run(args: &Args) -> Result<bool> {
         }
         let mut row = Row::new(*name, runs);
         if with_curl {
-            row.vs_curl = row
-                .runs
-                .iter()
-                .zip(&curl_runs)
-                .map(|(ours, theirs)| ours.wall / theirs.wall.max(1e-9))
-                .collect();
+            // A ratio only between equals: curl opens at most 300 transfers
+            // at once, and a client with more in flight would be compared
+            // with a curl doing less at a time, to the client's credit.
+            let concurrency = row.runs[0].report.concurrency;
+            if parallel == concurrency {
+                row.vs_curl = row
+                    .runs
+                    .iter()
+                    .zip(&curl_runs)
+                    .map(|(ours, theirs)| ours.wall / theirs.wall.max(1e-9))
+                    .collect();
+            } else {
+                notes.push(format!(
+                    "--with-curl: curl opens at most {parallel} transfers at \
+                     once and {name} had {concurrency}, so that pair has no \
+                     ratio"
+                ));
+            }
             rows.push(row);
             rows.push(Row::new(Curl::model(parallel), curl_runs));
         } else {
