@@ -20,7 +20,8 @@ use std::time::Duration;
 
 use flags_common::{
     Counter, DownloadStatus, FlagError, MAX_ERROR_PAGE_BYTES, MAX_FLAG_BYTES,
-    MAX_REDIRECTS, Settings, flag_url, progress_bar, save_flag,
+    MAX_REDIRECTS, Settings, flag_url, idle_connections, progress_bar,
+    save_flag,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -37,10 +38,11 @@ pub const MAX_CONCUR_REQ: usize = 1000;
 ///
 /// A `reqwest::Client` is a cheap clone of a handle to one connection pool,
 /// so every task shares the connections, and a connection a finished task
-/// leaves idle is reused by the next one.
+/// leaves idle is reused by the next one. The pool keeps up to `max_idle`
+/// (`flags_common::idle_connections` says how many are worth keeping).
 pub fn http_client(
     timeout: Duration,
-    concur_req: usize,
+    max_idle: usize,
 ) -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         // One deadline for the whole request, body included: a server that
@@ -48,9 +50,8 @@ pub fn http_client(
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS as usize))
         // reqwest never limits how many connections it opens (the semaphore
-        // does); this is how many idle ones it keeps for reuse: one per
-        // request that may be in flight.
-        .pool_max_idle_per_host(concur_req)
+        // does); this is how many idle ones it keeps for reuse.
+        .pool_max_idle_per_host(max_idle)
         // HTTPS through rustls on ring, as ureq: see `tls_config`.
         .tls_backend_preconfigured(tls_config())
         .build()
@@ -151,7 +152,8 @@ pub async fn download_one(
 /// Starts one task per code and counts the outcomes as they complete.
 pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    let client = match http_client(settings.timeout, settings.concur_req) {
+    let idle = idle_connections(cc_list.len(), settings.concur_req);
+    let client = match http_client(settings.timeout, idle) {
         Ok(client) => client,
         Err(error) => {
             // Building fails only if TLS cannot be set up; then no request

@@ -36,6 +36,13 @@ fn error_server_counts_add_up_to_the_codes_asked() {
     checks::error_server_counts_add_up_to_the_codes_asked(&CLIENT);
 }
 
+/// Codes that wait for a free worker reuse the connections of those
+/// that finished: the pool keeps them for that.
+#[test]
+fn waiting_codes_reuse_the_connections_of_finished_ones() {
+    checks::waiting_codes_reuse_the_connections_of_finished_ones(&CLIENT);
+}
+
 /// `-m 7` puts exactly 7 requests in flight when more codes than permits
 /// overlap.
 #[test]

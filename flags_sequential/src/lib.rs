@@ -23,7 +23,8 @@ use std::time::Duration;
 
 use flags_common::{
     Counter, DownloadStatus, FlagError, MAX_ERROR_PAGE_BYTES, MAX_FLAG_BYTES,
-    MAX_REDIRECTS, Settings, flag_url, progress_bar, save_flag,
+    MAX_REDIRECTS, Settings, flag_url, idle_connections, progress_bar,
+    save_flag,
 };
 
 /// `-m` when none is given, and the most this client will use: one request
@@ -37,8 +38,9 @@ pub const MAX_CONCUR_REQ: usize = 1;
 /// A ureq `Agent` keeps connections alive and reuses them, so the sequential
 /// run really uses one connection; the thread pool shares one agent between
 /// its threads (an `Agent` is a cheap handle to a shared, locked pool), so
-/// the pool keeps up to `concur_req` idle connections for them to reuse.
-pub fn http_agent(timeout: Duration, concur_req: usize) -> ureq::Agent {
+/// the pool keeps up to `max_idle` idle connections for them to reuse
+/// (`flags_common::idle_connections` says how many are worth keeping).
+pub fn http_agent(timeout: Duration, max_idle: usize) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         // One deadline for the whole request, body included: a server that
         // sends headers and then stalls cannot hold us past `--timeout`.
@@ -49,8 +51,8 @@ pub fn http_agent(timeout: Duration, concur_req: usize) -> ureq::Agent {
         .max_redirects(MAX_REDIRECTS)
         // ureq keeps 3 idle connections per host by default: with 30
         // workers, 27 would open a new connection for every flag.
-        .max_idle_connections(concur_req)
-        .max_idle_connections_per_host(concur_req)
+        .max_idle_connections(max_idle)
+        .max_idle_connections_per_host(max_idle)
         // 128 KiB in and out per connection by default, zeroed, so all of
         // it resident: with `-m 1000` the buffers alone would take 250 MB.
         // The input buffer holds a whole response head, for which 16 KiB
@@ -121,7 +123,8 @@ pub fn download_one(
 
 /// Downloads the flags one after the other and counts the outcomes.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
-    let agent = http_agent(settings.timeout, settings.concur_req);
+    let idle = idle_connections(cc_list.len(), settings.concur_req);
+    let agent = http_agent(settings.timeout, idle);
     let mut counter = Counter::default();
     let bar = progress_bar(cc_list.len(), settings.verbose);
     // `main` passes the codes sorted, as the book's `sorted(cc_list)`.

@@ -171,6 +171,29 @@ pub fn peak_in_flight_is_exactly_m(client: &Client) {
     assert_eq!(run.counts().iter().sum::<usize>(), 70);
 }
 
+/// With more codes than workers, the codes that wait take over the
+/// connections of those that finished, rather than each opening its own:
+/// `-m 5` over the 26 codes of `A` uses a handful of connections, never
+/// 26. (For a concurrent client.)
+pub fn waiting_codes_reuse_the_connections_of_finished_ones(client: &Client) {
+    let fx = Fixture::with(client.bin, Kind::Delay, Config::fast());
+    let run = fx.run_ok(&["-m", "5", "A"]);
+    let stats = fx.stats();
+    assert_eq!(stats.requests, 26, "{}", run.transcript());
+    let mut connections: Vec<u64> =
+        stats.records.iter().map(|record| record.connection).collect();
+    connections.sort_unstable();
+    connections.dedup();
+    // Five at first; a few more if a finished download's connection was
+    // still on its way back to the pool when the next code looked for one.
+    assert!(
+        (5..=10).contains(&connections.len()),
+        "{} connections for 26 requests\n{}",
+        connections.len(),
+        run.transcript()
+    );
+}
+
 /// `-m 1000 -e` gives every one of the 676 codes its own worker (676 is
 /// fewer than 1000): every request is in flight at once, none fails, and
 /// the counts are right. (For a client whose maximum is 1000.)

@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use concurrent_futures::{Executor, ThreadPoolExecutor, as_completed};
-use flags_common::{Counter, DownloadStatus, Settings, progress_bar};
+use flags_common::{
+    Counter, DownloadStatus, Settings, idle_connections, progress_bar,
+};
 use flags_sequential::http_agent;
 
 /// `-m` when none is given, and the most this client will use: a thread
@@ -37,7 +39,8 @@ pub use flags_sequential::{download_one, get_flag};
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     // One agent for every worker: cloning an `Agent` clones a handle to one
     // connection pool, so a thread reuses a connection another one opened.
-    let agent = http_agent(settings.timeout, settings.concur_req);
+    let idle = idle_connections(cc_list.len(), settings.concur_req);
+    let agent = http_agent(settings.timeout, idle);
     // The tasks outlive this call as far as the compiler knows (the pool's
     // threads are not scoped), so they share the settings through an Arc.
     let shared = Arc::new(settings.clone());
