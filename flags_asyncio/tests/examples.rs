@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use flags_server::{Config, Kind, TestServer, corpus};
 use flags_testkit::client::{Scratch, assert_saved_exactly, file_names};
+#[cfg(unix)]
+use flags_testkit::examples::{assert_ends_quietly_on_a_closed_pipe, no_args};
 use flags_testkit::examples::{
     example, expect_twenty_flags, run_example, start_server,
 };
@@ -251,39 +253,6 @@ fn executor_example_counts_a_failed_save_as_ok() {
     assert!(stderr.contains("BR.gif"), "{stderr}");
 }
 
-/// Runs example `name` with the arguments `args_for(base URL)` in an empty
-/// directory against a fresh server, its stdout a pipe whose reader has
-/// already gone (what `| head` leaves once `head` has exited), and checks
-/// that it ended by SIGPIPE, quietly, as the flags2 clients do: no panic
-/// message.
-#[cfg(unix)]
-fn assert_ends_quietly_on_a_closed_pipe(
-    name: &str,
-    args_for: fn(&str) -> Vec<String>,
-) {
-    use std::os::unix::process::ExitStatusExt;
-
-    let server = start_server();
-    let cwd = Scratch::new();
-    let base_url = server.base_url(Kind::Local);
-    // Every write to this pipe fails: its reading end is closed.
-    let (reader, writer) = std::io::pipe().expect("a pipe");
-    drop(reader);
-    let output = std::process::Command::new(example(PACKAGE, name))
-        .args(args_for(&base_url))
-        .current_dir(cwd.path())
-        .env("FLAGS_BASE_URL", &base_url)
-        .env_remove("RUST_LOG")
-        .stdout(writer)
-        .output()
-        .expect("the example runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-    // SIGPIPE is 13 on Linux and the BSDs.
-    assert_eq!(output.status.signal(), Some(13), "{name}: {output:?}");
-    drop(server);
-}
-
 /// The arguments of a flags2-like example: the server, and one code.
 #[cfg(unix)]
 fn flags2_args(base_url: &str) -> Vec<String> {
@@ -294,14 +263,18 @@ fn flags2_args(base_url: &str) -> Vec<String> {
 #[cfg(unix)]
 #[test]
 fn flags_asyncio_ends_quietly_on_a_closed_pipe() {
-    assert_ends_quietly_on_a_closed_pipe("flags_asyncio", |_| Vec::new());
+    assert_ends_quietly_on_a_closed_pipe(PACKAGE, "flags_asyncio", no_args);
 }
 
 /// `flags3_asyncio` ends quietly when its reader has gone.
 #[cfg(unix)]
 #[test]
 fn flags3_asyncio_ends_quietly_on_a_closed_pipe() {
-    assert_ends_quietly_on_a_closed_pipe("flags3_asyncio", flags2_args);
+    assert_ends_quietly_on_a_closed_pipe(
+        PACKAGE,
+        "flags3_asyncio",
+        flags2_args,
+    );
 }
 
 /// `flags2_asyncio_executor` ends quietly when its reader has gone.
@@ -309,6 +282,7 @@ fn flags3_asyncio_ends_quietly_on_a_closed_pipe() {
 #[test]
 fn executor_example_ends_quietly_on_a_closed_pipe() {
     assert_ends_quietly_on_a_closed_pipe(
+        PACKAGE,
         "flags2_asyncio_executor",
         flags2_args,
     );

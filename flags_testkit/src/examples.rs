@@ -1,7 +1,9 @@
 //! Finding and running the clients' example binaries, the chapter's
 //! smaller programs (`flags.py`, `flags_threadpool.py`,
 //! `flags_asyncio.py`, ...), and the check the four `flags.py`-like ones
-//! share: 20 flags downloaded, each code printed once, then a count.
+//! share: 20 flags downloaded, each code printed once, then a count; and
+//! the check every example shares: it ends quietly when its reader has
+//! gone (`| head`).
 //!
 //! Examples are not `CARGO_BIN_EXE_*` binaries, so [`example`] finds them
 //! where `cargo test` builds them, and builds one that is missing.
@@ -135,6 +137,68 @@ fn stdout_of_success(output: Output) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
     stdout
+}
+
+/// Runs example `name` of `package` with the arguments `args_for(base
+/// URL)`, in an empty directory against a fresh server, its stdout a pipe
+/// whose reader has already gone (what `| head` leaves once `head` has
+/// exited), and checks that it ended by SIGPIPE, quietly: no panic message.
+///
+/// Why every example has this test: a reader that stops early is normal in
+/// a shell, and `cat`, `grep` and the flags2 clients then end quietly at
+/// their next write. Rust starts a program with SIGPIPE ignored, so that
+/// write fails with EPIPE instead, and `println!` panics on it ("failed
+/// printing to stdout") unless `main` has put the default action back
+/// (`flags_common::restore_sigpipe`). Each example has a `main` of its
+/// own, so each can forget, and only its own test would tell.
+///
+/// The environment points every example at the server (`FLAGS_BASE_URL`;
+/// the flags2-like ones take `-s` from `args_for` instead), scales the
+/// demo's sleeps down (`DEMO_SLEEP_SCALE`; the others ignore it), so an
+/// example that failed to die would still end soon and fail the test
+/// rather than stall it, and removes `RUST_LOG`, so that stderr holds only
+/// what the example itself reports.
+#[cfg(unix)]
+pub fn assert_ends_quietly_on_a_closed_pipe(
+    package: &str,
+    name: &str,
+    args_for: impl FnOnce(&str) -> Vec<String>,
+) {
+    use std::os::unix::process::ExitStatusExt;
+
+    let server = start_server();
+    let cwd = Scratch::new();
+    let base_url = server.base_url(Kind::Local);
+    // Every write to this pipe fails: its reading end is closed before the
+    // example starts, so there is no race with its first write.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = Command::new(example(package, name))
+        .args(args_for(&base_url))
+        .current_dir(cwd.path())
+        .env("FLAGS_BASE_URL", &base_url)
+        .env("DEMO_SLEEP_SCALE", "0.01")
+        .env_remove("RUST_LOG")
+        .stdout(writer)
+        .output()
+        .expect("the example runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    assert_eq!(
+        output.status.signal(),
+        Some(libc::SIGPIPE),
+        "{name}: {output:?}"
+    );
+    // Served until the example has ended.
+    drop(server);
+}
+
+/// The `args_for` of [`assert_ends_quietly_on_a_closed_pipe`] for an
+/// example that takes no arguments (it reads `FLAGS_BASE_URL`, or needs no
+/// server).
+#[cfg(unix)]
+pub fn no_args(_base_url: &str) -> Vec<String> {
+    Vec::new()
 }
 
 /// LOCAL and the others, with millisecond delays and seed 42.

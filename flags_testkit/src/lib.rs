@@ -39,7 +39,8 @@
 //!   deliberately broken server (truncated bodies, resets, stalls, ...),
 //!   and [`faulty::checks`], the fault checks run against it;
 //! - [`examples`]: finding and running the clients' example binaries,
-//!   the chapter's smaller programs;
+//!   the chapter's smaller programs, and the checks they share (on Unix,
+//!   that each ends quietly on a closed pipe);
 //! - [`rusage`]: a child's exit status and peak memory from `wait4`, which
 //!   `cargo xtask compare` uses too. It is the whole crate without the
 //!   default feature `harness`, which is how xtask takes it: a tool built

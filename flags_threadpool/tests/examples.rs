@@ -1,6 +1,7 @@
 //! The chapter's smaller thread programs, run as their example binaries:
 //! `flags_threadpool.py`, `flags_threadpool_futures.py` and
-//! `demo_executor_map.py`, checked by what they print and save.
+//! `demo_executor_map.py`, checked by what they print and save, and that
+//! each ends quietly when its reader has gone (`| head`).
 //!
 //! The flag examples download from a `flags_server::TestServer` on port 0
 //! (`FLAGS_BASE_URL` points them at it; its DELAY for the futures, so the
@@ -12,6 +13,8 @@ use std::time::Duration;
 
 use flags_server::{Config, Kind, TestServer};
 use flags_testkit::client::{Scratch, assert_saved_exactly};
+#[cfg(unix)]
+use flags_testkit::examples::{assert_ends_quietly_on_a_closed_pipe, no_args};
 use flags_testkit::examples::{expect_twenty_flags, run_example};
 
 /// This package, whose examples these are.
@@ -146,4 +149,30 @@ fn demo_executor_map_yields_results_in_submission_order() {
         assert!(waiting < result);
     }
     assert_eq!(messages.len(), 3 + 5 * 3, "{stdout}");
+}
+
+/// `flags_threadpool` ends quietly when its reader has gone.
+#[cfg(unix)]
+#[test]
+fn flags_threadpool_ends_quietly_on_a_closed_pipe() {
+    assert_ends_quietly_on_a_closed_pipe(PACKAGE, "flags_threadpool", no_args);
+}
+
+/// `flags_threadpool_futures` ends quietly when its reader has gone.
+#[cfg(unix)]
+#[test]
+fn flags_threadpool_futures_ends_quietly_on_a_closed_pipe() {
+    assert_ends_quietly_on_a_closed_pipe(
+        PACKAGE,
+        "flags_threadpool_futures",
+        no_args,
+    );
+}
+
+/// `demo_executor_map` ends quietly when its reader has gone, at its first
+/// line. It needs no server and ignores the one the check starts.
+#[cfg(unix)]
+#[test]
+fn demo_executor_map_ends_quietly_on_a_closed_pipe() {
+    assert_ends_quietly_on_a_closed_pipe(PACKAGE, "demo_executor_map", no_args);
 }
