@@ -36,15 +36,9 @@ pub const FDS_PER_REQUEST: u64 = 2;
 /// runs several lookups at once while connections open), the directory
 /// probe, and room for a library that opens a file we did not count. The
 /// descriptors already open when the run starts (stdio, any the parent
-/// left us) and the Ctrl-C handler's pipe ([`HANDLER_FDS`]) are counted on
-/// top of it.
+/// left us) are counted on top of it. The Ctrl-C handler, installed after
+/// the count, holds none: the `ctrlc` crate's thread waits on a semaphore.
 pub const SPARE_FDS: u64 = 32;
-
-/// The descriptors the Ctrl-C handler holds: the `ctrlc` crate's thread
-/// waits on a pipe, two descriptors, on Unix. [`fit_concurrency`] runs
-/// before the handler is installed (see [`reserve_descriptors`] for why),
-/// so it counts them in advance.
-pub const HANDLER_FDS: u64 = 2;
 
 /// The concurrency a run can use under the open-file limit, and that
 /// limit.
@@ -62,12 +56,11 @@ pub struct Fit {
 /// requests need (up to the hard limit), makes room for that many
 /// descriptors ([`reserve_descriptors`]), and returns how many requests
 /// fit under it. Call it once, before the first request and before any
-/// other thread starts, so before the Ctrl-C handler is installed (whose
-/// pipe it counts in advance).
+/// other thread starts, so before the Ctrl-C handler is installed.
 pub fn fit_concurrency(concur_req: usize) -> Fit {
     #[cfg(unix)]
     {
-        let in_use = open_fds() + HANDLER_FDS;
+        let in_use = open_fds();
         let needed = fds_needed(concur_req, in_use);
         match rlimit::increase_nofile_limit(needed) {
             Ok(limit) => {
