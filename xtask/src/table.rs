@@ -28,7 +28,7 @@ pub struct Output {
     pub runs: u32,
     pub rows: Vec<RowOut>,
     pub agreement: Agreement,
-    /// One line per peer that could not be run, and why.
+    /// One line per peer that could not be run or compared, and why.
     pub notes: Vec<String>,
 }
 

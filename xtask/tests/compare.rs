@@ -283,3 +283,34 @@ fn with_curl_pairs_each_client_with_a_curl() {
     }
     assert_eq!(json["agreement"]["agree"], true);
 }
+
+/// `--with-curl` with more requests in flight than curl opens at once
+/// (300): the pair still runs and agrees on the counts, but gets no
+/// ratio, since the two did not do the same thing, and a note says why.
+#[test]
+fn with_curl_gives_no_ratio_where_curl_cannot_match_the_parallelism() {
+    let (output, json) = compare_json(&[
+        "--with-curl",
+        "--models",
+        "asyncio",
+        "-e",
+        "-m",
+        "400",
+    ]);
+    assert!(output.status.success());
+    if Command::new("curl").arg("--version").output().is_err() {
+        return;
+    }
+    let rows = json["rows"].as_array().unwrap();
+    let (ours, curl) = (&rows[0], &rows[1]);
+    assert_eq!(ours["concurrency"], 400);
+    assert_eq!(curl["model"], "curl -Z --parallel-max 300");
+    assert_eq!(counts(ours), (194, 482, 0));
+    assert_eq!(counts(curl), (194, 482, 0));
+    assert!(ours["vs_curl"].is_null(), "{ours}");
+    let notes = json["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("at most 300")),
+        "{notes:?}"
+    );
+}
