@@ -185,8 +185,9 @@ pub fn row(n: u64, outcome: Result<&PrimeResult, &FutureError>) -> String {
 
 /// `check`, as run by a worker process. For the tests only, the
 /// environment variable `PRIMES_TEST_KILL_WORKER_ON=N` makes the worker
-/// that receives `N` kill itself with SIGKILL, so a test can show that a
-/// dead worker becomes an error row and the run still ends.
+/// that receives `N` kill itself, as `kill -9` or the Task Manager's "End
+/// task" would, so a test can show that a dead worker becomes an error row
+/// and the run still ends.
 fn check_in_worker(n: u64) -> PrimeResult {
     let doomed = std::env::var("PRIMES_TEST_KILL_WORKER_ON")
         .is_ok_and(|value| value.parse() == Ok(n));
@@ -195,6 +196,18 @@ fn check_in_worker(n: u64) -> PrimeResult {
         // SAFETY: sends a signal to ourselves; no memory is involved.
         unsafe {
             libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        // Windows' counterpart of SIGKILL, rather than `abort`, which
+        // there is a "fast fail" crash that Windows Error Reporting may
+        // stop to report, with a dialog on a desktop.
+        #[cfg(windows)]
+        // SAFETY: ends this process at once, as SIGKILL does; the handle
+        // GetCurrentProcess returns needs no closing.
+        unsafe {
+            use windows_sys::Win32::System::Threading::{
+                GetCurrentProcess, TerminateProcess,
+            };
+            TerminateProcess(GetCurrentProcess(), 1);
         }
         std::process::abort();
     }
