@@ -125,16 +125,16 @@ fn requests_that_fit(concur_req: usize, in_use: u64, limit: u64) -> usize {
 }
 
 /// Grows this process's table of file descriptors to hold `fds` of them,
-/// which takes 20 to 40 ms off a `-e -m 1000` run, at no cost.
+/// which took 30 ms off asyncio's start in a `-e -m 1000` run (the README's
+/// "At the floor" table), at no cost.
 ///
 /// Linux starts a process with room for 64 descriptors and doubles the
 /// table as sockets are opened past it: at the 64th, the 128th, the 256th
 /// and the 512th. In a process with more than one thread, each growth
 /// waits for an RCU grace period (`expand_fdtable` calls
 /// `synchronize_rcu`, since another thread may be reading the old table),
-/// and every thread that opens a socket meanwhile waits too: 5 to 15 ms
-/// each on a 2-core machine, 20 to 40 ms in all, found by `strace -T` of
-/// the `socket` calls. Both concurrent clients have more than one thread
+/// and every thread that opens a socket meanwhile waits too: 10 to 15 ms
+/// each on a 2-core machine (`strace -f -T -e trace=socket`). Both concurrent clients have more than one thread
 /// by then (the thread pool's workers; the Ctrl-C handler's thread and
 /// tokio's blocking pool), and all of it is before the last request goes
 /// out, so it all adds to the run. Grown here, while the process has one
