@@ -266,7 +266,14 @@ pub fn expand_cc_args(
 pub fn resolve_server(server: &str) -> Result<(String, String), String> {
     let label = server.to_uppercase();
     if let Some((name, url)) = SERVERS.iter().find(|(name, _)| *name == label) {
-        return Ok(((*name).to_owned(), (*url).to_owned()));
+        let url = match std::env::var(server_url_var(name)) {
+            Ok(moved) if !moved.is_empty() => {
+                check_base_url(&moved)?;
+                moved.trim_end_matches('/').to_owned()
+            }
+            _ => (*url).to_owned(),
+        };
+        return Ok(((*name).to_owned(), url));
     }
     let is_url = ["http://", "https://"]
         .iter()
@@ -279,23 +286,44 @@ pub fn resolve_server(server: &str) -> Result<(String, String), String> {
             names.join(", ")
         ));
     }
-    let parsed = url::Url::parse(server).map_err(|error| {
-        format!("--server URL {server:?} is not valid: {error}")
-    })?;
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(format!("--server URL {server:?} has no host"));
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(format!(
-            "--server URL {server:?} must not have a query or a fragment"
-        ));
-    }
+    check_base_url(server)?;
     let base_url = server.trim_end_matches('/').to_owned();
     let label = SERVERS
         .iter()
         .find(|(_, url)| *url == base_url)
         .map_or(CUSTOM_SERVER, |(name, _)| name);
     Ok((label.to_owned(), base_url))
+}
+
+/// The environment variable that moves a named server elsewhere:
+/// `FLAGS_DELAY_URL=http://localhost:9001/flags` sends `-s DELAY` there,
+/// and the report still says `DELAY site: ...`. For the test servers
+/// started on other ports (`cargo xtask serve --delay-port 9001`), and for
+/// tests that start them on free ones.
+pub fn server_url_var(label: &str) -> String {
+    format!("FLAGS_{label}_URL")
+}
+
+/// Why `url` cannot be a base URL, if it cannot: not http(s), no host, or
+/// a query or fragment that `{base}/{cc}/{cc}.gif` would break.
+fn check_base_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|error| {
+        format!("--server URL {url:?} is not valid: {error}")
+    })?;
+    if !["http", "https"].contains(&parsed.scheme()) {
+        return Err(format!(
+            "--server URL {url:?} must start with http:// or https://"
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("--server URL {url:?} has no host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "--server URL {url:?} must not have a query or a fragment"
+        ));
+    }
+    Ok(())
 }
 
 /// A clap error on one line, without clap's `error: ` prefix and its usage

@@ -282,3 +282,23 @@ fn closed_stdout_ends_the_run_quietly() {
     let saved = file_names(&fx.dest());
     assert!(saved.iter().all(|name| name.ends_with(".gif")), "{saved:?}");
 }
+
+/// `FLAGS_LOCAL_URL` moves the LOCAL label: `-s LOCAL` downloads from the
+/// server it names, and the report names LOCAL with that URL, as it does
+/// for a test server started on other ports.
+#[test]
+fn server_url_variable_moves_a_label() {
+    let fx = Fixture::local(CLIENT.bin);
+    let base_url = fx.base_url();
+    let output = std::process::Command::new(CLIENT.bin)
+        .args(["-s", "local", "BR", "CN"])
+        .env("FLAGS_LOCAL_URL", &base_url)
+        .current_dir(fx.cwd())
+        .output()
+        .expect("the client runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let first = stdout.lines().next().unwrap_or_default();
+    assert_eq!(first, format!("LOCAL site: {base_url}"));
+    assert_saved_exactly(&fx.dest(), &["BR", "CN"]);
+}

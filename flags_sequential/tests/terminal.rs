@@ -12,7 +12,7 @@ use flags_testkit::client::Scratch;
 
 // The pseudo-terminal helper of `flags_server`'s own tests, shared by
 // path: Cargo cannot share a `tests/` module between packages otherwise.
-#[path = "../../flags_server/tests/support/pty.rs"]
+#[path = "../../testing/flags_server/tests/support/pty.rs"]
 mod pty;
 
 const BIN: &str = env!("CARGO_BIN_EXE_flags_sequential");

@@ -1,6 +1,6 @@
-//! The chapter's smaller thread programs, run as their example binaries:
-//! `flags_threadpool.py`, `flags_threadpool_futures.py` and
-//! `demo_executor_map.py`, checked by what they print and save, and that
+//! The chapter's smaller executor programs, run as their example binaries:
+//! `flags_threadpool.py`, `flags_threadpool_futures.py`,
+//! `download_many_process_pool` and `demo_executor_map.py`, checked by what they print and save, and that
 //! each ends quietly when its reader has gone (`| head`).
 //!
 //! The flag examples download from a `flags_server::TestServer` on port 0
@@ -175,4 +175,24 @@ fn flags_threadpool_futures_ends_quietly_on_a_closed_pipe() {
 #[test]
 fn demo_executor_map_ends_quietly_on_a_closed_pipe() {
     assert_ends_quietly_on_a_closed_pipe(PACKAGE, "demo_executor_map", no_args);
+}
+
+/// `flags_processpool` saves the 20 flags from its worker processes, and
+/// every code printed by a worker reaches the terminal.
+#[test]
+fn flags_processpool_downloads_the_20_flags() {
+    expect_twenty_flags(PACKAGE, "flags_processpool");
+}
+
+/// `flags_processpool` ends quietly when its reader has gone. Its worker
+/// processes write to the closed pipe too; started afresh, they have
+/// SIGPIPE ignored, so a failed write comes back to the main process as
+/// the task's error, which ends the run: the pool is dropped, its workers
+/// with it, and the main process dies at its own next write. No worker is
+/// left holding stderr open for the test to wait on (and on Linux, one
+/// still alive would be killed with the main process anyway).
+#[cfg(unix)]
+#[test]
+fn flags_processpool_ends_quietly_on_a_closed_pipe() {
+    assert_ends_quietly_on_a_closed_pipe(PACKAGE, "flags_processpool", no_args);
 }

@@ -4,9 +4,9 @@
 //!
 //! ```text
 //! cargo run -p flags_server &
-//! cargo run -p flags_sequential --example flags_processpool
+//! cargo run -p flags_threadpool --example flags_processpool
 //! FLAGS_BASE_URL=http://localhost:8001/flags \
-//!     cargo run -p flags_sequential --example flags_processpool
+//!     cargo run -p flags_threadpool --example flags_processpool
 //! ```
 //!
 //! The codes print as each download finishes, each from the worker process

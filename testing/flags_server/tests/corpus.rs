@@ -10,7 +10,7 @@ use flags_server::corpus;
 /// clients' `-a` option downloads (flags_common owns that file).
 #[test]
 fn codes_match_country_codes_txt() {
-    let file = include_str!("../../flags_common/country_codes.txt");
+    let file = include_str!("../../../flags_common/country_codes.txt");
     let expected: Vec<&str> = file.split_whitespace().collect();
     let ours: Vec<&str> = corpus::codes().collect();
     assert_eq!(ours, expected);
