@@ -34,7 +34,7 @@ pub use cli::{POP20_CC, SERVERS};
 pub use interrupt::Interrupt;
 pub use progress::{Progress, progress_bar};
 pub use save::save_flag;
-pub use status::{Counter, DownloadStatus, FlagError};
+pub use status::{Counter, DownloadStatus, FlagError, raise_for_status};
 
 /// The most a client keeps of one response body. A flag is a few KB; a
 /// server that sends more than this is broken or hostile, and the download

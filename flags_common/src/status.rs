@@ -93,6 +93,18 @@ impl FlagError {
     }
 }
 
+/// `raise_for_status()` for a response with `status` from `url`: `Ok` for
+/// 2xx, else the [`FlagError::Http`] to return. Logs the status first,
+/// for `RUST_LOG=debug`.
+pub fn raise_for_status(url: &str, status: u16) -> Result<(), FlagError> {
+    tracing::debug!(url, status, "response");
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(FlagError::http(status, url.to_owned()))
+    }
+}
+
 /// The reason phrase printed after a status, as the book prints httpx's
 /// `reason_phrase`. Neither ureq nor reqwest hands over the phrase the
 /// server sent, so this is the standard one for the code, except for 418:
