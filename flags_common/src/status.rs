@@ -135,6 +135,26 @@ impl fmt::Display for DownloadStatus {
 mod tests {
     use super::*;
 
+    /// Every 2xx status passes `raise_for_status`, as in httpx.
+    #[test]
+    fn success_statuses_are_not_raised() {
+        for status in [200, 203, 299] {
+            assert!(raise_for_status("http://x/br/br.gif", status).is_ok());
+        }
+    }
+
+    /// A status outside 2xx is an `Http` error naming the status, the
+    /// reason phrase and the URL, the way the book prints it.
+    #[test]
+    fn other_statuses_are_http_errors() {
+        let error = raise_for_status("http://x/zz/zz.gif", 404).unwrap_err();
+        assert_eq!(error.to_string(), "HTTP error 404 - Not Found");
+        assert!(matches!(error, FlagError::Http { status: 404, ref url, .. }
+                if url == "http://x/zz/zz.gif"));
+        assert!(raise_for_status("http://x", 304).is_err());
+        assert!(raise_for_status("http://x", 418).is_err());
+    }
+
     /// `counter[status] += 1` counts each status on its own, as Python's
     /// Counter does.
     #[test]
