@@ -362,3 +362,15 @@ mod tests {
         verbose_prints_one_line_per_code(&Client { bin: "true", ..THREADPOOL });
     }
 }
+
+/// `--version` prints the package's `name` and the binary's version (the
+/// workspace's, so this crate's), and exits 0.
+pub fn version_prints_name_and_version(client: &Client, name: &str) {
+    let output = std::process::Command::new(client.bin)
+        .arg("--version")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout, format!("{name} {}\n", env!("CARGO_PKG_VERSION")));
+}

@@ -8,17 +8,20 @@
 //! HTTP server, byte for byte. The flags_server test server stays plain
 //! HTTP; only this front speaks TLS.
 //!
-//! It lives in flags_sequential's tests and flags_asyncio's include it by
-//! path: Cargo shares code between the tests of two packages only through
-//! a crate, and this is the only piece they share that needs TLS.
+//! The checks [`https_saves_the_flags`] and
+//! [`https_refuses_an_unknown_authority`] run a client against it; the
+//! clients' `tests/https.rs` call them through [`crate::https_tests`].
+
+// A panic in the test kit is a failed test, with the line that failed.
+#![allow(clippy::unwrap_used)]
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use crate::client::{Run, Scratch, assert_saved_exactly};
 use flags_server::{Config, Kind, TestServer};
-use flags_testkit::client::{Run, Scratch, assert_saved_exactly};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::sync::oneshot;
