@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use flags_common::{
     Counter, DownloadStatus, FlagError, MAX_FLAG_BYTES, Settings, flag_url,
-    idle_connections, progress_bar,
+    idle_connections, progress_bar, status_of,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -148,25 +148,17 @@ pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
             Ok(done) => done,
             Err(error) => std::panic::resume_unwind(error.into_panic()),
         };
-        let status = match result {
-            Ok(Some(status)) => status,
-            // Not started because of Ctrl-C: not counted, as nothing after
-            // the book's `break` is.
-            Ok(None) => continue,
-            Err(error) => {
-                if settings.verbose {
-                    println!("{cc} error: {error}");
-                }
-                DownloadStatus::Error
-            }
-        };
+        // Not started because of Ctrl-C: not counted, as nothing after the
+        // book's `break` is.
+        let Some(result) = result.transpose() else { continue };
+        // The book's `except` clauses: a failure is counted as an ERROR.
+        let status = status_of(&cc, result, settings.verbose);
         counter[status] += 1;
         bar.inc(1);
     }
     bar.finish();
     counter
 }
-
 // ANCHOR_END: supervisor
 
 // ANCHOR: download_many

@@ -36,7 +36,9 @@ pub use cli::{POP20_CC, SERVERS};
 pub use interrupt::Interrupt;
 pub use progress::{Progress, progress_bar};
 pub use save::save_flag;
-pub use status::{Counter, DownloadStatus, FlagError, raise_for_status};
+pub use status::{
+    Counter, DownloadStatus, FlagError, raise_for_status, status_of,
+};
 pub use steps::{colours_on_stderr, restore_sigpipe};
 
 /// The most a client keeps of one response body. A flag is a few KB; a

@@ -93,6 +93,22 @@ impl FlagError {
     }
 }
 
+/// The book's `except` clauses around `download_one` in `download_many`:
+/// the status a download returned, or `ERROR` for a failure, whose
+/// message is printed as `CC error: ...` under `-v`.
+pub fn status_of<E: fmt::Display>(
+    cc: &str,
+    result: Result<DownloadStatus, E>,
+    verbose: bool,
+) -> DownloadStatus {
+    result.unwrap_or_else(|error| {
+        if verbose {
+            println!("{cc} error: {error}");
+        }
+        DownloadStatus::Error
+    })
+}
+
 /// `raise_for_status()` for a response with `status` from `url`: `Ok` for
 /// 2xx, else the [`FlagError::Http`] to return. Logs the status first,
 /// for `RUST_LOG=debug`.

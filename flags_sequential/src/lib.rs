@@ -24,7 +24,7 @@ mod resolver;
 
 use flags_common::{
     Counter, DownloadStatus, FlagError, MAX_FLAG_BYTES, Settings, flag_url,
-    idle_connections, progress_bar, save_flag,
+    idle_connections, progress_bar, save_flag, status_of,
 };
 
 /// `-m` when none is given, and the most this client will use: one request
@@ -88,15 +88,9 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
         if settings.interrupt.is_set() {
             break;
         }
-        let status = match download_one(&agent, cc, settings) {
-            Ok(status) => status,
-            Err(error) => {
-                if settings.verbose {
-                    println!("{cc} error: {error}");
-                }
-                DownloadStatus::Error
-            }
-        };
+        let result = download_one(&agent, cc, settings);
+        // The book's `except` clauses: a failure is counted as an ERROR.
+        let status = status_of(cc, result, settings.verbose);
         counter[status] += 1;
         bar.inc(1);
     }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use concurrent_futures::{Executor, ThreadPoolExecutor, as_completed};
 use flags_common::{
-    Counter, DownloadStatus, Settings, idle_connections, progress_bar,
+    Counter, Settings, idle_connections, progress_bar, status_of,
 };
 use flags_sequential::http;
 
@@ -93,19 +93,15 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
         if future.cancelled() {
             continue;
         }
-        // The book's `try: status = future.result()`, with an `except` per
-        // kind of error; here `download_one` returns its `FlagError`.
-        let (status, error_msg) = match future.result() {
-            Ok(Ok(status)) => (*status, String::new()),
-            Ok(Err(error)) => (DownloadStatus::Error, error.to_string()),
-            // `download_one` panicked: a bug, but only this flag's error.
-            Err(error) => (DownloadStatus::Error, error.to_string()),
+        // The book's `future.result()`: what `download_one` returned, or
+        // its panic, a bug, but only this flag's error.
+        let result = match future.result() {
+            Ok(outcome) => outcome.as_ref().copied().map_err(|e| e.to_string()),
+            Err(panic) => Err(panic.to_string()),
         };
+        // The book's `except` clauses: a failure is counted as an ERROR.
+        let status = status_of(to_do_map[future], result, settings.verbose);
         counter[status] += 1;
-        if settings.verbose && !error_msg.is_empty() {
-            let cc = to_do_map[future];
-            println!("{cc} error: {error_msg}");
-        }
         bar.inc(1);
     }
     bar.finish();

@@ -31,7 +31,9 @@ use std::sync::Arc;
 use flags_asyncio::http::{self, fetch};
 use flags_asyncio::runtime::{self, save_flag_on_thread};
 use flags_asyncio::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag};
-use flags_common::{Counter, DownloadStatus, FlagError, Settings, progress_bar};
+use flags_common::{
+    Counter, DownloadStatus, FlagError, Settings, progress_bar,
+};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
