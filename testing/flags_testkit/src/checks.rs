@@ -309,6 +309,18 @@ fn assert_peak(
     assert_eq!(stats.peak_in_flight, u64::try_from(peak).expect("small"));
 }
 
+/// `--version` prints the package's `name` and the binary's version (the
+/// workspace's, so this crate's), and exits 0.
+pub fn version_prints_name_and_version(client: &Client, name: &str) {
+    let output = std::process::Command::new(client.bin)
+        .arg("--version")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout, format!("{name} {}\n", env!("CARGO_PKG_VERSION")));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,16 +373,4 @@ mod tests {
     fn checks_reject_a_client_that_does_nothing() {
         verbose_prints_one_line_per_code(&Client { bin: "true", ..THREADPOOL });
     }
-}
-
-/// `--version` prints the package's `name` and the binary's version (the
-/// workspace's, so this crate's), and exits 0.
-pub fn version_prints_name_and_version(client: &Client, name: &str) {
-    let output = std::process::Command::new(client.bin)
-        .arg("--version")
-        .output()
-        .expect("the binary runs");
-    assert!(output.status.success(), "{output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stdout, format!("{name} {}\n", env!("CARGO_PKG_VERSION")));
 }
