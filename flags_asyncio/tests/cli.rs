@@ -11,11 +11,7 @@ use flags_testkit::checks::Client;
 
 /// `python3 flags2_asyncio.py` in the book: a semaphore of 5 permits
 /// unless `-m` says otherwise, and at most 1000.
-const CLIENT: Client = Client {
-    bin: env!("CARGO_BIN_EXE_flags_asyncio"),
-    default_concur_req: 5,
-    max_concur_req: 1000,
-};
+const CLIENT: Client =
+    Client::new(env!("CARGO_BIN_EXE_flags_asyncio"), 5, 1000);
 
-flags_testkit::download_tests!(CLIENT, "flags_asyncio");
-flags_testkit::concurrent_tests!(CLIENT);
+flags_testkit::concurrent_tests!(CLIENT, "flags_asyncio");

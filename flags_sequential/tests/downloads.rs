@@ -17,11 +17,8 @@ use flags_testkit::client::{Fixture, assert_saved_exactly, file_names};
 
 /// `python3 flags2_sequential.py` in the book: one request at a time,
 /// whatever `-m` says.
-const CLIENT: Client = Client {
-    bin: env!("CARGO_BIN_EXE_flags_sequential"),
-    default_concur_req: 1,
-    max_concur_req: 1,
-};
+const CLIENT: Client =
+    Client::new(env!("CARGO_BIN_EXE_flags_sequential"), 1, 1);
 
 // The runs every client shows, and `--version`: from the test kit.
 flags_testkit::download_tests!(CLIENT, "flags_sequential");

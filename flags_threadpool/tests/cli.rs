@@ -11,11 +11,7 @@ use flags_testkit::checks::Client;
 
 /// `python3 flags2_threadpool.py` in the book: 30 threads unless `-m`
 /// says otherwise, and at most 1000.
-const CLIENT: Client = Client {
-    bin: env!("CARGO_BIN_EXE_flags_threadpool"),
-    default_concur_req: 30,
-    max_concur_req: 1000,
-};
+const CLIENT: Client =
+    Client::new(env!("CARGO_BIN_EXE_flags_threadpool"), 30, 1000);
 
-flags_testkit::download_tests!(CLIENT, "flags_threadpool");
-flags_testkit::concurrent_tests!(CLIENT);
+flags_testkit::concurrent_tests!(CLIENT, "flags_threadpool");

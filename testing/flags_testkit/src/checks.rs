@@ -34,6 +34,16 @@ pub struct Client {
 }
 
 impl Client {
+    /// The client `bin`, with `-m default_concur_req` when none is given
+    /// and never more than `max_concur_req` connections.
+    pub const fn new(
+        bin: &'static str,
+        default_concur_req: usize,
+        max_concur_req: usize,
+    ) -> Client {
+        Client { bin, default_concur_req, max_concur_req }
+    }
+
     /// The line that ends the initial report when `codes` codes are asked
     /// for with `-m m` (`None`: no `-m`). The concurrency used is the
     /// smallest of `-m`, the client's maximum and the number of codes.

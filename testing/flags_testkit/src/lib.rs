@@ -54,6 +54,8 @@
 //!   in release mode need not compile the rest.
 
 #[cfg(feature = "harness")]
+mod background;
+#[cfg(feature = "harness")]
 pub mod checks;
 #[cfg(feature = "harness")]
 pub mod client;

@@ -15,8 +15,8 @@
 //!   ([`crate::faulty`]), Ctrl-C and a bad destination;
 //! - [`download_tests!`](crate::download_tests): the book's runs every
 //!   client shows ([`crate::checks`]), and `--version`;
-//! - [`concurrent_tests!`](crate::concurrent_tests): what only the two
-//!   concurrent clients show, concurrency the server can see;
+//! - [`concurrent_tests!`](crate::concurrent_tests): those, and what only
+//!   the two concurrent clients show, concurrency the server can see;
 //! - [`https_tests!`](crate::https_tests): downloads over TLS
 //!   ([`crate::tls`]).
 
@@ -220,12 +220,14 @@ macro_rules! download_tests {
     };
 }
 
-/// What the two concurrent clients show beyond [`download_tests!`], for
-/// the [`Client`](crate::checks::Client) `$client`: `-m` requests in
-/// flight at once, as the server counts them, and connections reused.
+/// What the two concurrent clients show: [`download_tests!`], and beyond
+/// it, for the [`Client`](crate::checks::Client) `$client`, `-m` requests
+/// in flight at once, as the server counts them, and connections reused.
 #[macro_export]
 macro_rules! concurrent_tests {
-    ($client:expr) => {
+    ($client:expr, $name:expr) => {
+        $crate::download_tests!($client, $name);
+
         /// Codes that wait for a free worker reuse the connections of those
         /// that finished: the pool keeps them for that.
         #[test]

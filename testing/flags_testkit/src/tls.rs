@@ -26,6 +26,8 @@ use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::sync::oneshot;
 
+use crate::background::Background;
+
 /// Runs `bin -v BR JP ZZ` against an HTTPS front of LOCAL whose authority
 /// SSL_CERT_FILE names (`trusted`) or not; returns the run and where it
 /// saved the flags.
@@ -82,9 +84,9 @@ pub fn https_refuses_an_unknown_authority(bin: &str) {
 /// dropped.
 pub struct TlsFront {
     addr: SocketAddr,
+    /// The relay's thread, stopped when this is dropped (before `dir`).
+    _background: Background,
     dir: tempfile::TempDir,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl TlsFront {
@@ -99,16 +101,12 @@ impl TlsFront {
             std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let addr = listener.local_addr().unwrap();
         listener.set_nonblocking(true).unwrap();
-        let (stop, stopped) = oneshot::channel();
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(relay(listener, acceptor, upstream, stopped));
-        });
-        TlsFront { addr, dir, stop: Some(stop), thread: Some(thread) }
+        let background = Background::spawn("tls-front", move |stopped| {
+            relay(listener, acceptor, upstream, stopped)
+        })
+        .unwrap();
+        TlsFront { addr, _background: background, dir }
     }
 
     /// The base URL the clients' `-s` takes: `https://127.0.0.1:{port}/flags`.
@@ -120,17 +118,6 @@ impl TlsFront {
     /// what `SSL_CERT_FILE` must name for a client to trust it.
     pub fn ca_file(&self) -> PathBuf {
         self.dir.path().join("ca.pem")
-    }
-}
-
-impl Drop for TlsFront {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
