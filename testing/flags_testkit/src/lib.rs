@@ -18,11 +18,8 @@
 //! ```no_run
 //! use flags_testkit::checks::{self, Client};
 //!
-//! const CLIENT: Client = Client {
-//!     bin: "target/debug/flags_threadpool",
-//!     default_concur_req: 30,
-//!     max_concur_req: 1000,
-//! };
+//! const CLIENT: Client =
+//!     Client::new("target/debug/flags_threadpool", 30, 1000);
 //!
 //! /// `-m 7` puts exactly 7 requests in flight.
 //! fn peak_in_flight_is_exactly_m() {
