@@ -151,6 +151,17 @@ impl fmt::Display for DownloadStatus {
 mod tests {
     use super::*;
 
+    /// A download's own status is kept; a failure of any kind is ERROR.
+    #[test]
+    fn status_of_counts_a_failure_as_an_error() {
+        let ok: Result<_, FlagError> = Ok(DownloadStatus::NotFound);
+        assert_eq!(status_of("ZZ", ok, false), DownloadStatus::NotFound);
+        let failed = Err(FlagError::Timeout);
+        assert_eq!(status_of("BR", failed, false), DownloadStatus::Error);
+        let panicked: Result<DownloadStatus, _> = Err("a panic".to_owned());
+        assert_eq!(status_of("CN", panicked, false), DownloadStatus::Error);
+    }
+
     /// Every 2xx status passes `raise_for_status`, as in httpx.
     #[test]
     fn success_statuses_are_not_raised() {
