@@ -54,7 +54,6 @@ pub async fn get_flag(
 // ANCHOR_END: get_flag
 
 // ANCHOR: download_one
-
 /// Downloads and saves one flag. A 404 is an expected answer (`NOT_FOUND`);
 /// every other failure goes back to `supervisor`, which counts it as an
 /// `ERROR`, as the book's `raise` does.
