@@ -9,7 +9,7 @@
 //! ```
 //!
 //! The command line and the reports are `flags_common::main`'s, and
-//! `get_flag`, `http_client` and the constants are `flags_asyncio`'s, as
+//! `get_flag`, `http::client` and the constants are `flags_asyncio`'s, as
 //! the book's file is a copy of `flags2_asyncio.py` with `download_one`
 //! changed. `run_in_executor(None, ...)` hands the call to the event loop's
 //! default executor, a pool of threads; tokio's counterpart is its pool of
@@ -35,9 +35,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use flags_asyncio::{
-    DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http_client,
-};
+use flags_asyncio::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http};
 use flags_common::{
     Counter, DownloadStatus, FlagError, Settings, progress_bar, save_flag,
 };
@@ -98,7 +96,7 @@ async fn download_one(
 /// blocking pool, as `asyncio.run` waits for its default executor.
 async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    let client = match http_client(settings.timeout, settings.concur_req) {
+    let client = match http::client(settings.timeout, settings.concur_req) {
         Ok(client) => client,
         Err(error) => {
             eprintln!("cannot create the HTTP client: {error}");
