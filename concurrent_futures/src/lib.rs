@@ -43,13 +43,25 @@
 mod executor;
 mod future;
 mod process;
+mod quiet;
 mod sequential;
 mod thread;
 mod wait;
 
-pub use executor::{Executor, Map, Payload};
-pub use future::{Future, FutureError, Outcome, without_modules};
-pub use process::{ProcessPoolExecutor, init};
+pub use executor::{Executor, Map, MapOptions, Payload, ShutdownOptions};
+pub use future::{
+    Awaitable, Future, FutureError, Outcome, Promise, without_modules,
+};
+pub use process::{ProcessPoolExecutor, init, process_cpu_count};
 pub use sequential::SequentialExecutor;
 pub use thread::{Builder, ThreadPoolExecutor, default_max_workers};
-pub use wait::{DoneAndNotDone, ReturnWhen, as_completed, wait};
+pub use wait::{
+    DoneAndNotDone, ReturnWhen, TimeoutError, as_completed,
+    as_completed_timeout, wait, wait_timeout,
+};
+
+/// The process pool's options, named apart from the thread pool's
+/// [`Builder`].
+pub mod process_pool {
+    pub use crate::process::Builder;
+}

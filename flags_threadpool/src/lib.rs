@@ -16,7 +16,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use concurrent_futures::{Executor, ThreadPoolExecutor, as_completed};
+use concurrent_futures::{
+    Executor, ShutdownOptions, ThreadPoolExecutor, as_completed,
+};
 use flags_common::{
     Counter, DownloadStatus, Settings, idle_connections, progress_bar,
 };
@@ -69,16 +71,24 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     for cc in cc_list {
         let (agent, settings, task_cc) =
             (agent.clone(), Arc::clone(&shared), cc.clone());
-        let future =
-            executor.submit(move || download_one(&agent, &task_cc, &settings));
-        to_do_map.insert(future, cc);
+        match executor.submit(move || download_one(&agent, &task_cc, &settings))
+        {
+            Ok(future) => {
+                to_do_map.insert(future, cc);
+            }
+            // Only a pool that was shut down or broke refuses a task.
+            Err(error) => {
+                eprintln!("{cc} error: {error}");
+                counter[DownloadStatus::Error] += 1;
+            }
+        }
     }
     // `executor.shutdown(wait=False)`: nothing more will be submitted, so
     // each worker ends as soon as it finds the queue empty, while the
     // others are still waiting for their flags, rather than all 676 of
     // `-e -m 1000` ending at once after the last one, which took 40-70 ms.
     // The `with` block's end still waits for them.
-    executor.shutdown(false, false);
+    executor.shutdown(ShutdownOptions::default().wait(false));
     let bar = progress_bar(cc_list.len(), settings.verbose);
     for future in as_completed(to_do_map.keys()) {
         // Ctrl-C: Python raises `KeyboardInterrupt` in the main thread,
@@ -87,7 +97,9 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
         // come out of `as_completed` cancelled and are not counted. Those
         // in flight finish and are counted.
         if settings.interrupt.is_set() {
-            executor.shutdown(false, true);
+            executor.shutdown(
+                ShutdownOptions::default().wait(false).cancel_futures(true),
+            );
         }
         if future.cancelled() {
             continue;
