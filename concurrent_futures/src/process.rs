@@ -198,6 +198,9 @@ struct Shared {
     handles: Mutex<HashMap<usize, procspawn::JoinHandle<()>>>,
     /// Set when the pool broke: why.
     broken: Mutex<Option<String>>,
+    /// Set by `terminate_workers` and `kill_workers`: the jobs they end
+    /// fail, but the pool is shut down rather than broken.
+    forced: std::sync::atomic::AtomicBool,
     next_id: AtomicUsize,
     initializer: Option<(isize, isize, Vec<u8>)>,
     max_tasks: Option<usize>,
@@ -216,6 +219,11 @@ impl Shared {
     /// CPython's `_terminate_broken`: the pool runs nothing more, and every
     /// worker is ended (which fails the jobs running in them).
     fn break_pool(&self, why: &str) -> FutureError {
+        if self.forced.load(Ordering::SeqCst) {
+            return FutureError::BrokenProcessPool(
+                "the pool was forcefully shut down".to_owned(),
+            );
+        }
         lock(&self.broken).get_or_insert_with(|| why.to_owned());
         self.kill_all(false);
         self.broken().unwrap_or(FutureError::BrokenProcessPool(why.to_owned()))
@@ -438,6 +446,7 @@ impl Builder {
                 idle: Mutex::new(Vec::new()),
                 handles: Mutex::new(HashMap::new()),
                 broken: Mutex::new(None),
+                forced: std::sync::atomic::AtomicBool::new(false),
                 next_id: AtomicUsize::new(0),
                 initializer: self.initializer,
                 max_tasks: self.max_tasks_per_child,
@@ -517,9 +526,7 @@ impl ProcessPoolExecutor {
         self.feeders.shutdown(
             ShutdownOptions::default().wait(false).cancel_futures(true),
         );
-        lock(&self.shared.broken).get_or_insert_with(|| {
-            "the workers were ended by the executor".to_owned()
-        });
+        self.shared.forced.store(true, Ordering::SeqCst);
         self.shared.kill_all(terminate);
     }
 

@@ -5,7 +5,7 @@
 mod support;
 
 use concurrent_futures::{FutureError, ThreadPoolExecutor};
-use support::gated;
+use support::gated_closure as gated;
 
 /// Mirrors `test_done`, `test_running` and `test_cancelled`: pending, then
 /// running, then finished, each state answering the three questions.
@@ -49,10 +49,10 @@ fn repr_shows_the_state_as_python_does() {
     pending.open();
     running.future.result().unwrap();
     assert!(repr(&running.future).ends_with(" state=finished returned u32>"));
-    let text = executor.submit(|| "BR".to_owned());
+    let text = executor.submit(|| "BR".to_owned()).unwrap();
     text.result().unwrap();
     assert!(repr(&text).ends_with(" state=finished returned String>"));
-    let raised = executor.submit(|| -> u32 { panic!("boom") });
+    let raised = executor.submit(|| -> u32 { panic!("boom") }).unwrap();
     assert!(raised.result().is_err());
     assert!(repr(&raised).ends_with(" state=finished raised panic>"));
     // `{:?}` is the same text, as Python's `repr` is what `print` shows.
@@ -111,7 +111,7 @@ fn result_waits_for_the_task_and_can_be_asked_again() {
 #[test]
 fn a_panic_in_the_task_is_the_futures_error() {
     let executor = ThreadPoolExecutor::new(1).unwrap();
-    let future = executor.submit(|| -> u32 { panic!("test") });
+    let future = executor.submit(|| -> u32 { panic!("test") }).unwrap();
     let expected = FutureError::Panicked("test".to_owned());
     assert_eq!(future.result(), Err(expected.clone()));
     assert_eq!(future.into_result(), Err(expected));
@@ -122,7 +122,7 @@ fn a_panic_in_the_task_is_the_futures_error() {
 #[test]
 fn a_task_returning_err_finishes_normally() {
     let executor = ThreadPoolExecutor::new(1).unwrap();
-    let future = executor.submit(|| "12x".parse::<u32>());
+    let future = executor.submit(|| "12x".parse::<u32>()).unwrap();
     assert!(matches!(future.result(), Ok(Err(_))));
 }
 
@@ -131,8 +131,8 @@ fn a_task_returning_err_finishes_normally() {
 #[test]
 fn futures_are_compared_by_identity() {
     let executor = ThreadPoolExecutor::new(2).unwrap();
-    let a = executor.submit(|| 1);
-    let b = executor.submit(|| 1);
+    let a = executor.submit(|| 1).unwrap();
+    let b = executor.submit(|| 1).unwrap();
     assert_ne!(a, b);
     assert_eq!(a, a);
     let to_do_map = std::collections::HashMap::from([(a, "BR"), (b, "CN")]);

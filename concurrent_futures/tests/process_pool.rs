@@ -35,7 +35,7 @@ fn explode(n: u32) -> u32 {
 #[test]
 fn submit_runs_the_task_in_another_process() {
     let executor = ProcessPoolExecutor::new(2).unwrap();
-    let pid = executor.submit(worker_pid, 0).into_result().unwrap();
+    let pid = executor.submit(worker_pid, 0).unwrap().into_result().unwrap();
     assert_ne!(pid, std::process::id());
 }
 
@@ -72,9 +72,11 @@ fn a_dead_worker_breaks_the_pool() {
     // One worker, so the two tasks after `die` are still pending when it
     // dies.
     let executor = ProcessPoolExecutor::new(1).unwrap();
-    let dying = executor.submit(die, ());
-    let pending =
-        [executor.submit(worker_pid, 1), executor.submit(worker_pid, 2)];
+    let dying = executor.submit(die, ()).unwrap();
+    let pending = [
+        executor.submit(worker_pid, 1).unwrap(),
+        executor.submit(worker_pid, 2).unwrap(),
+    ];
     let error = dying.into_result().unwrap_err();
     assert!(matches!(error, FutureError::BrokenProcessPool(_)), "{error}");
     assert!(error.to_string().starts_with("BrokenProcessPool: "), "{error}");
@@ -82,7 +84,7 @@ fn a_dead_worker_breaks_the_pool() {
         let error = future.result().unwrap_err();
         assert!(matches!(error, FutureError::BrokenProcessPool(_)), "{error}");
     }
-    let later = executor.submit(worker_pid, 3).into_result();
+    let later = executor.submit(worker_pid, 3).unwrap().into_result();
     assert!(matches!(later, Err(FutureError::BrokenProcessPool(_))));
 }
 
@@ -109,8 +111,9 @@ fn zero_workers_is_an_error() {
 #[test]
 fn drop_waits_for_the_queued_tasks() {
     let executor = ProcessPoolExecutor::new(2).unwrap();
-    let futures: Vec<_> =
-        (0..6).map(|n| executor.submit(shout, n.to_string())).collect();
+    let futures: Vec<_> = (0..6)
+        .map(|n| executor.submit(shout, n.to_string()).unwrap())
+        .collect();
     drop(executor);
     assert!(futures.iter().all(|f| f.done()));
     assert_eq!(futures[5].result(), Ok(&"5".to_owned()));
