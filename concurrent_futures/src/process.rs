@@ -118,15 +118,15 @@ unsafe fn at<F: Copy>(place: isize) -> F {
 /// A worker process's life: the initializer, then one job after another.
 fn serve(args: WorkerArgs) {
     let WorkerArgs { jobs, replies, initializer, max_tasks } = args;
-    if let Some(job) = initializer {
-        if let Reply::InitializerFailed(why) = run(&job) {
-            // Told with the first job, so the parent reads it where it
-            // expects an answer; then this worker is gone.
-            if jobs.recv().is_ok() {
-                replies.send(Reply::InitializerFailed(why)).ok();
-            }
-            return;
+    if let Some(job) = initializer
+        && let Reply::InitializerFailed(why) = run(&job)
+    {
+        // Told with the first job, so the parent reads it where it
+        // expects an answer; then this worker is gone.
+        if jobs.recv().is_ok() {
+            replies.send(Reply::InitializerFailed(why)).ok();
         }
+        return;
     }
     let mut done = 0;
     // Ends when the parent closes its end (shutdown) or dies.

@@ -4,6 +4,10 @@
 //! mirrors), plus the order it promises: each future once, in the order
 //! they finish.
 
+// The shared tests are generic functions that `on_both_pools!` wraps in
+// `#[test]`s; clippy's allow-unwrap-in-tests does not see through that.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::collections::HashMap;

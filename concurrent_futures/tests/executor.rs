@@ -4,6 +4,10 @@
 //! map with its options, and the bound on `max_workers`. Each test names
 //! the one it mirrors.
 
+// The shared tests are generic functions that `on_both_pools!` wraps in
+// `#[test]`s; clippy's allow-unwrap-in-tests does not see through that.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::time::Duration;
@@ -68,6 +72,23 @@ fn test_map_timeout<P: Pool>() {
         .collect();
     assert_eq!(results, [Ok(0), Ok(0), Err(FutureError::Timeout(timeout))]);
     gate.open();
+}
+
+/// Mirrors `test_map_close`: closing (dropping) the results after reading
+/// one cancels the tasks not yet started; a task held at the second gate
+/// would connect to it if it ran, and never does.
+fn test_map_close<P: Pool>() {
+    let executor = P::with_workers(1);
+    let mut running = Gate::new();
+    let never = Gate::new();
+    let mut results =
+        executor.map(gated_or_quick, [0, running.port(), never.port()]);
+    assert_eq!(results.next(), Some(Ok(0)));
+    running.wait_started();
+    drop(results);
+    running.open();
+    executor.shutdown(ShutdownOptions::default());
+    assert!(!never.was_reached());
 }
 
 /// Mirrors `test_shutdown_race_issue12456`: a `map` of more tasks than
@@ -158,6 +179,7 @@ on_both_pools!(
     test_map,
     test_map_exception,
     test_map_timeout,
+    test_map_close,
     test_shutdown_race_issue12456,
     test_max_workers_negative,
     test_map_buffersize,

@@ -23,7 +23,7 @@ fn divide(d: u32) -> u32 {
     12 / d
 }
 
-/// Mirrors `test_submit`.
+/// `submit` runs a closure, and `submit_fn` a plain `fn`.
 #[test]
 fn submit_runs_the_task() {
     let executor = ThreadPoolExecutor::new(2).unwrap();
@@ -31,7 +31,7 @@ fn submit_runs_the_task() {
     assert_eq!(executor.submit_fn(pow, 8).unwrap().into_result(), Ok(256));
 }
 
-/// Mirrors `test_map`: results in submission order.
+/// `map` of a plain `fn`: results in submission order.
 #[test]
 fn map_yields_results_in_submission_order() {
     let executor = ThreadPoolExecutor::new(3).unwrap();
@@ -40,8 +40,8 @@ fn map_yields_results_in_submission_order() {
     assert_eq!(results, (0..20).map(pow).collect::<Vec<_>>());
 }
 
-/// Mirrors `test_map_exception`: the results before a panic come, then
-/// the panic, as the exception is raised from `next()`.
+/// A panic in `map` comes in its place, and the results after it still
+/// come (CPython main after gh-108518).
 #[test]
 fn map_yields_a_panic_in_its_place() {
     let executor = ThreadPoolExecutor::new(2).unwrap();
@@ -202,8 +202,7 @@ fn an_idle_thread_is_reused_before_another_starts() {
     assert_eq!(names.len(), 1, "{names:?}");
 }
 
-/// Mirrors `test_max_workers_negative`: 0 workers is refused, with
-/// CPython's message.
+/// `ThreadPoolExecutor::new(0)` is refused, with CPython's message.
 #[test]
 fn zero_workers_is_an_error() {
     let error = ThreadPoolExecutor::new(0).unwrap_err();
@@ -233,7 +232,7 @@ fn thread_names(executor: &ThreadPoolExecutor) -> Vec<String> {
                     barrier.wait();
                     std::thread::current().name().unwrap_or_default().to_owned()
                 })
-                .unwrap()
+                .expect("the pool takes the task")
         })
         .collect();
     let mut names: Vec<String> =
@@ -242,7 +241,7 @@ fn thread_names(executor: &ThreadPoolExecutor) -> Vec<String> {
     names
 }
 
-/// Mirrors `test_thread_names_assigned`: `{prefix}_{n}`.
+/// Mirrors `test_thread_names_assigned` (test_shutdown.py): `{prefix}_{n}`.
 #[test]
 fn thread_names_take_the_prefix() {
     let executor = ThreadPoolExecutor::builder()
@@ -255,7 +254,8 @@ fn thread_names_take_the_prefix() {
     assert_eq!(thread_names(&executor), expected);
 }
 
-/// Mirrors `test_thread_names_default`: `ThreadPoolExecutor-N_n`.
+/// Mirrors `test_thread_names_default` (test_shutdown.py):
+/// `ThreadPoolExecutor-N_n`.
 #[test]
 fn thread_names_default_to_the_pool_number() {
     let executor = ThreadPoolExecutor::new(2).unwrap();

@@ -3,6 +3,10 @@
 //! the one it mirrors), with CPython's hand-made futures for the states a
 //! pool cannot be held in.
 
+// The shared tests are generic functions that `on_both_pools!` wraps in
+// `#[test]`s; clippy's allow-unwrap-in-tests does not see through that.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::time::Duration;

@@ -37,12 +37,12 @@ fn run_report(
     job: fn(u64) -> PrimeResult,
     numbers: &[u64],
 ) -> (bool, Vec<String>) {
-    let executor = ProcessPoolExecutor::new(2).unwrap();
+    let executor = ProcessPoolExecutor::new(2).expect("a pool");
     let mut out = Vec::new();
     let ok =
         report(&mut out, &executor, job, "with 2 processes", numbers, false)
-            .unwrap();
-    let text = String::from_utf8(out).unwrap();
+            .expect("the report is written");
+    let text = String::from_utf8(out).expect("UTF-8");
     (ok, text.lines().map(str::to_owned).collect())
 }
 

@@ -23,7 +23,7 @@ pub trait Pool: Executor + Sized + std::fmt::Debug {
 
     /// A pool of `workers`.
     fn with_workers(workers: usize) -> Self {
-        Self::try_new(workers).unwrap()
+        Self::try_new(workers).expect("the test's own setup works")
     }
 }
 
@@ -74,26 +74,39 @@ pub struct Gate {
 
 impl Gate {
     pub fn new() -> Gate {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .expect("the test's own setup works");
         Gate { listener, stream: None }
     }
 
     /// The port a `gated` task is given.
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().unwrap().port()
+        self.listener.local_addr().expect("the test's own setup works").port()
     }
 
     /// Submits `gated` for this gate.
     pub fn submit<E: Executor>(&self, executor: &E) -> Future<u64> {
-        executor.submit_fn(gated, self.port()).unwrap()
+        executor
+            .submit_fn(gated, self.port())
+            .expect("the test's own setup works")
     }
 
     /// Waits until the task is running.
     pub fn wait_started(&mut self) {
-        let (mut stream, _) = self.listener.accept().unwrap();
+        let (mut stream, _) =
+            self.listener.accept().expect("the test's own setup works");
         let mut byte = [0];
-        stream.read_exact(&mut byte).unwrap();
+        stream.read_exact(&mut byte).expect("the test's own setup works");
         self.stream = Some(stream);
+    }
+
+    /// Whether a task ever connected (to be asked once every task that
+    /// will run has run).
+    pub fn was_reached(&self) -> bool {
+        self.listener
+            .set_nonblocking(true)
+            .expect("the test's own setup works");
+        self.listener.accept().is_ok()
     }
 
     /// Lets the task return (waiting for it to start first).
@@ -109,11 +122,12 @@ impl Gate {
 
 /// The gated task: returns its port once let go.
 pub fn gated(port: u16) -> u64 {
-    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
-    stream.write_all(b"s").unwrap();
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))
+        .expect("the test's own setup works");
+    stream.write_all(b"s").expect("the test's own setup works");
     let mut byte = [0];
     // Returns on the test's byte, or when the gate is dropped.
-    stream.read(&mut byte).ok();
+    stream.read_exact(&mut byte).ok();
     u64::from(port)
 }
 
@@ -132,8 +146,9 @@ pub fn mul((x, y): (u64, u64)) -> u64 {
     x * y
 }
 
+/// `pow`, wrapping as Python's big integers need not.
 pub fn pow((x, y): (u64, u32)) -> u64 {
-    x.pow(y)
+    x.wrapping_pow(y)
 }
 
 /// `divmod`, panicking on 0 as Python raises `ZeroDivisionError`.
@@ -230,6 +245,6 @@ pub fn gated_closure(executor: &ThreadPoolExecutor, value: u32) -> Gated {
             released.recv().ok();
             value
         })
-        .unwrap();
+        .expect("the test's own setup works");
     Gated { future, started, release }
 }
