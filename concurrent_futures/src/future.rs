@@ -158,6 +158,9 @@ struct Inner<R> {
     /// Callbacks are being run with a handle of their own: until they
     /// return, the owner cannot take the value out (`into_result` waits).
     calling_back: bool,
+    /// Threads blocked on `changed`: without any, a change signals nobody,
+    /// and skips the system call a condition variable's signal costs.
+    blocked: usize,
 }
 
 impl<R> Core<R> {
@@ -169,9 +172,21 @@ impl<R> Core<R> {
 
     fn wait<'a>(
         &self,
-        inner: MutexGuard<'a, Inner<R>>,
+        mut inner: MutexGuard<'a, Inner<R>>,
     ) -> MutexGuard<'a, Inner<R>> {
-        self.changed.wait(inner).unwrap_or_else(PoisonError::into_inner)
+        inner.blocked += 1;
+        let mut inner =
+            self.changed.wait(inner).unwrap_or_else(PoisonError::into_inner);
+        inner.blocked -= 1;
+        inner
+    }
+
+    /// Wakes the threads blocked on `changed`, if any; called under the
+    /// lock, so none can start waiting in between.
+    fn signal(&self, inner: &Inner<R>) {
+        if inner.blocked > 0 {
+            self.changed.notify_all();
+        }
     }
 }
 
@@ -211,6 +226,7 @@ impl<R> Future<R> {
                 callbacks: Vec::new(),
                 wakers: Vec::new(),
                 calling_back: false,
+                blocked: 0,
             }),
             changed: Condvar::new(),
         });
@@ -370,12 +386,14 @@ impl<R> Future<R> {
                     if now >= deadline {
                         return false;
                     }
+                    inner.blocked += 1;
                     inner = self
                         .core
                         .changed
                         .wait_timeout(inner, deadline - now)
                         .unwrap_or_else(PoisonError::into_inner)
                         .0;
+                    inner.blocked -= 1;
                 }
             }
         }
@@ -439,15 +457,15 @@ fn mark_done<R>(
         Some(outcome) if !callbacks.is_empty() => outcome,
         _ => {
             drop(outcome);
+            core.signal(&inner);
             drop(inner);
-            core.changed.notify_all();
             wakers.into_iter().for_each(Waker::wake);
             return;
         }
     };
     inner.calling_back = true;
+    core.signal(&inner);
     drop(inner);
-    core.changed.notify_all();
     wakers.into_iter().for_each(Waker::wake);
     // A handle of the callbacks' own, dropped before `into_result` may go
     // on (it waits for `calling_back` to clear).
@@ -456,8 +474,9 @@ fn mark_done<R>(
         call_back(&future, callback);
     }
     drop(future);
-    core.lock().calling_back = false;
-    core.changed.notify_all();
+    let mut inner = core.lock();
+    inner.calling_back = false;
+    core.signal(&inner);
 }
 
 fn notify_waiters<R>(inner: &mut Inner<R>) {
@@ -486,9 +505,8 @@ impl<R> Promise<R> {
         let mut inner = self.core.lock();
         match inner.state {
             State::Pending => {
+                // Nobody waits for a future to start running.
                 inner.state = State::Running;
-                drop(inner);
-                self.core.changed.notify_all();
                 true
             }
             State::Cancelled => {

@@ -20,7 +20,7 @@
 use std::collections::VecDeque;
 use std::io;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 
@@ -196,6 +196,8 @@ pub struct ThreadPoolExecutor {
     // and starts a thread for it, so `shutdown` never takes the list
     // between the two and misses a thread.
     workers: Mutex<Workers>,
+    /// `max_workers` threads were started: `submit` need not look.
+    all_started: AtomicBool,
     max_workers: usize,
     /// Names the threads `{prefix}_{n}`.
     prefix: String,
@@ -285,6 +287,7 @@ impl Builder {
         Ok(ThreadPoolExecutor {
             queue: Arc::new(WorkQueue::default()),
             workers: Mutex::new(Workers::default()),
+            all_started: AtomicBool::new(false),
             max_workers,
             prefix,
             stack_size: self.stack_size,
@@ -406,8 +409,15 @@ impl ThreadPoolExecutor {
         R: Send + Sync + 'static,
     {
         let (future, promise) = Future::pending();
+        let item = Box::new(Task { promise, task });
+        // Once every thread is started, no `submit` starts one, and none
+        // needs the list: the common case takes one lock, the queue's.
+        if self.all_started.load(Ordering::Acquire) {
+            self.queue.put(item)?;
+            return Ok(future);
+        }
         let mut workers = lock(&self.workers);
-        let needs_worker = self.queue.put(Box::new(Task { promise, task }))?;
+        let needs_worker = self.queue.put(item)?;
         if needs_worker
             && workers.started < self.max_workers
             && let Err(error) = self.start_worker(&mut workers)
@@ -436,6 +446,9 @@ impl ThreadPoolExecutor {
             thread.spawn(move || work(&queue, initializer.as_ref()))?;
         workers.handles.push(handle);
         workers.started += 1;
+        if workers.started == self.max_workers {
+            self.all_started.store(true, Ordering::Release);
+        }
         Ok(())
     }
 }
