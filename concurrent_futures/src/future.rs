@@ -691,7 +691,29 @@ impl<R> Hash for Future<R> {
 /// A type name without its module paths: `alloc::string::String` is
 /// `String`, `core::result::Result<u64, alloc::string::String>` is
 /// `Result<u64, String>`. A path segment is whatever is followed by `::`.
+/// Lifetimes go too (`Map<'_, u64>` is `Map<u64>`): Python has none.
 pub fn without_modules(type_name: &str) -> String {
+    without_lifetimes(&with_modules_dropped(type_name))
+}
+
+/// Drops `'a, ` and `'_, ` (and a lone `<'a>`) from a type name.
+fn without_lifetimes(name: &str) -> String {
+    let mut short = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            short.push(c);
+            continue;
+        }
+        while chars.next_if(|&c| c.is_alphanumeric() || c == '_').is_some() {}
+        if chars.next_if_eq(&',').is_some() {
+            chars.next_if_eq(&' ');
+        }
+    }
+    short.replace("<>", "")
+}
+
+fn with_modules_dropped(type_name: &str) -> String {
     let mut short = String::new();
     let mut segment = String::new();
     let mut rest = type_name;
@@ -727,5 +749,10 @@ mod tests {
             "Result<u64, String>"
         );
         assert_eq!(without_modules("u64"), "u64");
+        assert_eq!(
+            without_modules("concurrent_futures::executor::Map<'_, u64>"),
+            "Map<u64>"
+        );
+        assert_eq!(without_modules("a::Ref<'static>"), "Ref");
     }
 }
