@@ -16,9 +16,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use concurrent_futures::{Executor, ThreadPoolExecutor, as_completed};
+use concurrent_futures::{
+    Executor, ShutdownOptions, ThreadPoolExecutor, as_completed,
+};
 use flags_common::{
-    Counter, Settings, idle_connections, progress_bar, status_of,
+    Counter, DownloadStatus, Settings, idle_connections, progress_bar,
+    status_of,
 };
 use flags_sequential::http;
 
@@ -70,16 +73,25 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     for cc in cc_list {
         let (agent, settings, task_cc) =
             (agent.clone(), Arc::clone(&shared), cc.clone());
-        let future =
-            executor.submit(move || download_one(&agent, &task_cc, &settings));
-        to_do_map.insert(future, cc);
+        match executor.submit(move || download_one(&agent, &task_cc, &settings))
+        {
+            Ok(future) => {
+                to_do_map.insert(future, cc);
+            }
+            // Only a pool that was shut down or broke refuses a task, as
+            // CPython's `submit` raises: then that flag is an ERROR.
+            Err(error) => {
+                let refused = Err::<DownloadStatus, _>(error);
+                counter[status_of(cc, refused, shared.verbose)] += 1;
+            }
+        }
     }
     // `executor.shutdown(wait=False)`: nothing more will be submitted, so
     // each worker ends as soon as it finds the queue empty, while the
     // others still wait for their flags, rather than all of them at the
     // end of the `with` block, which still waits for them: see
     // docs/tuning.md#ending-the-workers-early.
-    executor.shutdown(false, false);
+    executor.shutdown(ShutdownOptions::default().wait(false));
     let bar = progress_bar(cc_list.len(), settings.verbose);
     for future in as_completed(to_do_map.keys()) {
         // Ctrl-C: Python raises `KeyboardInterrupt` in the main thread,
@@ -88,7 +100,9 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
         // come out of `as_completed` cancelled and are not counted. Those
         // in flight finish and are counted.
         if settings.interrupt.is_set() {
-            executor.shutdown(false, true);
+            executor.shutdown(
+                ShutdownOptions::default().wait(false).cancel_futures(true),
+            );
         }
         if future.cancelled() {
             continue;
