@@ -16,15 +16,19 @@ pub fn project_root() -> PathBuf {
     xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
 }
 
-/// Where cargo puts release binaries: `$CARGO_TARGET_DIR/release` when the
-/// user moved the target directory, `<root>/target/release` otherwise.
-pub fn release_dir() -> PathBuf {
+/// Where cargo builds: `$CARGO_TARGET_DIR` when the user moved the target
+/// directory, `<root>/target` otherwise. xtask's own files go in its
+/// `xtask/` folder.
+pub fn target_dir() -> PathBuf {
     let target = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| project_root().join("target"));
-    let target =
-        if target.is_relative() { project_root().join(target) } else { target };
-    target.join("release")
+    if target.is_relative() { project_root().join(target) } else { target }
+}
+
+/// Where cargo puts release binaries.
+pub fn release_dir() -> PathBuf {
+    target_dir().join("release")
 }
 
 /// `cargo build --release -p <each package>`, in the workspace root.

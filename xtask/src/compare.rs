@@ -2,14 +2,27 @@
 //! by side, on the same codes, against the same server.
 //!
 //! The book compares `flags2_sequential.py`, `flags2_threadpool.py` and
-//! `flags2_asyncio.py` by running each by hand and reading their
-//! `Elapsed time:` lines. This does the same with `flags_sequential`,
-//! `flags_threadpool` and `flags_asyncio`: it builds them in release mode,
-//! starts `flags_server` in this process on free ports, runs each client
-//! with the same arguments into its own fresh directory, and prints one
-//! table. Beside the client's own figures it shows what only an outside
-//! observer sees: the child's peak memory (from `wait4`) and how many
-//! requests the server had in flight at once (from its statistics).
+//! `flags2_asyncio.py` by running each by hand against `slow_server.py`
+//! and reading their `Elapsed time:` lines. This does the same with
+//! `flags_sequential`, `flags_threadpool` and `flags_asyncio`: it builds
+//! them in release mode, starts `flags_server` in this process on free
+//! ports, runs each client with the same arguments into its own fresh
+//! directory, and prints one table. Beside the client's own figures it
+//! shows what only an outside observer sees: the child's peak memory (from
+//! `wait4`) and how many requests the server had in flight at once (from
+//! its statistics).
+//!
+//! With no arguments it shows the chapter's result: the book's 20 flags
+//! (the clients' default) from DELAY, with delays drawn from a fixed seed
+//! between 0.1 and 0.5 s, short enough for the whole run to take seconds
+//! and long enough for the network to dominate, as it does in the book.
+//! The sequential client then takes several times as long as either
+//! concurrent one, which have several requests in flight at once; under
+//! the table, each model's order of arrival shows the chapter's second
+//! observation (the sequential client's flags come in alphabetical order,
+//! the concurrent ones' do not); and the timeline picture is written to
+//! `target/xtask/compare-timeline.svg`. `-s LOCAL -a` is the run on a
+//! server that answers at once, where the models hardly differ.
 //!
 //! Counts that must agree: on LOCAL every model must get the same OK / not
 //! found / errors, or something is wrong, and `compare` exits 1 with the
@@ -33,24 +46,18 @@
 //! table shows the median, cancels whatever else the machine was doing
 //! during that pair.
 
-use std::ffi::OsString;
 use std::fs;
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use flags_server::{Config, Kind, TestServer};
+use flags_server::Kind;
 
+use crate::clients::{CLIENTS, DEFAULT_SEED, Site};
 use crate::model::{Agreement, Observed, Row, Run, Unobserved};
 use crate::parse::{Counts, parse_report};
 use crate::peers::Curl;
 use crate::runner::{fresh_dir, measured_run, progress};
-use crate::{cargo, measure, peers, table, timeline};
-
-/// The clients, in the order the chapter presents them.
-pub const CLIENTS: [&str; 3] =
-    ["flags_sequential", "flags_threadpool", "flags_asyncio"];
+use crate::{cargo, clients, peers, table, timeline};
 
 /// The names `--models` takes, in the order of [`CLIENTS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -65,10 +72,6 @@ impl Model {
         [Model::Sequential, Model::Threadpool, Model::Asyncio];
 }
 
-/// The seed used when `--seed` is not given: any fixed number makes DELAY
-/// and ERROR runs repeatable; this one is the book's year.
-pub const DEFAULT_SEED: u64 = 2022;
-
 /// The options of `compare` (its help text is on `Cli::Compare`).
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -78,23 +81,26 @@ pub struct Args {
 
     /// Which in-process server the clients hit (LOCAL, DELAY, ERROR, any
     /// case), or the base URL of another one, e.g. nginx serving the same
-    /// flags as `<cc>/<cc>.gif`.
+    /// flags as `<cc>/<cc>.gif`. DELAY by default: over a delay like the
+    /// network's, the models differ as the chapter says.
     #[arg(
         short,
         long,
         visible_alias = "base-url",
         value_name = "LABEL|URL",
         value_parser = parse_target,
-        default_value = "LOCAL"
+        default_value = "DELAY"
     )]
     pub server: Target,
 
-    /// DELAY/ERROR: shortest delay before an answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
+    /// DELAY/ERROR: shortest delay before an answer, in seconds (the
+    /// book's slow_server.py waits 0.5).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.1)]
     pub min_delay: f64,
 
-    /// DELAY/ERROR: longest delay before an answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    /// DELAY/ERROR: longest delay before an answer, in seconds (the
+    /// book's: 5; short by default so that a run takes seconds).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
     pub max_delay: f64,
 
     /// ERROR: probability of answering 418 I'm a Teapot.
@@ -111,7 +117,8 @@ pub struct Args {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "MODELS")]
     pub models: Vec<Model>,
 
-    /// CLIENT ARGS: country codes or first letters (default: -a).
+    /// CLIENT ARGS: country codes or first letters (default: the clients'
+    /// own, the book's 20 most populous countries).
     #[arg(value_name = "CC", help_heading = "Client arguments")]
     pub cc: Vec<String>,
 
@@ -154,7 +161,8 @@ pub struct Args {
     #[arg(long)]
     pub markdown: bool,
 
-    /// Draw the requests of each model's first run over time, as SVG.
+    /// Where to draw the requests of each model's first run over time, as
+    /// SVG [default: target/xtask/compare-timeline.svg].
     #[arg(long, value_name = "FILE.svg")]
     pub timeline: Option<PathBuf>,
 
@@ -237,50 +245,36 @@ pub enum What {
 /// required to).
 pub fn run(args: &Args) -> Result<bool> {
     let client_args = client_args(args);
-    let cc_list = check_client_args(&client_args)?;
-    let bin_dir = match &args.bin_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            cargo::build_release(&CLIENTS)?;
-            cargo::release_dir()
-        }
-    };
-    let clients: Vec<&str> = CLIENTS
-        .iter()
+    let cc_list = clients::codes(&client_args)?;
+    let names: Vec<&str> = CLIENTS
+        .into_iter()
         .zip(Model::ALL)
         .filter(|(_, model)| {
             args.models.is_empty() || args.models.contains(model)
         })
-        .map(|(name, _)| *name)
+        .map(|(name, _)| name)
         .collect();
-    let programs = clients
-        .iter()
-        .map(|name| cargo::binary(&bin_dir, name))
-        .collect::<Result<Vec<_>>>()?;
-    let config = server_config(args)?;
-    let test_server = match &args.server {
-        Target::Test(_) => {
-            // The corpus draws each flag on its first request; drawing
-            // them all now keeps that cost out of whichever model happens
-            // to run first.
-            flags_server::corpus::warm_up();
-            Some(
-                TestServer::start(config.clone())
-                    .context("cannot start the test server")?,
-            )
-        }
+    let programs = clients::binaries(args.bin_dir.as_deref(), &names)?;
+    let config = clients::server_config(
+        args.min_delay,
+        args.max_delay,
+        args.error_rate,
+        args.seed,
+    )?;
+    let kind = args.server.kind();
+    let server = match &args.server {
+        Target::Test(_) => Some(clients::start_server(config.clone())?),
         Target::Url(_) => None,
     };
-    let kind = args.server.kind();
-    let (observed, base_url): (Box<dyn Observed + '_>, String) =
-        match (&test_server, &args.server) {
-            (Some(server), _) => {
-                (Box::new((server, kind)), server.base_url(kind))
-            }
-            (None, target) => (Box::new(Unobserved), target.to_string()),
-        };
+    let (observed, site): (Box<dyn Observed + '_>, Site) = match &server {
+        Some(server) => (Box::new((server, kind)), Site::ours(server, kind)),
+        None => (
+            Box::new(Unobserved),
+            Site { kind: None, base_url: args.server.to_string() },
+        ),
+    };
     let timeout = args.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
-    let curl = Curl { base_url: &base_url, cc_list: &cc_list, timeout };
+    let curl = Curl { base_url: &site.base_url, cc_list: &cc_list, timeout };
 
     let mut rows = Vec::new();
     let mut notes = Vec::new();
@@ -289,16 +283,14 @@ pub fn run(args: &Args) -> Result<bool> {
         notes
             .push("--with-curl: no curl on PATH; its rows are left out".into());
     }
-    for (name, program) in clients.iter().zip(&programs) {
-        let mut cmd_args: Vec<OsString> =
-            client_args.iter().map(OsString::from).collect();
-        cmd_args.extend(["-s".into(), base_url.clone().into()]);
+    for (name, program) in names.iter().zip(&programs) {
+        let mut cmd_args = client_args.clone();
         cmd_args.extend(extra_args(&args.extra, name)?);
         let ours = |n: u32| -> Result<Run> {
             progress(name, n, args.runs);
             let dest = fresh_dir()?;
-            let mut cmd = Command::new(program);
-            cmd.args(&cmd_args).arg("--dest").arg(dest.path());
+            let mut cmd =
+                clients::command(program, &cmd_args, &site, dest.path());
             measured_run(&mut cmd, observed.as_ref(), parse_report, true)
                 .with_context(|| format!("{name} failed"))
         };
@@ -367,29 +359,40 @@ pub fn run(args: &Args) -> Result<bool> {
             ),
         }
     }
+    notes.extend(crate::measure::rss_floor_note());
 
-    if let Some(kib) = measure::rss_floor_kib() {
-        notes.push(format!(
-            "peak RSS cannot read below {:.1} MiB here, what the small \
-             process that starts each program weighs itself",
-            kib as f64 / 1024.0
-        ));
-    }
-    let agreement = check_agreement(kind, &rows);
+    // The picture first, so that the table can name where it went.
+    let path = args.timeline.clone().unwrap_or_else(|| {
+        cargo::target_dir().join("xtask").join("compare-timeline.svg")
+    });
+    let title = format!(
+        "{} server, {}: one bar per request, one lane per connection",
+        args.server,
+        table::shown_args(&client_args)
+    );
+    let timeline = match write_timeline(&path, &title, &rows) {
+        Ok(()) => Some(shown(&path)),
+        Err(error) => {
+            notes.push(format!("{error:#}"));
+            None
+        }
+    };
     let out = table::Output {
         server: match &args.server {
             Target::Test(kind) => kind.to_string(),
             Target::Url(_) => "URL".into(),
         },
-        base_url,
+        base_url: site.base_url.clone(),
         client_args: client_args.clone(),
+        codes: cc_list.len(),
         seed: args.seed,
         min_delay: args.min_delay,
         max_delay: args.max_delay,
         error_rate: args.error_rate,
         runs: args.runs,
         rows: rows.iter().map(table::RowOut::from).collect(),
-        agreement,
+        agreement: check_agreement(kind, &rows),
+        timeline,
         notes,
     };
     if args.json {
@@ -397,31 +400,37 @@ pub fn run(args: &Args) -> Result<bool> {
     } else {
         print!("{}", table::render(&out, args.markdown, args.breakdown));
     }
-    if let Some(path) = &args.timeline {
-        let title = format!(
-            "{} server, {}: one bar per request, one lane per connection",
-            args.server,
-            client_args.join(" ")
-        );
-        let svg = timeline::render(&title, &rows);
-        fs::write(path, svg)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("compare: timeline written to {}", path.display());
-    }
     if !out.agreement.agree {
         eprintln!("compare: the counts disagree: {}", out.agreement.note);
     }
     Ok(out.agreement.agree)
 }
 
-/// The clients' arguments, as given, with `-a` when no codes were asked
-/// for (the clients alone would default to the 20 most populous).
+/// Draws the timeline of `rows` into `path`, making its directory.
+fn write_timeline(path: &Path, title: &str, rows: &[Row]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    fs::write(path, timeline::render(title, rows))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `path` as the reader can type it: relative to the current directory
+/// when it lies below it.
+fn shown(path: &Path) -> String {
+    let here = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&here).unwrap_or(path).display().to_string()
+}
+
+/// The clients' arguments, as given: with none, each client asks for
+/// its default, the book's 20 most populous countries.
 fn client_args(args: &Args) -> Vec<String> {
     let mut out = Vec::new();
     if args.every {
         out.push("-e".to_owned());
     }
-    if args.all || (!args.every && args.cc.is_empty()) {
+    if args.all {
         out.push("-a".to_owned());
     }
     if let Some(n) = args.limit {
@@ -437,53 +446,15 @@ fn client_args(args: &Args) -> Vec<String> {
     out
 }
 
-/// Checks CLIENT ARGS with the clients' own parser before anything is
-/// built or started, and returns the codes they will ask for.
-fn check_client_args(client_args: &[String]) -> Result<Vec<String>> {
-    let argv = std::iter::once("compare")
-        .chain(client_args.iter().map(|s| s.as_str()));
-    match flags_common::cli::process_args(argv, "compare", 1) {
-        Ok(options) => Ok(options.cc_list),
-        Err(flags_common::cli::ParseOutcome::Usage(error)) => bail!("{error}"),
-        Err(flags_common::cli::ParseOutcome::Help(_)) => {
-            bail!("unexpected --help in CLIENT ARGS")
-        }
-    }
-}
-
-/// The server configuration from `--min-delay`, `--max-delay`,
-/// `--error-rate` and `--seed`.
-pub fn server_config(args: &Args) -> Result<Config> {
-    let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s).with_context(|| {
-            format!("--{what} must be a number of seconds >= 0")
-        })
-    };
-    let config = Config {
-        min_delay: secs(args.min_delay, "min-delay")?,
-        max_delay: secs(args.max_delay, "max-delay")?,
-        error_rate: args.error_rate,
-        seed: Some(args.seed),
-        ..Config::default()
-    };
-    if config.min_delay > config.max_delay {
-        bail!("--min-delay must not exceed --max-delay");
-    }
-    if !(0.0..=1.0).contains(&config.error_rate) {
-        bail!("--error-rate must be between 0 and 1");
-    }
-    Ok(config)
-}
-
 /// The arguments `--extra CLIENT=ARG` adds for `client`.
-fn extra_args(extra: &[String], client: &str) -> Result<Vec<OsString>> {
+fn extra_args(extra: &[String], client: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for item in extra {
         let Some((name, arg)) = item.split_once('=') else {
             bail!("--extra takes CLIENT=ARG, not {item:?}");
         };
         if name == client {
-            out.push(arg.into());
+            out.push(arg.to_owned());
         }
     }
     Ok(out)

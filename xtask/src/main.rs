@@ -23,6 +23,7 @@
 //! below fails if any module comes to import one that imports it back.
 
 mod cargo;
+mod clients;
 mod compare;
 mod measure;
 mod model;

@@ -91,6 +91,14 @@ impl Run {
         })
     }
 
+    /// The codes in the order the server answered them, which is the
+    /// order the client received its flags in.
+    pub fn arrival(&self) -> Vec<String> {
+        let mut records: Vec<&RequestRecord> = self.records.iter().collect();
+        records.sort_by(|a, b| a.end.total_cmp(&b.end));
+        records.iter().map(|r| code(&r.path)).collect()
+    }
+
     /// Requests the client gave up on before the server answered: the
     /// server records them with status 499.
     pub fn timed_out(&self) -> usize {
@@ -107,6 +115,11 @@ impl Run {
             .count() as u64;
         self.report.counts.errors.saturating_sub(server_errors)
     }
+}
+
+/// The country code of a flag path, `/flags/br/br.gif` → `BR`.
+pub fn code(path: &str) -> String {
+    path.split('/').nth(2).unwrap_or(path).to_uppercase()
 }
 
 /// Whether the rows agree, and if the question applies at all.

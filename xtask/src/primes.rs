@@ -25,10 +25,10 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::parse::parse_total_time;
-use crate::python::Python;
+use crate::python::{Python, book_dir};
 use crate::runner::progress;
 use crate::table::Spread;
-use crate::{cargo, measure, table};
+use crate::{clients, measure, table};
 
 /// Runs `primes` sequentially, on threads and on processes, and compares.
 #[derive(Debug, clap::Args)]
@@ -115,17 +115,15 @@ pub fn run(args: &Args) -> Result<()> {
     // The Python rows are checked for first, so a missing file or
     // interpreter is said at once, not after the Rust rows have run.
     let python = match &args.python {
-        Some(dir) => Some((python_dir(dir)?, Python::find(&[])?)),
+        Some(dir) => {
+            Some((book_dir(dir, &PYTHON_FILES, "primes")?, Python::find(&[])?))
+        }
         None => None,
     };
-    let dir = match &args.bin_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            cargo::build_release(&["primes"])?;
-            cargo::release_dir()
-        }
-    };
-    let program = cargo::binary(&dir, "primes")?;
+    let program = clients::binaries(args.bin_dir.as_deref(), &["primes"])?
+        .into_iter()
+        .next()
+        .context("no primes binary")?;
     let workers = match args.workers {
         Some(n) => n,
         None => thread::available_parallelism()
@@ -149,7 +147,7 @@ pub fn run(args: &Args) -> Result<()> {
         });
     }
     if let Some((dir, python)) = &python {
-        jobs.extend(python_jobs(python, dir, workers));
+        jobs.extend(python_jobs(*python, dir, workers));
     }
 
     let mut rows: Vec<Row> = Vec::new();
@@ -195,44 +193,20 @@ pub fn run(args: &Args) -> Result<()> {
                 "\nPython ({}): {} as it is (processes); with \
                  ThreadPoolExecutor in place of ProcessPoolExecutor \
                  (threads); the same with 1 worker (sequential)",
-                python.name(),
+                python,
                 dir.join("proc_pool.py").display()
             );
         }
-        if let Some(kib) = measure::rss_floor_kib() {
-            println!(
-                "\nNote: peak RSS cannot read below {:.1} MiB here, what the \
-                 small process that starts each program weighs itself",
-                kib as f64 / 1024.0
-            );
+        if let Some(note) = measure::rss_floor_note() {
+            println!("\nNote: {note}");
         }
     }
     Ok(())
 }
 
-/// DIR of `--python DIR`, made absolute, once it is known to hold the
-/// book's files.
-fn python_dir(dir: &Path) -> Result<PathBuf> {
-    let missing: Vec<&str> = PYTHON_FILES
-        .iter()
-        .copied()
-        .filter(|file| !dir.join(file).is_file())
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "--python: no {} in {} (give the book's \
-             20-executors/primes directory)",
-            missing.join(" or "),
-            dir.display()
-        );
-    }
-    dir.canonicalize()
-        .with_context(|| format!("--python: cannot read {}", dir.display()))
-}
-
 /// The book's `proc_pool.py` three ways: sequential (a pool of one
 /// thread), on `workers` threads, and on `workers` processes as written.
-fn python_jobs(python: &Python, dir: &Path, workers: u32) -> Vec<Job> {
+fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     let script = dir.join("proc_pool.py");
     let on_threads = |n: u32| {
         let mut command = python.command();
@@ -395,9 +369,9 @@ mod tests {
     /// and with WORKERS.
     #[test]
     fn python_rows_run_the_books_file_three_ways() {
-        let python = Python::new("python3", &[]);
+        let python = Python { program: "python3", args: &[] };
         let dir = Path::new("/book/primes");
-        let jobs = python_jobs(&python, dir, 2);
+        let jobs = python_jobs(python, dir, 2);
         let argv = |job: &Job| -> Vec<String> {
             job.command
                 .get_args()

@@ -28,25 +28,21 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use flags_server::{Config, Kind, TestServer};
+use flags_server::{Config, Kind};
 use serde::Serialize;
 
-use crate::compare::{DEFAULT_SEED, check_agreement};
+use crate::clients::{CONCURRENT, DEFAULT_SEED, Site};
+use crate::compare::check_agreement;
 use crate::model::{Agreement, Row, Run};
 use crate::parse::parse_report;
 use crate::peers::FixedPortServer;
-use crate::python::Python;
+use crate::python::{Python, book_dir, flag_script};
 use crate::runner::{fresh_dir, measured_run};
 use crate::sweep_plot::{Plot, Point, Series, seconds};
-use crate::{cargo, measure, table};
-
-/// Our two concurrent clients, in the chapter's order.
-const CLIENTS: [&str; 2] = ["flags_threadpool", "flags_asyncio"];
+use crate::{clients, measure, table};
 
 /// Their counterparts in the book, run with `--python DIR`.
 const PYTHON_SCRIPTS: [&str; 2] = ["flags2_threadpool.py", "flags2_asyncio.py"];
@@ -188,44 +184,40 @@ pub struct ModelOut {
 
 /// `cargo xtask sweep`: returns whether the counts of every run agreed.
 pub fn run(args: &Args) -> Result<bool> {
-    let config = server_config(args)?;
+    let config = clients::server_config(
+        args.min_delay,
+        args.max_delay,
+        Config::default().error_rate,
+        args.seed,
+    )?;
     let timeout = args.timeout.unwrap_or(
         (args.max_delay + 1.0).max(flags_common::cli::DEFAULT_TIMEOUT),
     );
-    let client_args = client_args(args);
-    let codes = codes(&client_args)?;
+    let mut client_args = vec![if args.all { "-a" } else { "-e" }.to_owned()];
+    if let Some(n) = args.limit {
+        client_args.extend(["-l".to_owned(), n.to_string()]);
+    }
+    let codes = clients::codes(&client_args)?.len() as u64;
     // The book's scripts are checked for first, so a missing one is said
     // at once rather than after an hour of sweeping.
     let python = match &args.python {
-        Some(dir) => Some(python_scripts(dir)?),
-        None => None,
-    };
-    let bin_dir = match &args.bin_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            cargo::build_release(&CLIENTS)?;
-            cargo::release_dir()
+        Some(dir) => {
+            let files =
+                [PYTHON_SCRIPTS[0], PYTHON_SCRIPTS[1], "flags2_common.py"];
+            let dir = book_dir(dir, &files, "getflags")?;
+            let python = Python::find(&["httpx", "tqdm"])
+                .context("--python: cannot run the book's scripts")?;
+            let server = FixedPortServer::start(Kind::Delay, config.clone())
+                .context("--python: cannot serve DELAY on the book's port")?;
+            Some((python, dir, server))
         }
-    };
-    let programs = CLIENTS
-        .iter()
-        .map(|name| cargo::binary(&bin_dir, name))
-        .collect::<Result<Vec<_>>>()?;
-    let mut notes = Vec::new();
-    // The corpus draws each flag on its first request; drawing them all
-    // now keeps that cost out of the first run.
-    flags_server::corpus::warm_up();
-    let server = TestServer::start(config.clone())
-        .context("cannot start the test server")?;
-    let observed = (&server, Kind::Delay);
-    let base_url = server.base_url(Kind::Delay);
-    let book_server = match &python {
-        Some(_) => Some(
-            FixedPortServer::start(Kind::Delay, config.clone())
-                .context("--python: cannot serve DELAY on the book's port")?,
-        ),
         None => None,
     };
+    let programs = clients::binaries(args.bin_dir.as_deref(), &CONCURRENT)?;
+    let mut notes = Vec::new();
+    let server = clients::start_server(config)?;
+    let observed = (&server, Kind::Delay);
+    let site = Site::ours(&server, Kind::Delay);
     if python.is_some() && args.max_delay >= PYTHON_TIMEOUT {
         notes.push(format!(
             "the book's scripts give each request {PYTHON_TIMEOUT} s, so \
@@ -236,42 +228,38 @@ pub fn run(args: &Args) -> Result<bool> {
 
     // Every model at one -m, then the next -m: a machine that gets busier
     // or quieter during the sweep then weighs on all models alike.
-    let mut models: Vec<&str> = CLIENTS.to_vec();
+    let mut models: Vec<&str> = CONCURRENT.to_vec();
     if python.is_some() {
         models.extend(PYTHON_SCRIPTS);
     }
     let total = args.max_req.len() * models.len();
     let mut steps = Vec::new();
     for &m in &args.max_req {
-        for &model in &models {
+        for (i, &model) in models.iter().enumerate() {
             eprintln!(
                 "sweep: {model} -m {m} (run {} of {total})",
                 steps.len() + 1
             );
-            let run = if let Some(i) = CLIENTS.iter().position(|c| *c == model)
-            {
-                let dest = fresh_dir()?;
-                let mut cmd = Command::new(&programs[i]);
-                cmd.args(&client_args)
-                    .args(["-m", &m.to_string()])
-                    .args(["--timeout", &timeout.to_string()])
-                    .args(["-s", &base_url])
-                    .arg("--dest")
-                    .arg(dest.path());
-                measured_run(&mut cmd, &observed, parse_report, true)
-            } else {
-                let (Some((python, dir)), Some(book_server)) =
-                    (&python, &book_server)
-                else {
-                    bail!("{model} without --python");
-                };
-                let work = book_work_dir(dir)?;
-                let mut cmd = python.command();
-                cmd.arg(dir.join(model))
-                    .args(&client_args)
-                    .args(["-m", &m.to_string(), "-s", "DELAY"])
-                    .current_dir(work.path());
-                measured_run(&mut cmd, book_server, parse_report, true)
+            let mut run_args = client_args.clone();
+            run_args.extend(["-m".to_owned(), m.to_string()]);
+            let dest = fresh_dir()?;
+            let run = match (programs.get(i), &python) {
+                (Some(program), _) => {
+                    run_args.extend(["--timeout".into(), timeout.to_string()]);
+                    let mut cmd = clients::command(
+                        program,
+                        &run_args,
+                        &site,
+                        dest.path(),
+                    );
+                    measured_run(&mut cmd, &observed, parse_report, true)
+                }
+                (None, Some((python, dir, book_server))) => {
+                    let (mut cmd, _work) =
+                        flag_script(*python, dir, model, &run_args, "DELAY")?;
+                    measured_run(&mut cmd, book_server, parse_report, true)
+                }
+                (None, None) => bail!("{model} without --python"),
             };
             let run = run.with_context(|| format!("{model} -m {m} failed"))?;
             steps.push(Step { model: model.to_owned(), max_req: m, run });
@@ -291,13 +279,7 @@ pub fn run(args: &Args) -> Result<bool> {
         })
         .collect();
     let agreement = check_agreement(Kind::Delay, &rows);
-    if let Some(kib) = measure::rss_floor_kib() {
-        notes.push(format!(
-            "peak RSS cannot read below {:.1} MiB here, what the small \
-             process that starts each program weighs itself",
-            kib as f64 / 1024.0
-        ));
-    }
+    notes.extend(measure::rss_floor_note());
     let runs: Vec<RunOut> = models
         .iter()
         .flat_map(|model| steps.iter().filter(move |s| s.model == *model))
@@ -332,81 +314,6 @@ pub fn run(args: &Args) -> Result<bool> {
         eprintln!("sweep: the counts disagree: {}", out.agreement.note);
     }
     Ok(out.agreement.agree)
-}
-
-/// `-e` or `-a`, and `-l N`: the codes of every run.
-fn client_args(args: &Args) -> Vec<String> {
-    let mut out = vec![if args.all { "-a" } else { "-e" }.to_owned()];
-    if let Some(n) = args.limit {
-        out.extend(["-l".to_owned(), n.to_string()]);
-    }
-    out
-}
-
-/// How many codes the clients will ask for, by their own parser.
-fn codes(client_args: &[String]) -> Result<u64> {
-    let argv =
-        std::iter::once("sweep").chain(client_args.iter().map(|s| s.as_str()));
-    match flags_common::cli::process_args(argv, "sweep", 1) {
-        Ok(options) => Ok(options.cc_list.len() as u64),
-        Err(_) => bail!("bad client arguments: {}", client_args.join(" ")),
-    }
-}
-
-/// DELAY's configuration from `--min-delay`, `--max-delay` and `--seed`.
-fn server_config(args: &Args) -> Result<Config> {
-    let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s).with_context(|| {
-            format!("--{what} must be a number of seconds >= 0")
-        })
-    };
-    let config = Config {
-        min_delay: secs(args.min_delay, "min-delay")?,
-        max_delay: secs(args.max_delay, "max-delay")?,
-        seed: Some(args.seed),
-        ..Config::default()
-    };
-    if config.min_delay > config.max_delay {
-        bail!("--min-delay must not exceed --max-delay");
-    }
-    Ok(config)
-}
-
-/// The interpreter and DIR (absolute) of `--python DIR`, once DIR is
-/// known to hold the book's scripts and Python can run them.
-fn python_scripts(dir: &Path) -> Result<(Python, PathBuf)> {
-    let missing: Vec<&str> = PYTHON_SCRIPTS
-        .iter()
-        .copied()
-        .chain(["flags2_common.py"])
-        .filter(|script| !dir.join(script).is_file())
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "--python: no {} in {} (give the book's 20-executors/getflags \
-             directory)",
-            missing.join(", "),
-            dir.display()
-        );
-    }
-    let python = Python::find(&["httpx", "tqdm"])
-        .context("--python: cannot run the book's scripts")?;
-    let dir = dir
-        .canonicalize()
-        .with_context(|| format!("--python: cannot read {}", dir.display()))?;
-    Ok((python, dir))
-}
-
-/// A fresh working directory for one run of a book script: it saves into
-/// `downloaded/` and `-a` reads `country_codes.txt`, both relative to the
-/// current directory.
-fn book_work_dir(dir: &Path) -> Result<tempfile::TempDir> {
-    let work = fresh_dir()?;
-    fs::create_dir(work.path().join("downloaded"))?;
-    let codes = fs::read_to_string(dir.join("country_codes.txt"))
-        .unwrap_or_else(|_| flags_common::cli::COUNTRY_CODES_FILE.to_owned());
-    fs::write(work.path().join("country_codes.txt"), codes)?;
-    Ok(work)
 }
 
 impl From<&Step> for RunOut {
@@ -509,15 +416,7 @@ pub fn render(out: &Output, markdown: bool) -> String {
             ]
         })
         .collect();
-    let mut text = format!(
-        "{} server, delays {}–{} s, seed {}; {} codes ({}) per run\n\n",
-        out.server,
-        out.min_delay,
-        out.max_delay,
-        out.seed,
-        out.codes,
-        out.client_args.join(" ")
-    );
+    let mut text = format!("{}, per run\n\n", what_ran(out));
     text += &table::grid(&HEADERS, &cells, markdown);
     text += &format!(
         "\nFloor: {}, the longest delay the server chose; every run met \
@@ -540,6 +439,20 @@ pub fn render(out: &Output, markdown: bool) -> String {
         text += &format!("Note: {note}\n");
     }
     text
+}
+
+/// What every run was: "DELAY server, delays 0.5–5 s, seed 2022, 676
+/// codes (-e)".
+fn what_ran(out: &Output) -> String {
+    format!(
+        "{} server, delays {}–{} s, seed {}, {} codes ({})",
+        out.server,
+        out.min_delay,
+        out.max_delay,
+        out.seed,
+        out.codes,
+        out.client_args.join(" ")
+    )
 }
 
 /// The picture's data: one series per model, and the server's figures.
@@ -570,16 +483,7 @@ fn plot(out: &Output, steps: &[Step]) -> Plot {
         .map(|s| s.run.records.iter().map(|r| r.delay).sum())
         .unwrap_or(0.0);
     Plot {
-        title: format!(
-            "{} server, delays {}–{} s, seed {}, {} codes ({}): \
-             one point per run",
-            out.server,
-            out.min_delay,
-            out.max_delay,
-            out.seed,
-            out.codes,
-            out.client_args.join(" ")
-        ),
+        title: format!("{}: one point per run", what_ran(out)),
         floor: out.floor,
         total_delay,
         series,

@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use crate::clients::CLIENTS;
 use crate::model::{Agreement, Phases, Row, Run};
 
 /// Everything `compare` found, as `--json` prints it.
@@ -21,6 +22,8 @@ pub struct Output {
     pub base_url: String,
     /// What every model was given, besides `-s` and `--dest`.
     pub client_args: Vec<String>,
+    /// How many codes that asks for.
+    pub codes: usize,
     pub seed: u64,
     pub min_delay: f64,
     pub max_delay: f64,
@@ -28,6 +31,8 @@ pub struct Output {
     pub runs: u32,
     pub rows: Vec<RowOut>,
     pub agreement: Agreement,
+    /// Where the timeline picture was written, if it could be.
+    pub timeline: Option<String>,
     /// One line per peer that could not be run or compared, and why.
     pub notes: Vec<String>,
 }
@@ -65,6 +70,8 @@ pub struct RowOut {
     /// Where the wall time went, as the server saw it; `None` when it
     /// recorded nothing.
     pub phases: Option<PhasesOut>,
+    /// The codes of the first run in the order the server answered them.
+    pub arrival: Vec<String>,
 }
 
 /// [`Phases`] over the runs of a row, in seconds.
@@ -151,6 +158,7 @@ impl From<&Row> for RowOut {
             }),
             vs_curl: Spread::of(row.vs_curl.iter().copied()),
             phases,
+            arrival: runs.first().map(Run::arrival).unwrap_or_default(),
         }
     }
 }
@@ -231,9 +239,10 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         String::new()
     };
     text += &format!(
-        "{} server{delays}; client args: {}{runs}\n\n",
+        "{} server{delays}; client args: {}, {} codes{runs}\n\n",
         out.server,
-        out.client_args.join(" ")
+        shown_args(&out.client_args),
+        out.codes
     );
     text += &grid(&headers, &cells, markdown);
     if out.server == "DELAY" || out.server == "ERROR" {
@@ -253,6 +262,8 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
             floors.join(", ")
         );
     }
+    text += &sequential_over_concurrent(out);
+    text += &arrival(out);
     if paired {
         text += &format!(
             "\n{VS_CURL}: the median of the ratios of the pairs, each pair \
@@ -268,11 +279,76 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         text += &phase_table(out, markdown, ranges);
     }
     text += &format!("\nCounts: {}\n", out.agreement.note);
+    if let Some(path) = &out.timeline {
+        text += &format!("Timeline of every request: {path}\n");
+    }
     for note in &out.notes {
         text += &format!("Note: {note}\n");
     }
     text
 }
+
+/// The clients' arguments as the header shows them; with none, what
+/// the clients do then.
+pub fn shown_args(args: &[String]) -> String {
+    if args.is_empty() {
+        "none (the book's 20 most populous countries)".into()
+    } else {
+        args.join(" ")
+    }
+}
+
+/// The chapter's first observation: how many times as long as each
+/// concurrent client the sequential one took, by their own `Elapsed
+/// time` (at least 1/100 s, the resolution of that line).
+fn sequential_over_concurrent(out: &Output) -> String {
+    let elapsed = |name: &str| {
+        let row = out.rows.iter().find(|row| row.model == name)?;
+        Some(row.elapsed.median.max(0.01))
+    };
+    let Some(sequential) = elapsed(CLIENTS[0]) else {
+        return String::new();
+    };
+    let times: Vec<String> = CLIENTS[1..]
+        .iter()
+        .filter_map(|&name| {
+            let ratio = sequential / elapsed(name)?;
+            Some(format!("{ratio:.1}× as long as {name}"))
+        })
+        .collect();
+    if times.is_empty() {
+        return String::new();
+    }
+    format!("\n{} took {}.\n", CLIENTS[0], times.join(" and "))
+}
+
+/// The chapter's second observation: the order in which each model
+/// received its flags, one line per row whose server kept records, the
+/// first [`ARRIVAL_SHOWN`] codes of its first run.
+fn arrival(out: &Output) -> String {
+    let rows: Vec<&RowOut> =
+        out.rows.iter().filter(|row| !row.arrival.is_empty()).collect();
+    let width = rows.iter().map(|row| row.model.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for row in rows {
+        let codes = &row.arrival;
+        let sorted = codes.windows(2).all(|pair| pair[0] <= pair[1]);
+        let mut line = codes[..codes.len().min(ARRIVAL_SHOWN)].join(" ");
+        if codes.len() > ARRIVAL_SHOWN {
+            line += &format!(" … (+{} more)", codes.len() - ARRIVAL_SHOWN);
+        }
+        let order = if sorted { "alphabetical" } else { "not alphabetical" };
+        text += &format!("  {:<width$}  {line}  ({order})\n", row.model);
+    }
+    if text.is_empty() {
+        return text;
+    }
+    format!("\nOrder of arrival, as the server answered:\n{text}")
+}
+
+/// How many codes of each model's order of arrival the table shows: the
+/// book's 20.
+const ARRIVAL_SHOWN: usize = 20;
 
 /// The `--breakdown` table: one row per model whose server kept records;
 /// on DELAY and ERROR, with the floor each run could not beat.
@@ -361,35 +437,31 @@ pub fn grid<R: AsRef<[String]>>(
     text
 }
 
+/// A spread as a cell: the median with `decimals` and `unit`, and with
+/// `ranges` the range of the runs after it, "0.42 s (0.40–0.45)".
+fn cell(spread: Spread, ranges: bool, decimals: usize, unit: &str) -> String {
+    let Spread { median, min, max } = spread;
+    let mut text = format!("{median:.decimals$}{unit}");
+    if ranges {
+        text += &format!(" ({min:.decimals$}–{max:.decimals$})");
+    }
+    text
+}
+
 /// "0.85", or "0.85 (0.80–0.90)" over several pairs.
 fn ratio(spread: Spread, ranges: bool) -> String {
-    if ranges {
-        format!("{:.2} ({:.2}–{:.2})", spread.median, spread.min, spread.max)
-    } else {
-        format!("{:.2}", spread.median)
-    }
+    cell(spread, ranges, 2, "")
 }
 
 /// "0.42 s", or "0.42 s (0.40–0.45)" over several runs.
 fn seconds(spread: Spread, ranges: bool) -> String {
-    if ranges {
-        format!("{:.2} s ({:.2}–{:.2})", spread.median, spread.min, spread.max)
-    } else {
-        format!("{:.2} s", spread.median)
-    }
+    cell(spread, ranges, 2, " s")
 }
 
 /// Wall time, measured to the microsecond: milliseconds under 10 s,
 /// where a LOCAL run lives.
 fn seconds_fine(spread: Spread, ranges: bool) -> String {
-    if spread.max >= 10.0 {
-        return seconds(spread, ranges);
-    }
-    if ranges {
-        format!("{:.3} s ({:.3}–{:.3})", spread.median, spread.min, spread.max)
-    } else {
-        format!("{:.3} s", spread.median)
-    }
+    cell(spread, ranges, if spread.max >= 10.0 { 2 } else { 3 }, " s")
 }
 
 /// Flags per second: whole numbers, but a slow DELAY run's 0.38 keeps
@@ -404,17 +476,13 @@ fn rate(per_sec: f64) -> String {
 
 /// "5.2 MiB", or with the range over several runs.
 fn mib(kib: Spread, ranges: bool) -> String {
-    let m = |k: f64| k / 1024.0;
-    if ranges {
-        format!(
-            "{:.1} MiB ({:.1}–{:.1})",
-            m(kib.median),
-            m(kib.min),
-            m(kib.max)
-        )
-    } else {
-        format!("{:.1} MiB", m(kib.median))
-    }
+    let Spread { median, min, max } = kib;
+    let mib = Spread {
+        median: median / 1024.0,
+        min: min / 1024.0,
+        max: max / 1024.0,
+    };
+    cell(mib, ranges, 1, " MiB")
 }
 
 #[cfg(test)]

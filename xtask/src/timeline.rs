@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use flags_server::RequestRecord;
 
-use crate::model::Row;
+use crate::model::{Row, code};
 
 /// Width of the picture, and the margins around each panel's plot area.
 pub const WIDTH: f64 = 960.0;
@@ -290,11 +290,6 @@ pub fn ticks(span: f64) -> (f64, f64) {
 fn seconds_label(t: f64, step: f64) -> String {
     let decimals = (-step.log10().floor()).max(0.0) as usize;
     if t == 0.0 { "0".to_owned() } else { format!("{t:.decimals$} s") }
-}
-
-/// The country code of a flag path, `/flags/br/br.gif` → `BR`.
-fn code(path: &str) -> String {
-    path.split('/').nth(2).unwrap_or(path).to_uppercase()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
