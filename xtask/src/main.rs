@@ -33,6 +33,7 @@ mod primes;
 mod python;
 mod runner;
 mod serve;
+mod svg;
 mod sweep;
 mod sweep_plot;
 mod table;

@@ -18,11 +18,11 @@ use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, ServerState, Stats};
+use tokio::sync::broadcast;
 
 use crate::model::{Observed, Row, Run};
 use crate::parse::{Counts, Report, parse_report};
@@ -215,7 +215,7 @@ fn answers(cmd: &mut Command) -> bool {
 /// hand, and the book's scripts cannot be told another port.
 pub struct FixedPortServer {
     state: ServerState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    stop: broadcast::Sender<()>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -223,73 +223,45 @@ impl FixedPortServer {
     pub fn start(kind: Kind, config: Config) -> Result<FixedPortServer> {
         let state = ServerState::new(config)?;
         let port = kind.default_port();
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
-        let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread_state = state.clone();
-        let thread = std::thread::spawn(move || {
-            // Two workers, as `TestServer`: the clients being measured
-            // need the rest of the machine.
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime,
+        // Two workers, as `TestServer`: the clients being measured need
+        // the rest of the machine.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let (stop, _) = broadcast::channel::<()>(1);
+        let mut servers = Vec::new();
+        let _inside = runtime.enter();
+        for ip in
+            [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)]
+        {
+            match flags_server::bind(SocketAddr::new(ip, port)) {
+                Ok(listener) => {
+                    let mut stopped = stop.subscribe();
+                    let shutdown = async move {
+                        let _ = stopped.recv().await;
+                    };
+                    let state = state.clone();
+                    servers.push(tokio::spawn(flags_server::run(
+                        listener, kind, state, shutdown,
+                    )));
+                }
+                // No IPv6 loopback: 127.0.0.1 alone will do.
+                Err(_) if ip.is_ipv6() => {}
                 Err(error) => {
-                    let _ = ready_tx.send(Err(error.into()));
-                    return;
+                    bail!("port {port} for {kind} is taken ({error})")
                 }
-            };
-            runtime.block_on(async move {
-                let (stop_all, _) = tokio::sync::broadcast::channel::<()>(1);
-                let mut servers = tokio::task::JoinSet::new();
-                let ips = [
-                    IpAddr::V4(Ipv4Addr::LOCALHOST),
-                    IpAddr::V6(Ipv6Addr::LOCALHOST),
-                ];
-                for ip in ips {
-                    let addr = SocketAddr::new(ip, port);
-                    match flags_server::bind(addr) {
-                        Ok(listener) => {
-                            let mut stopped = stop_all.subscribe();
-                            let shutdown = async move {
-                                let _ = stopped.recv().await;
-                            };
-                            servers.spawn(flags_server::run(
-                                listener,
-                                kind,
-                                thread_state.clone(),
-                                shutdown,
-                            ));
-                        }
-                        // No IPv6 loopback: 127.0.0.1 alone will do.
-                        Err(_) if ip.is_ipv6() => {}
-                        Err(error) => {
-                            let _ = ready_tx.send(Err(anyhow::anyhow!(
-                                "port {port} for {kind} is taken ({error})"
-                            )));
-                            return;
-                        }
-                    }
+            }
+        }
+        drop(_inside);
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(async {
+                for server in servers {
+                    let _ = server.await;
                 }
-                let _ = ready_tx.send(Ok(()));
-                let _ = stop_rx.await;
-                let _ = stop_all.send(());
-                while servers.join_next().await.is_some() {}
             });
         });
-        match ready_rx.recv() {
-            Ok(Ok(())) => Ok(FixedPortServer {
-                state,
-                stop: Some(stop),
-                thread: Some(thread),
-            }),
-            Ok(Err(error)) => {
-                let _ = thread.join();
-                Err(error)
-            }
-            Err(_) => bail!("the server thread for port {port} died"),
-        }
+        Ok(FixedPortServer { state, stop, thread: Some(thread) })
     }
 }
 
@@ -304,9 +276,7 @@ impl Observed for FixedPortServer {
 
 impl Drop for FixedPortServer {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        let _ = self.stop.send(());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
