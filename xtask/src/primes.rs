@@ -208,39 +208,19 @@ pub fn run(args: &Args) -> Result<()> {
 /// thread), on `workers` threads, and on `workers` processes as written.
 fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     let script = dir.join("proc_pool.py");
-    let on_threads = |n: u32| {
+    let job = |executor, n: u32, on: &str, threads_instead: bool| {
         let mut command = python.command();
-        command
-            .args(["-c", THREADS_INSTEAD])
-            .arg(&script)
-            .arg(n.to_string())
-            .current_dir(dir);
-        command
+        if threads_instead {
+            command.args(["-c", THREADS_INSTEAD]);
+        }
+        command.arg(&script).arg(n.to_string()).current_dir(dir);
+        let label = format!("proc_pool.py on {n} {on}");
+        Job { language: "Python", executor, workers: n, label, command }
     };
-    let mut processes = python.command();
-    processes.arg(&script).arg(workers.to_string()).current_dir(dir);
     vec![
-        Job {
-            language: "Python",
-            executor: "sequential",
-            workers: 1,
-            label: "proc_pool.py on 1 thread".into(),
-            command: on_threads(1),
-        },
-        Job {
-            language: "Python",
-            executor: "threads",
-            workers,
-            label: format!("proc_pool.py on {workers} threads"),
-            command: on_threads(workers),
-        },
-        Job {
-            language: "Python",
-            executor: "processes",
-            workers,
-            label: format!("proc_pool.py on {workers} processes"),
-            command: processes,
-        },
+        job("sequential", 1, "thread", true),
+        job("threads", workers, "threads", true),
+        job("processes", workers, "processes", false),
     ]
 }
 
@@ -282,14 +262,7 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
     let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|row| {
-            let total = if runs > 1 {
-                format!(
-                    "{:.2} s ({:.2}–{:.2})",
-                    row.total.median, row.total.min, row.total.max
-                )
-            } else {
-                format!("{:.2} s", row.total.median)
-            };
+            let total = table::seconds(row.total, runs > 1);
             let executor = if languages {
                 format!("{} {}", row.language, row.executor)
             } else {

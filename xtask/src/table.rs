@@ -454,7 +454,7 @@ fn ratio(spread: Spread, ranges: bool) -> String {
 }
 
 /// "0.42 s", or "0.42 s (0.40–0.45)" over several runs.
-fn seconds(spread: Spread, ranges: bool) -> String {
+pub fn seconds(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, 2, " s")
 }
 
