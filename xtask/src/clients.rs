@@ -22,33 +22,51 @@ pub const CONCURRENT: [&str; 2] = ["flags_threadpool", "flags_asyncio"];
 /// and ERROR runs repeatable; this one is the book's year.
 pub const DEFAULT_SEED: u64 = 2022;
 
-/// The server's configuration from the delays (seconds), the error rate
-/// and the seed of the command line.
-pub fn server_config(
-    min_delay: f64,
-    max_delay: f64,
-    error_rate: f64,
-    seed: u64,
-) -> Result<Config> {
-    let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s).with_context(|| {
-            format!("--{what} must be a number of seconds >= 0")
-        })
-    };
-    let config = Config {
-        min_delay: secs(min_delay, "min-delay")?,
-        max_delay: secs(max_delay, "max-delay")?,
-        error_rate,
-        seed: Some(seed),
-        ..Config::default()
-    };
-    if config.min_delay > config.max_delay {
-        bail!("--min-delay must not exceed --max-delay");
+/// The test server's settings, the same options in `compare` and
+/// `sweep`. The defaults are compare's short delays; sweep, whose question
+/// is how close to the longest delay each model gets, takes the book's
+/// (0.5-5 s, set on `Cli::Sweep`).
+#[derive(Debug, clap::Args, serde::Serialize)]
+pub struct ServerArgs {
+    /// DELAY/ERROR: shortest delay before an answer, in seconds (the
+    /// book's slow_server.py: 0.5).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.1)]
+    pub min_delay: f64,
+
+    /// DELAY/ERROR: longest delay before an answer, in seconds (the
+    /// book's: 5).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
+    pub max_delay: f64,
+
+    /// Seed of the server's delays and errors; fixed by default so runs
+    /// are reproducible.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+impl ServerArgs {
+    /// The server's configuration, with ERROR's rate of 418s.
+    pub fn config(&self, error_rate: f64) -> Result<Config> {
+        let secs = |s: f64, what: &str| {
+            Duration::try_from_secs_f64(s).with_context(|| {
+                format!("--{what} must be a number of seconds >= 0")
+            })
+        };
+        let config = Config {
+            min_delay: secs(self.min_delay, "min-delay")?,
+            max_delay: secs(self.max_delay, "max-delay")?,
+            error_rate,
+            seed: Some(self.seed),
+            ..Config::default()
+        };
+        if config.min_delay > config.max_delay {
+            bail!("--min-delay must not exceed --max-delay");
+        }
+        if !(0.0..=1.0).contains(&config.error_rate) {
+            bail!("--error-rate must be between 0 and 1");
+        }
+        Ok(config)
     }
-    if !(0.0..=1.0).contains(&config.error_rate) {
-        bail!("--error-rate must be between 0 and 1");
-    }
-    Ok(config)
 }
 
 /// The test servers, started in this process on free ports.

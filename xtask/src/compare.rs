@@ -52,7 +52,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use flags_server::Kind;
 
-use crate::clients::{CLIENTS, DEFAULT_SEED, Site};
+use crate::clients::{CLIENTS, ServerArgs, Site};
 use crate::model::{Agreement, Observed, Row, Run, Unobserved};
 use crate::parse::{Counts, parse_report};
 use crate::peers::Curl;
@@ -91,26 +91,14 @@ pub struct Args {
         value_parser = parse_target,
         default_value = "DELAY"
     )]
-    pub server: Target,
+    pub server: Site,
 
-    /// DELAY/ERROR: shortest delay before an answer, in seconds (the
-    /// book's slow_server.py waits 0.5).
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.1)]
-    pub min_delay: f64,
-
-    /// DELAY/ERROR: longest delay before an answer, in seconds (the
-    /// book's: 5; short by default so that a run takes seconds).
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
-    pub max_delay: f64,
+    #[command(flatten)]
+    pub settings: ServerArgs,
 
     /// ERROR: probability of answering 418 I'm a Teapot.
     #[arg(long, value_name = "P", default_value_t = 0.25)]
     pub error_rate: f64,
-
-    /// Seed of the server's delays and errors; fixed by default so runs
-    /// are reproducible.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
 
     /// Run only these clients, e.g. `--models threadpool,asyncio` when the
     /// sequential one would take half an hour (`-e` on DELAY).
@@ -194,43 +182,18 @@ pub struct Args {
     pub extra: Vec<String>,
 }
 
-/// Where the clients download from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    /// One of the test servers, started in this process on a free port.
-    Test(Kind),
-    /// Any base URL, e.g. `http://127.0.0.1:8080/flags`.
-    Url(String),
-}
-
-impl Target {
-    /// The test server whose rules the counts follow: a server that is
-    /// not ours answers as LOCAL does, at once and always the same.
-    pub fn kind(&self) -> Kind {
-        match self {
-            Target::Test(kind) => *kind,
-            Target::Url(_) => Kind::Local,
-        }
-    }
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Target::Test(kind) => write!(f, "{kind}"),
-            Target::Url(url) => write!(f, "{url}"),
-        }
-    }
-}
-
-/// `-s`: a label of the test servers, or a base URL.
-fn parse_target(text: &str) -> Result<Target, String> {
+/// `-s`: a label of the test servers, whose base URL is known once they
+/// are started, or a base URL of the user's.
+fn parse_target(text: &str) -> Result<Site, String> {
     if text.starts_with("http://") || text.starts_with("https://") {
-        return Ok(Target::Url(text.trim_end_matches('/').to_owned()));
+        let base_url = text.trim_end_matches('/').to_owned();
+        return Ok(Site { kind: None, base_url });
     }
-    <Kind as clap::ValueEnum>::from_str(text, true).map(Target::Test).map_err(
-        |_| format!("{text:?} is neither LOCAL, DELAY, ERROR nor a base URL"),
-    )
+    let kind =
+        <Kind as clap::ValueEnum>::from_str(text, true).map_err(|_| {
+            format!("{text:?} is neither LOCAL, DELAY, ERROR nor a base URL")
+        })?;
+    Ok(Site { kind: Some(kind), base_url: String::new() })
 }
 
 /// What else `compare` can compare.
@@ -255,24 +218,19 @@ pub fn run(args: &Args) -> Result<bool> {
         .map(|(name, _)| name)
         .collect();
     let programs = clients::binaries(args.bin_dir.as_deref(), &names)?;
-    let config = clients::server_config(
-        args.min_delay,
-        args.max_delay,
-        args.error_rate,
-        args.seed,
-    )?;
-    let kind = args.server.kind();
-    let server = match &args.server {
-        Target::Test(_) => Some(clients::start_server(config.clone())?),
-        Target::Url(_) => None,
+    let config = args.settings.config(args.error_rate)?;
+    // A server that is not ours answers as LOCAL does, at once and always
+    // the same, and its counts follow LOCAL's rules.
+    let kind = args.server.kind.unwrap_or(Kind::Local);
+    let server = match args.server.kind {
+        Some(_) => Some(clients::start_server(config.clone())?),
+        None => None,
     };
     let (observed, site): (Box<dyn Observed + '_>, Site) = match &server {
         Some(server) => (Box::new((server, kind)), Site::ours(server, kind)),
-        None => (
-            Box::new(Unobserved),
-            Site { kind: None, base_url: args.server.to_string() },
-        ),
+        None => (Box::new(Unobserved), args.server.clone()),
     };
+
     let timeout = args.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
     let curl = Curl { base_url: &site.base_url, cc_list: &cc_list, timeout };
 
@@ -342,17 +300,17 @@ pub fn run(args: &Args) -> Result<bool> {
         }
     }
     if let Some(dir) = &args.python {
-        match &args.server {
-            Target::Test(kind) => peers::python_rows(
+        match site.kind {
+            Some(kind) => peers::python_rows(
                 dir,
                 &client_args,
-                *kind,
+                kind,
                 &config,
                 args.runs,
                 &mut rows,
                 &mut notes,
             )?,
-            Target::Url(_) => notes.push(
+            None => notes.push(
                 "--python: the book's scripts know only their own servers' \
                  ports; the Python rows are left out"
                     .into(),
@@ -367,7 +325,7 @@ pub fn run(args: &Args) -> Result<bool> {
     });
     let title = format!(
         "{} server, {}: one bar per request, one lane per connection",
-        args.server,
+        site.kind.map_or(site.base_url.clone(), |kind| kind.to_string()),
         table::shown_args(&client_args)
     );
     let timeline = match write_timeline(&path, &title, &rows) {
@@ -378,16 +336,11 @@ pub fn run(args: &Args) -> Result<bool> {
         }
     };
     let out = table::Output {
-        server: match &args.server {
-            Target::Test(kind) => kind.to_string(),
-            Target::Url(_) => "URL".into(),
-        },
+        server: site.kind.map_or("URL".into(), |kind| kind.to_string()),
         base_url: site.base_url.clone(),
         client_args: client_args.clone(),
         codes: cc_list.len(),
-        seed: args.seed,
-        min_delay: args.min_delay,
-        max_delay: args.max_delay,
+        settings: &args.settings,
         error_rate: args.error_rate,
         runs: args.runs,
         rows: rows.iter().map(table::RowOut::from).collect(),

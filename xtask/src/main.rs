@@ -82,6 +82,8 @@ enum Cli {
     /// against concurrency. A full sweep on the book's 0.5-5 s delays
     /// takes over an hour: `--max-delay` makes it shorter. Exits 1 if the
     /// counts of the runs disagree.
+    #[command(mut_arg("min_delay", |arg| arg.default_value("0.5")))]
+    #[command(mut_arg("max_delay", |arg| arg.default_value("5")))]
     Sweep(sweep::Args),
     /// Serve LOCAL, DELAY and ERROR in the foreground until Ctrl-C.
     ///

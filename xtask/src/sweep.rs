@@ -34,7 +34,7 @@ use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind};
 use serde::Serialize;
 
-use crate::clients::{CONCURRENT, DEFAULT_SEED, Site};
+use crate::clients::{CONCURRENT, ServerArgs, Site};
 use crate::compare::check_agreement;
 use crate::model::{Agreement, Row, Run};
 use crate::parse::parse_report;
@@ -78,17 +78,8 @@ pub struct Args {
     #[arg(value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
 
-    /// Shortest delay before an answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
-    pub min_delay: f64,
-
-    /// Longest delay before an answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub max_delay: f64,
-
-    /// Seed of the server's delays.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub settings: ServerArgs,
 
     /// Seconds each request of our clients may take [default: 1 s more
     /// than --max-delay, and at least the book's 3.1].
@@ -128,13 +119,12 @@ struct Step {
 
 /// Everything `sweep` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
-pub struct Output {
+pub struct Output<'a> {
     pub server: String,
     /// What every run was given besides `-m`, `-s` and `--dest`.
     pub client_args: Vec<String>,
-    pub seed: u64,
-    pub min_delay: f64,
-    pub max_delay: f64,
+    #[serde(flatten)]
+    pub settings: &'a ServerArgs,
     /// The codes each run asked for.
     pub codes: u64,
     /// The longest delay the server chose in any run, seconds.
@@ -184,15 +174,11 @@ pub struct ModelOut {
 
 /// `cargo xtask sweep`: returns whether the counts of every run agreed.
 pub fn run(args: &Args) -> Result<bool> {
-    let config = clients::server_config(
-        args.min_delay,
-        args.max_delay,
-        Config::default().error_rate,
-        args.seed,
-    )?;
-    let timeout = args.timeout.unwrap_or(
-        (args.max_delay + 1.0).max(flags_common::cli::DEFAULT_TIMEOUT),
-    );
+    let max_delay = args.settings.max_delay;
+    let config = args.settings.config(Config::default().error_rate)?;
+    let timeout = args
+        .timeout
+        .unwrap_or((max_delay + 1.0).max(flags_common::cli::DEFAULT_TIMEOUT));
     let mut client_args = vec![if args.all { "-a" } else { "-e" }.to_owned()];
     if let Some(n) = args.limit {
         client_args.extend(["-l".to_owned(), n.to_string()]);
@@ -218,11 +204,11 @@ pub fn run(args: &Args) -> Result<bool> {
     let server = clients::start_server(config)?;
     let observed = (&server, Kind::Delay);
     let site = Site::ours(&server, Kind::Delay);
-    if python.is_some() && args.max_delay >= PYTHON_TIMEOUT {
+    if python.is_some() && max_delay >= PYTHON_TIMEOUT {
         notes.push(format!(
             "the book's scripts give each request {PYTHON_TIMEOUT} s, so \
-             with delays up to {} s some of theirs time out (errors)",
-            args.max_delay
+             with delays up to {max_delay} s some of theirs time out \
+             (errors)"
         ));
     }
 
@@ -289,9 +275,7 @@ pub fn run(args: &Args) -> Result<bool> {
     let out = Output {
         server: Kind::Delay.to_string(),
         client_args,
-        seed: args.seed,
-        min_delay: args.min_delay,
-        max_delay: args.max_delay,
+        settings: &args.settings,
         codes,
         floor,
         models: models.iter().map(|m| summary(m, &runs, floor)).collect(),
@@ -447,9 +431,9 @@ fn what_ran(out: &Output) -> String {
     format!(
         "{} server, delays {}–{} s, seed {}, {} codes ({})",
         out.server,
-        out.min_delay,
-        out.max_delay,
-        out.seed,
+        out.settings.min_delay,
+        out.settings.max_delay,
+        out.settings.seed,
         out.codes,
         out.client_args.join(" ")
     )

@@ -11,12 +11,12 @@
 
 use serde::Serialize;
 
-use crate::clients::CLIENTS;
+use crate::clients::{CLIENTS, ServerArgs};
 use crate::model::{Agreement, Phases, Row, Run};
 
 /// Everything `compare` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
-pub struct Output {
+pub struct Output<'a> {
     /// LOCAL, DELAY or ERROR.
     pub server: String,
     pub base_url: String,
@@ -24,9 +24,8 @@ pub struct Output {
     pub client_args: Vec<String>,
     /// How many codes that asks for.
     pub codes: usize,
-    pub seed: u64,
-    pub min_delay: f64,
-    pub max_delay: f64,
+    #[serde(flatten)]
+    pub settings: &'a ServerArgs,
     pub error_rate: f64,
     pub runs: u32,
     pub rows: Vec<RowOut>,
@@ -228,7 +227,10 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     let delays = if out.server == "DELAY" || out.server == "ERROR" {
         format!(
             ", delays {}–{} s, error rate {}, seed {}",
-            out.min_delay, out.max_delay, out.error_rate, out.seed
+            out.settings.min_delay,
+            out.settings.max_delay,
+            out.error_rate,
+            out.settings.seed
         )
     } else {
         String::new()
