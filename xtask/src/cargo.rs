@@ -59,3 +59,26 @@ pub fn binary(dir: &Path, name: &str) -> Result<PathBuf> {
     }
     Ok(path)
 }
+
+/// The hidden `--bin-dir DIR` of every command that runs our binaries.
+#[derive(Debug, clap::Args)]
+pub struct Prebuilt {
+    /// Take the binaries from DIR instead of building them in release
+    /// mode (tests pass their debug build).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub bin_dir: Option<PathBuf>,
+}
+
+impl Prebuilt {
+    /// The binaries of `names`, from DIR or built in release mode first.
+    pub fn binaries(&self, names: &[&str]) -> Result<Vec<PathBuf>> {
+        let dir = match &self.bin_dir {
+            Some(dir) => dir.clone(),
+            None => {
+                build_release(names)?;
+                release_dir()
+            }
+        };
+        names.iter().map(|name| binary(&dir, name)).collect()
+    }
+}

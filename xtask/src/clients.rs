@@ -4,7 +4,7 @@
 //! settings of the in-process test server, and the command line of one
 //! run. Both commands describe a run the same way, so it is said here once.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -129,17 +129,4 @@ pub fn command(
     };
     cmd.arg("--dest").arg(dest);
     cmd
-}
-
-/// The binaries of `names`, from DIR (the hidden `--bin-dir`: the tests
-/// pass their debug build) or built in release mode first.
-pub fn binaries(dir: Option<&Path>, names: &[&str]) -> Result<Vec<PathBuf>> {
-    let dir = match dir {
-        Some(dir) => dir.to_path_buf(),
-        None => {
-            crate::cargo::build_release(names)?;
-            crate::cargo::release_dir()
-        }
-    };
-    names.iter().map(|name| crate::cargo::binary(&dir, name)).collect()
 }

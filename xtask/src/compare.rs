@@ -141,13 +141,8 @@ pub struct Args {
     #[arg(value_parser = clap::value_parser!(u32).range(1..=100))]
     pub runs: u32,
 
-    /// Print the results as JSON instead of a table.
-    #[arg(long, conflicts_with = "markdown")]
-    pub json: bool,
-
-    /// Print the table as Markdown, to paste in a README.
-    #[arg(long)]
-    pub markdown: bool,
+    #[command(flatten)]
+    pub format: table::Format,
 
     /// Where to draw the requests of each model's first run over time, as
     /// SVG [default: target/xtask/compare-timeline.svg].
@@ -171,10 +166,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
 
-    /// Take the client binaries from DIR instead of building them in
-    /// release mode (tests pass their debug build).
-    #[arg(long, value_name = "DIR", hide = true)]
-    pub bin_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
 
     /// Append ARG to one client's arguments only, as `CLIENT=ARG`. A test
     /// hook: it makes the models disagree on purpose.
@@ -217,7 +210,7 @@ pub fn run(args: &Args) -> Result<bool> {
         })
         .map(|(name, _)| name)
         .collect();
-    let programs = clients::binaries(args.bin_dir.as_deref(), &names)?;
+    let programs = args.binaries.binaries(&names)?;
     let config = args.settings.config(args.error_rate)?;
     // A server that is not ours answers as LOCAL does, at once and always
     // the same, and its counts follow LOCAL's rules.
@@ -348,11 +341,7 @@ pub fn run(args: &Args) -> Result<bool> {
         timeline,
         notes,
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        print!("{}", table::render(&out, args.markdown, args.breakdown));
-    }
+    args.format.print(&out, |md| table::render(&out, md, args.breakdown))?;
     if !out.agreement.agree {
         eprintln!("compare: the counts disagree: {}", out.agreement.note);
     }

@@ -28,7 +28,7 @@ use crate::parse::parse_total_time;
 use crate::python::{Python, book_dir};
 use crate::runner::progress;
 use crate::table::Spread;
-use crate::{clients, measure, table};
+use crate::{cargo, measure, table};
 
 /// Runs `primes` sequentially, on threads and on processes, and compares.
 #[derive(Debug, clap::Args)]
@@ -43,22 +43,16 @@ pub struct Args {
     #[arg(value_parser = clap::value_parser!(u32).range(1..=100))]
     pub runs: u32,
 
-    /// Print the results as JSON instead of a table.
-    #[arg(long, conflicts_with = "markdown")]
-    pub json: bool,
-
-    /// Print the table as Markdown.
-    #[arg(long)]
-    pub markdown: bool,
+    #[command(flatten)]
+    pub format: table::Format,
 
     /// Add rows for the book's proc_pool.py found in DIR (with its
     /// primes.py), on processes, on threads, and sequentially.
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
 
-    /// Take the `primes` binary from DIR instead of building it.
-    #[arg(long, value_name = "DIR", hide = true)]
-    pub bin_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
 }
 
 /// The Python that makes `proc_pool.py` run on threads: it puts
@@ -120,7 +114,9 @@ pub fn run(args: &Args) -> Result<()> {
         }
         None => None,
     };
-    let program = clients::binaries(args.bin_dir.as_deref(), &["primes"])?
+    let program = args
+        .binaries
+        .binaries(&["primes"])?
         .into_iter()
         .next()
         .context("no primes binary")?;
@@ -184,24 +180,21 @@ pub fn run(args: &Args) -> Result<()> {
         });
     }
     compare_with_sequential(&mut rows);
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-    } else {
-        print!("{}", render(&rows, args.runs, args.markdown));
+    args.format.print(&rows, |markdown| {
+        let mut text = render(&rows, args.runs, markdown);
         if let Some((dir, python)) = &python {
-            println!(
-                "\nPython ({}): {} as it is (processes); with \
+            text += &format!(
+                "\nPython ({python}): {} as it is (processes); with \
                  ThreadPoolExecutor in place of ProcessPoolExecutor \
-                 (threads); the same with 1 worker (sequential)",
-                python,
+                 (threads); the same with 1 worker (sequential)\n",
                 dir.join("proc_pool.py").display()
             );
         }
         if let Some(note) = measure::rss_floor_note() {
-            println!("\nNote: {note}");
+            text += &format!("\nNote: {note}\n");
         }
-    }
-    Ok(())
+        text
+    })
 }
 
 /// The book's `proc_pool.py` three ways: sequential (a pool of one

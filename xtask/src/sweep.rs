@@ -42,7 +42,7 @@ use crate::peers::FixedPortServer;
 use crate::python::{Python, book_dir, flag_script};
 use crate::runner::{fresh_dir, measured_run};
 use crate::sweep_plot::{Plot, Point, Series, seconds};
-use crate::{clients, measure, table};
+use crate::{cargo, clients, measure, table};
 
 /// Their counterparts in the book, run with `--python DIR`.
 const PYTHON_SCRIPTS: [&str; 2] = ["flags2_threadpool.py", "flags2_asyncio.py"];
@@ -90,13 +90,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE.svg")]
     pub svg: Option<PathBuf>,
 
-    /// Print the results as JSON instead of a table.
-    #[arg(long, conflicts_with = "markdown")]
-    pub json: bool,
-
-    /// Print the table as Markdown.
-    #[arg(long)]
-    pub markdown: bool,
+    #[command(flatten)]
+    pub format: table::Format,
 
     /// Add the book's flags2_threadpool.py and flags2_asyncio.py found in
     /// DIR (needs Python 3 with httpx and tqdm; serves on port 8001 for
@@ -104,10 +99,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
 
-    /// Take the client binaries from DIR instead of building them in
-    /// release mode (tests pass their debug build).
-    #[arg(long, value_name = "DIR", hide = true)]
-    pub bin_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
 }
 
 /// One run of the sweep: a model at one `-m`.
@@ -199,7 +192,7 @@ pub fn run(args: &Args) -> Result<bool> {
         }
         None => None,
     };
-    let programs = clients::binaries(args.bin_dir.as_deref(), &CONCURRENT)?;
+    let programs = args.binaries.binaries(&CONCURRENT)?;
     let mut notes = Vec::new();
     let server = clients::start_server(config)?;
     let observed = (&server, Kind::Delay);
@@ -283,11 +276,7 @@ pub fn run(args: &Args) -> Result<bool> {
         agreement,
         notes,
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        print!("{}", render(&out, args.markdown));
-    }
+    args.format.print(&out, |markdown| render(&out, markdown))?;
     if let Some(path) = &args.svg {
         let svg = plot(&out, &steps).render();
         fs::write(path, svg)

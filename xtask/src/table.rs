@@ -9,10 +9,40 @@
 //! With `--breakdown` a second table splits each run's wall time into the
 //! phases the server saw ([`Phases`]).
 
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::clients::{CLIENTS, ServerArgs};
 use crate::model::{Agreement, Phases, Row, Run};
+
+/// How every command prints its results.
+#[derive(Debug, clap::Args)]
+pub struct Format {
+    /// Print the results as JSON instead of a table.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+
+    /// Print the table as Markdown, to paste in a README.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+impl Format {
+    /// Prints `value` as JSON, or the table `text` draws (as Markdown or
+    /// not).
+    pub fn print(
+        &self,
+        value: &impl Serialize,
+        text: impl FnOnce(bool) -> String,
+    ) -> Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value)?);
+        } else {
+            print!("{}", text(self.markdown));
+        }
+        Ok(())
+    }
+}
 
 /// Everything `compare` found, as `--json` prints it.
 #[derive(Debug, Serialize)]

@@ -23,6 +23,10 @@ fn compare_json(args: &[&str]) -> (Output, Value) {
     (output, json)
 }
 
+/// DELAY with delays of 1 to 5 ms.
+const FAST_DELAY: [&str; 6] =
+    ["-s", "delay", "--min-delay", "0.001", "--max-delay", "0.005"];
+
 /// The default run with delays of 20 to 50 ms instead of 0.1 to 0.5 s:
 /// the same server, codes and clients, in a fraction of the time.
 const SHORT_DEFAULT: [&str; 4] = ["--min-delay", "0.02", "--max-delay", "0.05"];
@@ -128,19 +132,13 @@ fn error_server_gives_every_model_the_same_errors() {
 fn timeline_has_one_bar_per_recorded_request() {
     let dir = tempfile::tempdir().unwrap();
     let svg_path = dir.path().join("timeline.svg");
-    let (output, json) = compare_json(&[
-        "-s",
-        "delay",
-        "--min-delay",
-        "0.001",
-        "--max-delay",
-        "0.005",
-        "--timeline",
-        svg_path.to_str().unwrap(),
-        "-m",
-        "3",
-        "A",
-    ]);
+    let (output, json) = compare_json(
+        &[
+            &FAST_DELAY[..],
+            &["--timeline", svg_path.to_str().unwrap(), "-m", "3", "A"],
+        ]
+        .concat(),
+    );
     assert!(output.status.success());
     let recorded: u64 = json["rows"]
         .as_array()
@@ -177,20 +175,10 @@ fn bad_client_args_are_a_usage_error() {
 /// its wall time, since all of them are read on one clock.
 #[test]
 fn breakdown_phases_add_up_to_the_wall_time() {
-    let (output, json) = compare_json(&[
-        "-s",
-        "delay",
-        "--min-delay",
-        "0.001",
-        "--max-delay",
-        "0.003",
-        "--breakdown",
-        "-m",
-        "3",
-        "BR",
-        "CN",
-        "IN",
-    ]);
+    let (output, json) = compare_json(
+        &[&FAST_DELAY[..], &["--breakdown", "-m", "3", "BR", "CN", "IN"]]
+            .concat(),
+    );
     assert!(output.status.success());
     for row in json["rows"].as_array().unwrap() {
         let phases = &row["phases"];
