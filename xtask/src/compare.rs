@@ -215,10 +215,11 @@ pub fn run(args: &Args) -> Result<bool> {
     // A server that is not ours answers as LOCAL does, at once and always
     // the same, and its counts follow LOCAL's rules.
     let kind = args.server.kind.unwrap_or(Kind::Local);
-    let server = match args.server.kind {
-        Some(_) => Some(clients::start_server(config.clone())?),
-        None => None,
-    };
+    let server = args
+        .server
+        .kind
+        .map(|_| clients::start_server(config.clone()))
+        .transpose()?;
     let (observed, site): (Box<dyn Observed + '_>, Site) = match &server {
         Some(server) => (Box::new((server, kind)), Site::ours(server, kind)),
         None => (Box::new(Unobserved), args.server.clone()),
