@@ -318,9 +318,15 @@ pub fn run(args: &Args) -> Result<bool> {
         cargo::target_dir().join("xtask").join("compare-timeline.svg")
     });
     let title = format!(
-        "{} server, {}: one bar per request, one lane per connection",
+        "{} server, {} codes ({}): one bar per request, one lane per \
+         connection",
         site.kind.map_or(site.base_url.clone(), |kind| kind.to_string()),
-        table::shown_args(&client_args)
+        cc_list.len(),
+        if client_args.is_empty() {
+            "no client args".to_owned()
+        } else {
+            client_args.join(" ")
+        }
     );
     let timeline = match write_timeline(&path, &title, &rows) {
         Ok(()) => Some(shown(&path)),
