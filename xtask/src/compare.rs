@@ -54,7 +54,7 @@ use flags_server::Kind;
 
 use crate::clients::{CLIENTS, ServerArgs, Site};
 use crate::model::{Agreement, Observed, Row, Run, Unobserved};
-use crate::parse::{Counts, parse_report};
+use crate::parse::parse_report;
 use crate::peers::Curl;
 use crate::runner::{fresh_dir, measured_run, progress};
 use crate::{cargo, clients, peers, table, timeline};
@@ -344,7 +344,7 @@ pub fn run(args: &Args) -> Result<bool> {
         error_rate: args.error_rate,
         runs: args.runs,
         rows: rows.iter().map(table::RowOut::from).collect(),
-        agreement: check_agreement(kind, &rows),
+        agreement: Agreement::of(kind, &rows),
         timeline,
         notes,
     };
@@ -407,73 +407,4 @@ fn extra_args(extra: &[String], client: &str) -> Result<Vec<String>> {
         }
     }
     Ok(out)
-}
-
-/// Compares every run's counts with the first row's first run.
-///
-/// On ERROR the 418s follow the request order, not the codes, so a model
-/// that asks for the codes in another order gets its 418s on other codes:
-/// the same number of errors, but a different split of the rest between
-/// OK and not found. There only errors and OK + not found are compared;
-/// on LOCAL and DELAY all three counts are.
-pub fn check_agreement(kind: Kind, rows: &[Row]) -> Agreement {
-    let all_runs = || {
-        rows.iter().flat_map(|row| {
-            row.runs.iter().enumerate().map(move |(i, run)| (row, i, run))
-        })
-    };
-    let Some((_, _, first)) = all_runs().next() else {
-        return Agreement {
-            checked: false,
-            agree: true,
-            note: "no runs".into(),
-        };
-    };
-    let key = |counts: Counts| match kind {
-        Kind::Error => (counts.ok + counts.not_found, 0, counts.errors),
-        Kind::Local | Kind::Delay => {
-            (counts.ok, counts.not_found, counts.errors)
-        }
-    };
-    let reference = first.report.counts;
-    let timing_dependent: usize = all_runs()
-        .map(|(_, _, run)| {
-            run.timed_out().max(run.client_side_errors() as usize)
-        })
-        .sum();
-    if kind != Kind::Local && timing_dependent > 0 {
-        let note = format!(
-            "not checked: {timing_dependent} requests timed out or failed on \
-             the client's side, and which ones depends on timing"
-        );
-        return Agreement { checked: false, agree: true, note };
-    }
-    let runs = rows.iter().map(|row| row.runs.len()).max().unwrap_or(1);
-    let differ: Vec<String> = all_runs()
-        .filter(|(_, _, run)| key(run.report.counts) != key(reference))
-        .map(|(row, i, run)| {
-            let which = if runs > 1 {
-                format!(" run {}", i + 1)
-            } else {
-                String::new()
-            };
-            format!("{}{which}: {}", row.model, run.report.counts)
-        })
-        .collect();
-    let what = if kind == Kind::Error {
-        " (errors and OK + not found: 418s fall on different codes)"
-    } else {
-        ""
-    };
-    if differ.is_empty() {
-        let note = format!("all runs agree{what}: {reference}");
-        Agreement { checked: true, agree: true, note }
-    } else {
-        let note = format!(
-            "{}: {reference}; but {}",
-            rows[0].model,
-            differ.join("; ")
-        );
-        Agreement { checked: true, agree: false, note }
-    }
 }

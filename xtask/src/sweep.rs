@@ -35,7 +35,6 @@ use flags_server::{Config, Kind};
 use serde::Serialize;
 
 use crate::clients::{CONCURRENT, ServerArgs, Site};
-use crate::compare::check_agreement;
 use crate::model::{Agreement, Row, Run};
 use crate::parse::parse_report;
 use crate::peers::FixedPortServer;
@@ -257,7 +256,7 @@ pub fn run(args: &Args) -> Result<bool> {
             Row::new(*model, runs)
         })
         .collect();
-    let agreement = check_agreement(Kind::Delay, &rows);
+    let agreement = Agreement::of(Kind::Delay, &rows);
     notes.extend(measure::rss_floor_note());
     let runs: Vec<RunOut> = models
         .iter()
