@@ -363,19 +363,24 @@ fn arrival(out: &Output) -> String {
     let width = rows.iter().map(|row| row.model.len()).max().unwrap_or(0);
     let mut text = String::new();
     for row in rows {
-        let codes = &row.arrival;
-        let sorted = codes.windows(2).all(|pair| pair[0] <= pair[1]);
-        let mut line = codes[..codes.len().min(ARRIVAL_SHOWN)].join(" ");
-        if codes.len() > ARRIVAL_SHOWN {
-            line += &format!(" … (+{} more)", codes.len() - ARRIVAL_SHOWN);
-        }
-        let order = if sorted { "alphabetical" } else { "not alphabetical" };
-        text += &format!("  {:<width$}  {line}  ({order})\n", row.model);
+        text += &format!("  {:<width$}  {}\n", row.model, order(&row.arrival));
     }
     if text.is_empty() {
         return text;
     }
     format!("\nOrder of arrival, as the server answered:\n{text}")
+}
+
+/// The first [`ARRIVAL_SHOWN`] codes, how many more there are, and
+/// whether all of them came in alphabetical order.
+fn order(codes: &[String]) -> String {
+    let sorted = codes.windows(2).all(|pair| pair[0] <= pair[1]);
+    let mut line = codes[..codes.len().min(ARRIVAL_SHOWN)].join(" ");
+    if codes.len() > ARRIVAL_SHOWN {
+        line += &format!(" … (+{} more)", codes.len() - ARRIVAL_SHOWN);
+    }
+    let order = if sorted { "alphabetical" } else { "not alphabetical" };
+    format!("{line}  ({order})")
 }
 
 /// How many codes of each model's order of arrival the table shows: the
@@ -526,6 +531,22 @@ mod tests {
     fn spread_takes_the_median_and_range() {
         let s = Spread::of([4.0, 1.0, 3.0, 2.0]).unwrap();
         assert_eq!((s.median, s.min, s.max), (2.5, 1.0, 4.0));
+    }
+
+    /// An order of arrival shows the first 20 codes, says how many more
+    /// there are, and whether the whole order is alphabetical.
+    #[test]
+    fn order_of_arrival_shows_twenty_codes_and_the_rest_as_a_count() {
+        let codes = |names: &[&str]| -> Vec<String> {
+            names.iter().map(|&n| n.to_owned()).collect()
+        };
+        assert_eq!(order(&codes(&["BR", "CN"])), "BR CN  (alphabetical)");
+        assert_eq!(order(&codes(&["CN", "BR"])), "CN BR  (not alphabetical)");
+        let mut many: Vec<String> =
+            (0..25).map(|i| format!("{i:02}")).collect();
+        assert!(order(&many).ends_with("18 19 … (+5 more)  (alphabetical)"));
+        many.swap(23, 24);
+        assert!(order(&many).ends_with("(+5 more)  (not alphabetical)"));
     }
 
     /// No runs, no spread.
