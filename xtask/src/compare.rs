@@ -46,7 +46,6 @@
 //! table shows the median, cancels whatever else the machine was doing
 //! during that pair.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -57,7 +56,7 @@ use crate::model::{Agreement, Observed, Row, Run, Unobserved};
 use crate::parse::parse_report;
 use crate::peers::Curl;
 use crate::runner::{fresh_dir, measured_run, progress};
-use crate::{cargo, clients, peers, table, timeline};
+use crate::{cargo, clients, peers, svg, table, timeline};
 
 /// The options of `compare` (its help text is on `Cli::Compare`).
 #[derive(Debug, clap::Args)]
@@ -316,7 +315,7 @@ pub fn run(args: &Args) -> Result<bool> {
             client_args.join(" ")
         }
     );
-    let timeline = match write_timeline(&path, &title, &rows) {
+    let timeline = match svg::save(&path, &timeline::render(&title, &rows)) {
         Ok(()) => Some(shown(&path)),
         Err(error) => {
             notes.push(format!("{error:#}"));
@@ -341,16 +340,6 @@ pub fn run(args: &Args) -> Result<bool> {
         eprintln!("compare: the counts disagree: {}", out.agreement.note);
     }
     Ok(out.agreement.agree)
-}
-
-/// Draws the timeline of `rows` into `path`, making its directory.
-fn write_timeline(path: &Path, title: &str, rows: &[Row]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    fs::write(path, timeline::render(title, rows))
-        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `path` as the reader can type it: relative to the current directory

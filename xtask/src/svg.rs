@@ -6,6 +6,10 @@
 //! plotting library, and every element is plain to read in the output.
 
 use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
 
 /// Width of every picture, and its right margin.
 pub const WIDTH: f64 = 960.0;
@@ -29,6 +33,16 @@ pub fn document(height: f64, style: &str, title: &str, body: &str) -> String {
     svg += body;
     svg += "</svg>\n";
     svg
+}
+
+/// Writes a picture to `path`, making its directory first.
+pub fn save(path: &Path, svg: &str) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    fs::write(path, svg)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// A bold line of text at `y`, in `size` points: a title.

@@ -27,7 +27,6 @@
 //! --python` does, from the same server configuration.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
@@ -278,8 +277,7 @@ pub fn run(args: &Args) -> Result<bool> {
     args.format.print(&out, |markdown| render(&out, markdown))?;
     if let Some(path) = &args.svg {
         let svg = plot(&out, &steps).render();
-        fs::write(path, svg)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        crate::svg::save(path, &svg)?;
         eprintln!("sweep: picture written to {}", path.display());
     }
     if !out.agreement.agree {

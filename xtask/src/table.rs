@@ -322,7 +322,7 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
 
 /// The clients' arguments as the header shows them; with none, what
 /// the clients do then.
-pub fn shown_args(args: &[String]) -> String {
+fn shown_args(args: &[String]) -> String {
     if args.is_empty() {
         "none (the book's 20 most populous countries)".into()
     } else {
