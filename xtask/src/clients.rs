@@ -96,6 +96,7 @@ pub fn codes(client_args: &[String]) -> Result<Vec<String>> {
 pub struct Site {
     /// LOCAL, DELAY or ERROR; `None` for a server that is not ours.
     pub kind: Option<Kind>,
+    /// Known for our servers once they are started ([`Site::ours`]).
     pub base_url: String,
 }
 
