@@ -16,15 +16,19 @@ pub fn project_root() -> PathBuf {
     xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
 }
 
-/// Where cargo puts release binaries: `$CARGO_TARGET_DIR/release` when the
-/// user moved the target directory, `<root>/target/release` otherwise.
-pub fn release_dir() -> PathBuf {
+/// Where cargo builds: `$CARGO_TARGET_DIR` when the user moved the target
+/// directory, `<root>/target` otherwise. xtask's own files go in its
+/// `xtask/` folder.
+pub fn target_dir() -> PathBuf {
     let target = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| project_root().join("target"));
-    let target =
-        if target.is_relative() { project_root().join(target) } else { target };
-    target.join("release")
+    if target.is_relative() { project_root().join(target) } else { target }
+}
+
+/// Where cargo puts release binaries.
+pub fn release_dir() -> PathBuf {
+    target_dir().join("release")
 }
 
 /// `cargo build --release -p <each package>`, in the workspace root.
@@ -54,4 +58,27 @@ pub fn binary(dir: &Path, name: &str) -> Result<PathBuf> {
         );
     }
     Ok(path)
+}
+
+/// The hidden `--bin-dir DIR` of every command that runs our binaries.
+#[derive(Debug, clap::Args)]
+pub struct Prebuilt {
+    /// Take the binaries from DIR instead of building them in release
+    /// mode (tests pass their debug build).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub bin_dir: Option<PathBuf>,
+}
+
+impl Prebuilt {
+    /// The binaries of `names`, from DIR or built in release mode first.
+    pub fn binaries(&self, names: &[&str]) -> Result<Vec<PathBuf>> {
+        let dir = match &self.bin_dir {
+            Some(dir) => dir.clone(),
+            None => {
+                build_release(names)?;
+                release_dir()
+            }
+        };
+        names.iter().map(|name| binary(&dir, name)).collect()
+    }
 }

@@ -2,14 +2,27 @@
 //! by side, on the same codes, against the same server.
 //!
 //! The book compares `flags2_sequential.py`, `flags2_threadpool.py` and
-//! `flags2_asyncio.py` by running each by hand and reading their
-//! `Elapsed time:` lines. This does the same with `flags_sequential`,
-//! `flags_threadpool` and `flags_asyncio`: it builds them in release mode,
-//! starts `flags_server` in this process on free ports, runs each client
-//! with the same arguments into its own fresh directory, and prints one
-//! table. Beside the client's own figures it shows what only an outside
-//! observer sees: the child's peak memory (from `wait4`) and how many
-//! requests the server had in flight at once (from its statistics).
+//! `flags2_asyncio.py` by running each by hand against `slow_server.py`
+//! and reading their `Elapsed time:` lines. This does the same with
+//! `flags_sequential`, `flags_threadpool` and `flags_asyncio`: it builds
+//! them in release mode, starts `flags_server` in this process on free
+//! ports, runs each client with the same arguments into its own fresh
+//! directory, and prints one table. Beside the client's own figures it
+//! shows what only an outside observer sees: the child's peak memory (from
+//! `wait4`) and how many requests the server had in flight at once (from
+//! its statistics).
+//!
+//! With no arguments it shows the chapter's result: the book's 20 flags
+//! (the clients' default) from DELAY, with delays drawn from a fixed seed
+//! between 0.1 and 0.5 s, short enough for the whole run to take seconds
+//! and long enough for the network to dominate, as it does in the book.
+//! The sequential client then takes several times as long as either
+//! concurrent one, which have several requests in flight at once; under
+//! the table, each model's order of arrival shows the chapter's second
+//! observation (the sequential client's flags come in alphabetical order,
+//! the concurrent ones' do not); and the timeline picture is written to
+//! `target/xtask/compare-timeline.svg`. `-s LOCAL -a` is the run on a
+//! server that answers at once, where the models hardly differ.
 //!
 //! Counts that must agree: on LOCAL every model must get the same OK / not
 //! found / errors, or something is wrong, and `compare` exits 1 with the
@@ -33,41 +46,17 @@
 //! table shows the median, cancels whatever else the machine was doing
 //! during that pair.
 
-use std::ffi::OsString;
-use std::fs;
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use flags_server::{Config, Kind, TestServer};
+use flags_server::Kind;
 
+use crate::clients::{CLIENTS, ServerArgs, Site};
 use crate::model::{Agreement, Observed, Row, Run, Unobserved};
-use crate::parse::{Counts, parse_report};
+use crate::parse::parse_report;
 use crate::peers::Curl;
 use crate::runner::{fresh_dir, measured_run, progress};
-use crate::{cargo, measure, peers, table, timeline};
-
-/// The clients, in the order the chapter presents them.
-pub const CLIENTS: [&str; 3] =
-    ["flags_sequential", "flags_threadpool", "flags_asyncio"];
-
-/// The names `--models` takes, in the order of [`CLIENTS`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Model {
-    Sequential,
-    Threadpool,
-    Asyncio,
-}
-
-impl Model {
-    const ALL: [Model; 3] =
-        [Model::Sequential, Model::Threadpool, Model::Asyncio];
-}
-
-/// The seed used when `--seed` is not given: any fixed number makes DELAY
-/// and ERROR runs repeatable; this one is the book's year.
-pub const DEFAULT_SEED: u64 = 2022;
+use crate::{cargo, clients, peers, svg, table, timeline};
 
 /// The options of `compare` (its help text is on `Cli::Compare`).
 #[derive(Debug, clap::Args)]
@@ -78,40 +67,33 @@ pub struct Args {
 
     /// Which in-process server the clients hit (LOCAL, DELAY, ERROR, any
     /// case), or the base URL of another one, e.g. nginx serving the same
-    /// flags as `<cc>/<cc>.gif`.
+    /// flags as `<cc>/<cc>.gif`. DELAY by default: over a delay like the
+    /// network's, the models differ as the chapter says.
     #[arg(
         short,
         long,
         visible_alias = "base-url",
         value_name = "LABEL|URL",
         value_parser = parse_target,
-        default_value = "LOCAL"
+        default_value = "DELAY"
     )]
-    pub server: Target,
+    pub server: Site,
 
-    /// DELAY/ERROR: shortest delay before an answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
-    pub min_delay: f64,
-
-    /// DELAY/ERROR: longest delay before an answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub max_delay: f64,
+    #[command(flatten)]
+    pub settings: ServerArgs,
 
     /// ERROR: probability of answering 418 I'm a Teapot.
     #[arg(long, value_name = "P", default_value_t = 0.25)]
     pub error_rate: f64,
 
-    /// Seed of the server's delays and errors; fixed by default so runs
-    /// are reproducible.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
-
     /// Run only these clients, e.g. `--models threadpool,asyncio` when the
     /// sequential one would take half an hour (`-e` on DELAY).
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "MODELS")]
-    pub models: Vec<Model>,
+    #[arg(long, value_delimiter = ',', value_name = "MODELS")]
+    #[arg(value_parser = ["sequential", "threadpool", "asyncio"])]
+    pub models: Vec<String>,
 
-    /// CLIENT ARGS: country codes or first letters (default: -a).
+    /// CLIENT ARGS: country codes or first letters (default: the clients'
+    /// own, the book's 20 most populous countries).
     #[arg(value_name = "CC", help_heading = "Client arguments")]
     pub cc: Vec<String>,
 
@@ -146,15 +128,11 @@ pub struct Args {
     #[arg(value_parser = clap::value_parser!(u32).range(1..=100))]
     pub runs: u32,
 
-    /// Print the results as JSON instead of a table.
-    #[arg(long, conflicts_with = "markdown")]
-    pub json: bool,
+    #[command(flatten)]
+    pub format: table::Format,
 
-    /// Print the table as Markdown, to paste in a README.
-    #[arg(long)]
-    pub markdown: bool,
-
-    /// Draw the requests of each model's first run over time, as SVG.
+    /// Where to draw the requests of each model's first run over time, as
+    /// SVG [default: target/xtask/compare-timeline.svg].
     #[arg(long, value_name = "FILE.svg")]
     pub timeline: Option<PathBuf>,
 
@@ -175,10 +153,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
 
-    /// Take the client binaries from DIR instead of building them in
-    /// release mode (tests pass their debug build).
-    #[arg(long, value_name = "DIR", hide = true)]
-    pub bin_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
 
     /// Append ARG to one client's arguments only, as `CLIENT=ARG`. A test
     /// hook: it makes the models disagree on purpose.
@@ -186,43 +162,18 @@ pub struct Args {
     pub extra: Vec<String>,
 }
 
-/// Where the clients download from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    /// One of the test servers, started in this process on a free port.
-    Test(Kind),
-    /// Any base URL, e.g. `http://127.0.0.1:8080/flags`.
-    Url(String),
-}
-
-impl Target {
-    /// The test server whose rules the counts follow: a server that is
-    /// not ours answers as LOCAL does, at once and always the same.
-    pub fn kind(&self) -> Kind {
-        match self {
-            Target::Test(kind) => *kind,
-            Target::Url(_) => Kind::Local,
-        }
-    }
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Target::Test(kind) => write!(f, "{kind}"),
-            Target::Url(url) => write!(f, "{url}"),
-        }
-    }
-}
-
-/// `-s`: a label of the test servers, or a base URL.
-fn parse_target(text: &str) -> Result<Target, String> {
+/// `-s`: a label of the test servers, whose base URL is known once they
+/// are started, or a base URL of the user's.
+fn parse_target(text: &str) -> Result<Site, String> {
     if text.starts_with("http://") || text.starts_with("https://") {
-        return Ok(Target::Url(text.trim_end_matches('/').to_owned()));
+        let base_url = text.trim_end_matches('/').to_owned();
+        return Ok(Site { kind: None, base_url });
     }
-    <Kind as clap::ValueEnum>::from_str(text, true).map(Target::Test).map_err(
-        |_| format!("{text:?} is neither LOCAL, DELAY, ERROR nor a base URL"),
-    )
+    let kind =
+        <Kind as clap::ValueEnum>::from_str(text, true).map_err(|_| {
+            format!("{text:?} is neither LOCAL, DELAY, ERROR nor a base URL")
+        })?;
+    Ok(Site { kind: Some(kind), base_url: String::new() })
 }
 
 /// What else `compare` can compare.
@@ -237,50 +188,32 @@ pub enum What {
 /// required to).
 pub fn run(args: &Args) -> Result<bool> {
     let client_args = client_args(args);
-    let cc_list = check_client_args(&client_args)?;
-    let bin_dir = match &args.bin_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            cargo::build_release(&CLIENTS)?;
-            cargo::release_dir()
-        }
-    };
-    let clients: Vec<&str> = CLIENTS
-        .iter()
-        .zip(Model::ALL)
-        .filter(|(_, model)| {
-            args.models.is_empty() || args.models.contains(model)
+    let cc_list = clients::codes(&client_args)?;
+    // `--models asyncio` names flags_asyncio.
+    let names: Vec<&str> = CLIENTS
+        .into_iter()
+        .filter(|name| {
+            args.models.is_empty()
+                || args.models.iter().any(|m| name.ends_with(m.as_str()))
         })
-        .map(|(name, _)| *name)
         .collect();
-    let programs = clients
-        .iter()
-        .map(|name| cargo::binary(&bin_dir, name))
-        .collect::<Result<Vec<_>>>()?;
-    let config = server_config(args)?;
-    let test_server = match &args.server {
-        Target::Test(_) => {
-            // The corpus draws each flag on its first request; drawing
-            // them all now keeps that cost out of whichever model happens
-            // to run first.
-            flags_server::corpus::warm_up();
-            Some(
-                TestServer::start(config.clone())
-                    .context("cannot start the test server")?,
-            )
-        }
-        Target::Url(_) => None,
+    let programs = args.binaries.binaries(&names)?;
+    let config = args.settings.config(args.error_rate)?;
+    // A server that is not ours answers as LOCAL does, at once and always
+    // the same, and its counts follow LOCAL's rules.
+    let kind = args.server.kind.unwrap_or(Kind::Local);
+    let server = args
+        .server
+        .kind
+        .map(|_| clients::start_server(config.clone()))
+        .transpose()?;
+    let (observed, site): (Box<dyn Observed + '_>, Site) = match &server {
+        Some(server) => (Box::new((server, kind)), Site::ours(server, kind)),
+        None => (Box::new(Unobserved), args.server.clone()),
     };
-    let kind = args.server.kind();
-    let (observed, base_url): (Box<dyn Observed + '_>, String) =
-        match (&test_server, &args.server) {
-            (Some(server), _) => {
-                (Box::new((server, kind)), server.base_url(kind))
-            }
-            (None, target) => (Box::new(Unobserved), target.to_string()),
-        };
+
     let timeout = args.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
-    let curl = Curl { base_url: &base_url, cc_list: &cc_list, timeout };
+    let curl = Curl { base_url: &site.base_url, cc_list: &cc_list, timeout };
 
     let mut rows = Vec::new();
     let mut notes = Vec::new();
@@ -289,16 +222,14 @@ pub fn run(args: &Args) -> Result<bool> {
         notes
             .push("--with-curl: no curl on PATH; its rows are left out".into());
     }
-    for (name, program) in clients.iter().zip(&programs) {
-        let mut cmd_args: Vec<OsString> =
-            client_args.iter().map(OsString::from).collect();
-        cmd_args.extend(["-s".into(), base_url.clone().into()]);
+    for (name, program) in names.iter().zip(&programs) {
+        let mut cmd_args = client_args.clone();
         cmd_args.extend(extra_args(&args.extra, name)?);
         let ours = |n: u32| -> Result<Run> {
             progress(name, n, args.runs);
             let dest = fresh_dir()?;
-            let mut cmd = Command::new(program);
-            cmd.args(&cmd_args).arg("--dest").arg(dest.path());
+            let mut cmd =
+                clients::command(program, &cmd_args, &site, dest.path());
             measured_run(&mut cmd, observed.as_ref(), parse_report, true)
                 .with_context(|| format!("{name} failed"))
         };
@@ -350,78 +281,82 @@ pub fn run(args: &Args) -> Result<bool> {
         }
     }
     if let Some(dir) = &args.python {
-        match &args.server {
-            Target::Test(kind) => peers::python_rows(
+        match site.kind {
+            Some(kind) => peers::python_rows(
                 dir,
                 &client_args,
-                *kind,
+                kind,
                 &config,
                 args.runs,
                 &mut rows,
                 &mut notes,
             )?,
-            Target::Url(_) => notes.push(
+            None => notes.push(
                 "--python: the book's scripts know only their own servers' \
                  ports; the Python rows are left out"
                     .into(),
             ),
         }
     }
+    notes.extend(crate::measure::rss_floor_note());
 
-    if let Some(kib) = measure::rss_floor_kib() {
-        notes.push(format!(
-            "peak RSS cannot read below {:.1} MiB here, what the small \
-             process that starts each program weighs itself",
-            kib as f64 / 1024.0
-        ));
-    }
-    let agreement = check_agreement(kind, &rows);
+    // The picture first, so that the table can name where it went.
+    let path = args.timeline.clone().unwrap_or_else(|| {
+        cargo::target_dir().join("xtask").join("compare-timeline.svg")
+    });
+    let title = format!(
+        "{} server, {} codes ({}): one bar per request, one lane per \
+         connection",
+        site.kind.map_or(site.base_url.clone(), |kind| kind.to_string()),
+        cc_list.len(),
+        if client_args.is_empty() {
+            "no client args".to_owned()
+        } else {
+            client_args.join(" ")
+        }
+    );
+    let timeline = match svg::save(&path, &timeline::render(&title, &rows)) {
+        Ok(()) => Some(shown(&path)),
+        Err(error) => {
+            notes.push(format!("{error:#}"));
+            None
+        }
+    };
     let out = table::Output {
-        server: match &args.server {
-            Target::Test(kind) => kind.to_string(),
-            Target::Url(_) => "URL".into(),
-        },
-        base_url,
+        server: site.kind.map_or("URL".into(), |kind| kind.to_string()),
+        base_url: site.base_url.clone(),
         client_args: client_args.clone(),
-        seed: args.seed,
-        min_delay: args.min_delay,
-        max_delay: args.max_delay,
+        codes: cc_list.len(),
+        settings: &args.settings,
         error_rate: args.error_rate,
         runs: args.runs,
         rows: rows.iter().map(table::RowOut::from).collect(),
-        agreement,
+        agreement: Agreement::of(kind, &rows),
+        timeline,
         notes,
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        print!("{}", table::render(&out, args.markdown, args.breakdown));
-    }
-    if let Some(path) = &args.timeline {
-        let title = format!(
-            "{} server, {}: one bar per request, one lane per connection",
-            args.server,
-            client_args.join(" ")
-        );
-        let svg = timeline::render(&title, &rows);
-        fs::write(path, svg)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("compare: timeline written to {}", path.display());
-    }
+    args.format.print(&out, |md| table::render(&out, md, args.breakdown))?;
     if !out.agreement.agree {
         eprintln!("compare: the counts disagree: {}", out.agreement.note);
     }
     Ok(out.agreement.agree)
 }
 
-/// The clients' arguments, as given, with `-a` when no codes were asked
-/// for (the clients alone would default to the 20 most populous).
+/// `path` as the reader can type it: relative to the current directory
+/// when it lies below it.
+fn shown(path: &Path) -> String {
+    let here = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&here).unwrap_or(path).display().to_string()
+}
+
+/// The clients' arguments, as given: with none, each client asks for
+/// its default, the book's 20 most populous countries.
 fn client_args(args: &Args) -> Vec<String> {
     let mut out = Vec::new();
     if args.every {
         out.push("-e".to_owned());
     }
-    if args.all || (!args.every && args.cc.is_empty()) {
+    if args.all {
         out.push("-a".to_owned());
     }
     if let Some(n) = args.limit {
@@ -437,123 +372,16 @@ fn client_args(args: &Args) -> Vec<String> {
     out
 }
 
-/// Checks CLIENT ARGS with the clients' own parser before anything is
-/// built or started, and returns the codes they will ask for.
-fn check_client_args(client_args: &[String]) -> Result<Vec<String>> {
-    let argv = std::iter::once("compare")
-        .chain(client_args.iter().map(|s| s.as_str()));
-    match flags_common::cli::process_args(argv, "compare", 1) {
-        Ok(options) => Ok(options.cc_list),
-        Err(flags_common::cli::ParseOutcome::Usage(error)) => bail!("{error}"),
-        Err(flags_common::cli::ParseOutcome::Help(_)) => {
-            bail!("unexpected --help in CLIENT ARGS")
-        }
-    }
-}
-
-/// The server configuration from `--min-delay`, `--max-delay`,
-/// `--error-rate` and `--seed`.
-pub fn server_config(args: &Args) -> Result<Config> {
-    let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s).with_context(|| {
-            format!("--{what} must be a number of seconds >= 0")
-        })
-    };
-    let config = Config {
-        min_delay: secs(args.min_delay, "min-delay")?,
-        max_delay: secs(args.max_delay, "max-delay")?,
-        error_rate: args.error_rate,
-        seed: Some(args.seed),
-        ..Config::default()
-    };
-    if config.min_delay > config.max_delay {
-        bail!("--min-delay must not exceed --max-delay");
-    }
-    if !(0.0..=1.0).contains(&config.error_rate) {
-        bail!("--error-rate must be between 0 and 1");
-    }
-    Ok(config)
-}
-
 /// The arguments `--extra CLIENT=ARG` adds for `client`.
-fn extra_args(extra: &[String], client: &str) -> Result<Vec<OsString>> {
+fn extra_args(extra: &[String], client: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for item in extra {
         let Some((name, arg)) = item.split_once('=') else {
             bail!("--extra takes CLIENT=ARG, not {item:?}");
         };
         if name == client {
-            out.push(arg.into());
+            out.push(arg.to_owned());
         }
     }
     Ok(out)
-}
-
-/// Compares every run's counts with the first row's first run.
-///
-/// On ERROR the 418s follow the request order, not the codes, so a model
-/// that asks for the codes in another order gets its 418s on other codes:
-/// the same number of errors, but a different split of the rest between
-/// OK and not found. There only errors and OK + not found are compared;
-/// on LOCAL and DELAY all three counts are.
-pub fn check_agreement(kind: Kind, rows: &[Row]) -> Agreement {
-    let all_runs = || {
-        rows.iter().flat_map(|row| {
-            row.runs.iter().enumerate().map(move |(i, run)| (row, i, run))
-        })
-    };
-    let Some((_, _, first)) = all_runs().next() else {
-        return Agreement {
-            checked: false,
-            agree: true,
-            note: "no runs".into(),
-        };
-    };
-    let key = |counts: Counts| match kind {
-        Kind::Error => (counts.ok + counts.not_found, 0, counts.errors),
-        Kind::Local | Kind::Delay => {
-            (counts.ok, counts.not_found, counts.errors)
-        }
-    };
-    let reference = first.report.counts;
-    let timing_dependent: usize = all_runs()
-        .map(|(_, _, run)| {
-            run.timed_out().max(run.client_side_errors() as usize)
-        })
-        .sum();
-    if kind != Kind::Local && timing_dependent > 0 {
-        let note = format!(
-            "not checked: {timing_dependent} requests timed out or failed on \
-             the client's side, and which ones depends on timing"
-        );
-        return Agreement { checked: false, agree: true, note };
-    }
-    let runs = rows.iter().map(|row| row.runs.len()).max().unwrap_or(1);
-    let differ: Vec<String> = all_runs()
-        .filter(|(_, _, run)| key(run.report.counts) != key(reference))
-        .map(|(row, i, run)| {
-            let which = if runs > 1 {
-                format!(" run {}", i + 1)
-            } else {
-                String::new()
-            };
-            format!("{}{which}: {}", row.model, run.report.counts)
-        })
-        .collect();
-    let what = if kind == Kind::Error {
-        " (errors and OK + not found: 418s fall on different codes)"
-    } else {
-        ""
-    };
-    if differ.is_empty() {
-        let note = format!("all runs agree{what}: {reference}");
-        Agreement { checked: true, agree: true, note }
-    } else {
-        let note = format!(
-            "{}: {reference}; but {}",
-            rows[0].model,
-            differ.join("; ")
-        );
-        Agreement { checked: true, agree: false, note }
-    }
 }

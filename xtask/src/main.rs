@@ -3,26 +3,32 @@
 //! `cargo xtask` an alias of `cargo run --release -p xtask --`).
 //!
 //! - `cargo xtask compare [CLIENT ARGS]`: the three flag clients of the
-//!   chapter side by side against an in-process test server: one table,
-//!   and with `--timeline` one picture (see `compare.rs`).
+//!   chapter side by side against an in-process test server: one table and
+//!   one picture. With no arguments, the chapter's result: the book's 20
+//!   flags over short seeded delays, where the sequential client takes
+//!   several times as long and gets its flags in another order (see
+//!   `compare.rs`).
 //! - `cargo xtask compare primes [WORKERS]`: `proc_pool.py`'s executors
 //!   side by side (see `primes.rs`).
 //! - `cargo xtask sweep`: the two concurrent clients on DELAY for each
 //!   `-m` of a list: a table, and with `--svg` one picture of time and
 //!   memory against concurrency (see `sweep.rs`).
-//! - `cargo xtask serve`: the test servers in the foreground (`serve.rs`).
+//! - `cargo xtask serve`: the test servers in the foreground.
 //!
-//! Modules: `compare`, `primes`, `sweep` and `serve` are the subcommands. `model`
+//! Modules: `compare`, `primes` and `sweep` are the subcommands; `clients`
+//! says what compare and sweep run, against which server settings. `model`
 //! is the data they share (`Row`, `Run`, `Agreement`, `Observed`);
 //! `runner` runs one program against a server, `measure` runs a child and
 //! reads its peak memory, `parse` reads the clients' reports, `table`,
-//! `timeline` and `sweep_plot` draw the results, `peers` adds curl and the
-//! book's scripts, `python` finds a Python 3 for them, `cargo` finds and
-//! builds the binaries. The imports go one way only:
+//! `timeline` and `sweep_plot` draw the results (the last two in `svg`),
+//! `peers` adds curl and the book's scripts, `python` finds a Python 3 and
+//! the book's files for them, `cargo` finds and builds the binaries. The
+//! imports go one way only:
 //! the subcommands use the rest, `model` uses only `parse`, and a test
 //! below fails if any module comes to import one that imports it back.
 
 mod cargo;
+mod clients;
 mod compare;
 mod measure;
 mod model;
@@ -31,7 +37,7 @@ mod peers;
 mod primes;
 mod python;
 mod runner;
-mod serve;
+mod svg;
 mod sweep;
 mod sweep_plot;
 mod table;
@@ -48,15 +54,22 @@ enum Cli {
     ///
     /// Builds the clients in release mode, starts the test server in this
     /// process on free ports, runs flags_sequential, flags_threadpool and
-    /// flags_asyncio with the same CLIENT ARGS (default -a) each into a
-    /// fresh directory, and prints a table of counts, times, memory and
-    /// the concurrency the server saw. `-s LOCAL|DELAY|ERROR` picks the
-    /// server, `-s URL` another one (e.g. nginx); `--dest` is set by
-    /// compare. The server uses the book's delays (0.5-5 s, error rate
-    /// 0.25) with a fixed seed (2022) unless told otherwise, so DELAY and
-    /// ERROR runs repeat exactly. `--breakdown` shows where each run's
-    /// time went; `--with-curl` pairs each client with curl. Exits 1 if
-    /// counts that must agree do not.
+    /// flags_asyncio with the same CLIENT ARGS each into a fresh directory,
+    /// and prints a table of counts, times, memory and the concurrency the
+    /// server saw, the order in which each model received its flags, and
+    /// where the timeline picture went.
+    ///
+    /// By default it shows the chapter's result: DELAY, the book's 20
+    /// flags (no CLIENT ARGS), delays of 0.1-0.5 s drawn from a fixed seed
+    /// (2022), so a run takes seconds and repeats exactly; the sequential
+    /// client takes several times as long as the concurrent ones, which
+    /// get their flags in another order. `-s LOCAL -a` is the run on a
+    /// server that answers at once; `-s ERROR` adds 418s (rate 0.25);
+    /// `-s URL` points at another server (e.g. nginx); `--min-delay 0.5
+    /// --max-delay 5` are the book's delays; `--dest` is set by compare.
+    /// `--breakdown` shows where each run's time went; `--with-curl`
+    /// pairs each client with curl. Exits 1 if counts that must agree do
+    /// not.
     Compare(compare::Args),
     /// Run flags_threadpool and flags_asyncio on DELAY for each -m of a
     /// list, and show how time and memory change with concurrency.
@@ -69,9 +82,16 @@ enum Cli {
     /// against concurrency. A full sweep on the book's 0.5-5 s delays
     /// takes over an hour: `--max-delay` makes it shorter. Exits 1 if the
     /// counts of the runs disagree.
+    #[command(mut_arg("min_delay", |arg| arg.default_value("0.5")))]
+    #[command(mut_arg("max_delay", |arg| arg.default_value("5")))]
     Sweep(sweep::Args),
     /// Serve LOCAL, DELAY and ERROR in the foreground until Ctrl-C.
-    Serve(serve::Args),
+    ///
+    /// The book's two terminals (`python3 -m http.server` and
+    /// `slow_server.py`) in one command. The options are flags_server's
+    /// own, so this and `cargo run -p flags_server -- --help` cannot
+    /// drift apart.
+    Serve(flags_server::cli::ServerArgs),
 }
 
 fn main() -> ExitCode {
@@ -91,7 +111,10 @@ fn main() -> ExitCode {
             None => compare::run(&args),
         },
         Cli::Sweep(args) => sweep::run(&args),
-        Cli::Serve(args) => serve::run(&args).map(|()| true),
+        Cli::Serve(args) => {
+            flags_server::cli::init_tracing();
+            flags_server::cli::serve(&args).map(|()| true)
+        }
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

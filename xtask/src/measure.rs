@@ -139,6 +139,15 @@ pub fn rss_floor_kib() -> Option<u64> {
     run(&mut Command::new("true")).ok()?.max_rss_kib
 }
 
+/// The note under a table that says what [`rss_floor_kib`] means.
+pub fn rss_floor_note() -> Option<String> {
+    let mib = rss_floor_kib()? as f64 / 1024.0;
+    Some(format!(
+        "peak RSS cannot read below {mib:.1} MiB here, what the small \
+         process that starts each program weighs itself"
+    ))
+}
+
 /// Runs `cmd` itself, capturing both outputs, and reads its `wait4`.
 fn run_direct(cmd: &mut Command) -> io::Result<Measured> {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());

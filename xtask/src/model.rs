@@ -9,7 +9,7 @@
 
 use flags_server::{Kind, RequestRecord, Stats, TestServer};
 
-use crate::parse::Report;
+use crate::parse::{Counts, Report};
 
 /// One line of the table: a program, run one or more times.
 #[derive(Debug)]
@@ -91,6 +91,14 @@ impl Run {
         })
     }
 
+    /// The codes in the order the server answered them, which is the
+    /// order the client received its flags in.
+    pub fn arrival(&self) -> Vec<String> {
+        let mut records: Vec<&RequestRecord> = self.records.iter().collect();
+        records.sort_by(|a, b| a.end.total_cmp(&b.end));
+        records.iter().map(|r| code(&r.path)).collect()
+    }
+
     /// Requests the client gave up on before the server answered: the
     /// server records them with status 499.
     pub fn timed_out(&self) -> usize {
@@ -109,12 +117,88 @@ impl Run {
     }
 }
 
+/// The country code of a flag path, `/flags/br/br.gif` → `BR`.
+pub fn code(path: &str) -> String {
+    path.split('/').nth(2).unwrap_or(path).to_uppercase()
+}
+
 /// Whether the rows agree, and if the question applies at all.
 #[derive(Debug, serde::Serialize)]
 pub struct Agreement {
     pub checked: bool,
     pub agree: bool,
     pub note: String,
+}
+
+impl Agreement {
+    /// Compares every run's counts with the first row's first run.
+    ///
+    /// On ERROR the 418s follow the request order, not the codes, so a model
+    /// that asks for the codes in another order gets its 418s on other codes:
+    /// the same number of errors, but a different split of the rest between
+    /// OK and not found. There only errors and OK + not found are compared;
+    /// on LOCAL and DELAY all three counts are.
+    pub fn of(kind: Kind, rows: &[Row]) -> Agreement {
+        let all_runs = || {
+            rows.iter().flat_map(|row| {
+                row.runs.iter().enumerate().map(move |(i, run)| (row, i, run))
+            })
+        };
+        let Some((_, _, first)) = all_runs().next() else {
+            return Agreement {
+                checked: false,
+                agree: true,
+                note: "no runs".into(),
+            };
+        };
+        let key = |counts: Counts| match kind {
+            Kind::Error => (counts.ok + counts.not_found, 0, counts.errors),
+            Kind::Local | Kind::Delay => {
+                (counts.ok, counts.not_found, counts.errors)
+            }
+        };
+        let reference = first.report.counts;
+        let timing_dependent: usize = all_runs()
+            .map(|(_, _, run)| {
+                run.timed_out().max(run.client_side_errors() as usize)
+            })
+            .sum();
+        if kind != Kind::Local && timing_dependent > 0 {
+            let note = format!(
+                "not checked: {timing_dependent} requests timed out or failed on \
+                 the client's side, and which ones depends on timing"
+            );
+            return Agreement { checked: false, agree: true, note };
+        }
+        let runs = rows.iter().map(|row| row.runs.len()).max().unwrap_or(1);
+        let differ: Vec<String> = all_runs()
+            .filter(|(_, _, run)| key(run.report.counts) != key(reference))
+            .map(|(row, i, run)| {
+                let which = if runs > 1 {
+                    format!(" run {}", i + 1)
+                } else {
+                    String::new()
+                };
+                format!("{}{which}: {}", row.model, run.report.counts)
+            })
+            .collect();
+        let what = if kind == Kind::Error {
+            " (errors and OK + not found: 418s fall on different codes)"
+        } else {
+            ""
+        };
+        if differ.is_empty() {
+            let note = format!("all runs agree{what}: {reference}");
+            Agreement { checked: true, agree: true, note }
+        } else {
+            let note = format!(
+                "{}: {reference}; but {}",
+                rows[0].model,
+                differ.join("; ")
+            );
+            Agreement { checked: true, agree: false, note }
+        }
+    }
 }
 
 /// A server the runs are measured against: reset before each run, read

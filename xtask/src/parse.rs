@@ -81,17 +81,11 @@ pub fn parse_report(stdout: &str) -> Result<Report> {
             line.strip_suffix(" concurrent connections will be used.")
         {
             concurrency = Some(number(n, line)?);
-        } else if let Some(n) = line
-            .strip_suffix(" flags downloaded.")
-            .or_else(|| line.strip_suffix(" flag downloaded."))
-        {
+        } else if let Some(n) = count(line, " flag", " downloaded.") {
             ok = Some(number(n, line)?);
         } else if let Some(n) = line.strip_suffix(" not found.") {
             counts.not_found = number(n, line)?;
-        } else if let Some(n) = line
-            .strip_suffix(" errors.")
-            .or_else(|| line.strip_suffix(" error."))
-        {
+        } else if let Some(n) = count(line, " error", ".") {
             counts.errors = number(n, line)?;
         } else if let Some(secs) = line
             .strip_prefix("Elapsed time: ")
@@ -128,6 +122,14 @@ pub fn parse_total_time(stdout: &str) -> Result<f64> {
         }
     }
     bail!("no \"Total time:\" line in the output")
+}
+
+/// The number before `noun` (singular or plural) and `end`: "2 errors."
+/// and "1 error." both give the number.
+fn count<'a>(line: &'a str, noun: &str, end: &str) -> Option<&'a str> {
+    let rest = line.strip_suffix(end)?;
+    let rest = rest.strip_suffix('s').unwrap_or(rest);
+    rest.strip_suffix(noun)
 }
 
 fn number(text: &str, line: &str) -> Result<u64> {

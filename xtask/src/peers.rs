@@ -13,19 +13,20 @@
 //!
 //! A missing tool is a one-line note under the table, never a failure.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, ServerState, Stats};
+use tokio::sync::broadcast;
 
 use crate::model::{Observed, Row, Run};
 use crate::parse::{Counts, Report, parse_report};
+use crate::python::{Python, book_dir, flag_script};
 use crate::runner;
 
 /// The most connections `curl -Z` opens at once (its documented maximum
@@ -153,7 +154,9 @@ fn curl_quoted(text: &str) -> String {
     quoted
 }
 
-/// Adds the rows of the book's three scripts found in `dir`, or a note.
+/// Adds the rows of the book's three scripts found in `dir`, or a note
+/// saying why they are left out: a missing file, Python, module or port
+/// is no reason to lose the table of our own clients.
 pub fn python_rows(
     dir: &Path,
     client_args: &[String],
@@ -163,66 +166,28 @@ pub fn python_rows(
     rows: &mut Vec<Row>,
     notes: &mut Vec<String>,
 ) -> Result<()> {
-    let missing: Vec<&str> = PYTHON_SCRIPTS
-        .iter()
-        .copied()
-        .filter(|script| !dir.join(script).is_file())
-        .collect();
-    if !missing.is_empty() {
-        notes.push(format!(
-            "--python: {} not in {}; the Python rows are left out",
-            missing.join(", "),
-            dir.display()
-        ));
-        return Ok(());
-    }
-    let Some(python) = find_python() else {
-        notes.push(
-            "--python: no Python 3 found (as python3, python or py -3); \
-             the Python rows are left out"
-                .into(),
-        );
-        return Ok(());
-    };
-    if !answers(python.command().args(["-c", "import httpx, tqdm"])) {
-        notes.push(format!(
-            "--python: {python} lacks httpx or tqdm \
-             ({python} -m pip install httpx tqdm); the Python rows are left out"
-        ));
-        return Ok(());
-    }
-    let server = match FixedPortServer::start(kind, config.clone()) {
-        Ok(server) => server,
+    let ready = book_dir(dir, &PYTHON_SCRIPTS, "getflags").and_then(|dir| {
+        let python = Python::find(&["httpx", "tqdm"])?;
+        Ok((dir, python, FixedPortServer::start(kind, config.clone())?))
+    });
+    let (dir, python, server) = match ready {
+        Ok(ready) => ready,
         Err(error) => {
-            notes.push(format!(
-                "--python: {error}; the Python rows are left out"
-            ));
+            notes.push(format!("{error:#}; the Python rows are left out"));
             return Ok(());
         }
     };
-    let dir = dir.canonicalize()?;
     for script in PYTHON_SCRIPTS {
         let mut all = Vec::new();
         for n in 1..=runs {
             runner::progress(script, n, runs);
-            // The scripts save into `downloaded/` under the current
-            // directory, so each run works in a fresh one.
-            let work = runner::fresh_dir()?;
-            fs::create_dir(work.path().join("downloaded"))?;
-            // `-a` reads `country_codes.txt` from the current directory
-            // too: the copy in DIR if there is one, else ours (the same
-            // 194 codes).
-            let codes = match fs::read_to_string(dir.join("country_codes.txt"))
-            {
-                Ok(text) => text,
-                Err(_) => flags_common::cli::COUNTRY_CODES_FILE.to_owned(),
-            };
-            fs::write(work.path().join("country_codes.txt"), codes)?;
-            let mut cmd = python.command();
-            cmd.arg(dir.join(script))
-                .args(client_args)
-                .args(["-s", &kind.to_string()])
-                .current_dir(work.path());
+            let (mut cmd, _work) = flag_script(
+                python,
+                &dir,
+                script,
+                client_args,
+                &kind.to_string(),
+            )?;
             let run =
                 runner::measured_run(&mut cmd, &server, parse_report, true)
                     .with_context(|| format!("{script} failed"))?;
@@ -231,58 +196,6 @@ pub fn python_rows(
         rows.push(Row::new(script, all));
     }
     Ok(())
-}
-
-/// A way to start Python 3: a program and the arguments that come first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Python {
-    pub program: &'static str,
-    pub args: &'static [&'static str],
-}
-
-impl Python {
-    /// A command that runs this Python; add the script and its arguments.
-    pub fn command(&self) -> Command {
-        let mut cmd = Command::new(self.program);
-        cmd.args(self.args);
-        cmd
-    }
-}
-
-impl fmt::Display for Python {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.program)?;
-        for arg in self.args {
-            write!(f, " {arg}")?;
-        }
-        Ok(())
-    }
-}
-
-/// The names Python 3 goes by, in the order they are tried: `python3` on
-/// Linux and macOS; `python` where that is Python 3 (a Windows install
-/// from python.org, a virtual environment); `py -3`, the Windows launcher.
-/// On Windows `python3` may be the Microsoft Store's placeholder, which
-/// exits non-zero, so each is run once to see that it really is Python 3.
-pub const PYTHONS: [Python; 3] = [
-    Python { program: "python3", args: &[] },
-    Python { program: "python", args: &[] },
-    Python { program: "py", args: &["-3"] },
-];
-
-/// The first of [`PYTHONS`] that runs and is Python 3, if any.
-pub fn find_python() -> Option<Python> {
-    first_python(&PYTHONS)
-}
-
-/// The first of `candidates` that runs and is Python 3, if any.
-fn first_python(candidates: &[Python]) -> Option<Python> {
-    // Python 2 runs this too, and exits 1.
-    let is_3 = "import sys; sys.exit(sys.version_info[0] != 3)";
-    candidates
-        .iter()
-        .copied()
-        .find(|python| answers(python.command().args(["-c", is_3])))
 }
 
 /// Whether a command runs and exits 0 (output discarded).
@@ -302,7 +215,7 @@ fn answers(cmd: &mut Command) -> bool {
 /// hand, and the book's scripts cannot be told another port.
 pub struct FixedPortServer {
     state: ServerState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    stop: broadcast::Sender<()>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -310,73 +223,45 @@ impl FixedPortServer {
     pub fn start(kind: Kind, config: Config) -> Result<FixedPortServer> {
         let state = ServerState::new(config)?;
         let port = kind.default_port();
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
-        let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread_state = state.clone();
-        let thread = std::thread::spawn(move || {
-            // Two workers, as `TestServer`: the clients being measured
-            // need the rest of the machine.
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime,
+        // Two workers, as `TestServer`: the clients being measured need
+        // the rest of the machine.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let (stop, _) = broadcast::channel::<()>(1);
+        let mut servers = Vec::new();
+        let _inside = runtime.enter();
+        for ip in
+            [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)]
+        {
+            match flags_server::bind(SocketAddr::new(ip, port)) {
+                Ok(listener) => {
+                    let mut stopped = stop.subscribe();
+                    let shutdown = async move {
+                        let _ = stopped.recv().await;
+                    };
+                    let state = state.clone();
+                    servers.push(tokio::spawn(flags_server::run(
+                        listener, kind, state, shutdown,
+                    )));
+                }
+                // No IPv6 loopback: 127.0.0.1 alone will do.
+                Err(_) if ip.is_ipv6() => {}
                 Err(error) => {
-                    let _ = ready_tx.send(Err(error.into()));
-                    return;
+                    bail!("port {port} for {kind} is taken ({error})")
                 }
-            };
-            runtime.block_on(async move {
-                let (stop_all, _) = tokio::sync::broadcast::channel::<()>(1);
-                let mut servers = tokio::task::JoinSet::new();
-                let ips = [
-                    IpAddr::V4(Ipv4Addr::LOCALHOST),
-                    IpAddr::V6(Ipv6Addr::LOCALHOST),
-                ];
-                for ip in ips {
-                    let addr = SocketAddr::new(ip, port);
-                    match flags_server::bind(addr) {
-                        Ok(listener) => {
-                            let mut stopped = stop_all.subscribe();
-                            let shutdown = async move {
-                                let _ = stopped.recv().await;
-                            };
-                            servers.spawn(flags_server::run(
-                                listener,
-                                kind,
-                                thread_state.clone(),
-                                shutdown,
-                            ));
-                        }
-                        // No IPv6 loopback: 127.0.0.1 alone will do.
-                        Err(_) if ip.is_ipv6() => {}
-                        Err(error) => {
-                            let _ = ready_tx.send(Err(anyhow::anyhow!(
-                                "port {port} for {kind} is taken ({error})"
-                            )));
-                            return;
-                        }
-                    }
+            }
+        }
+        drop(_inside);
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(async {
+                for server in servers {
+                    let _ = server.await;
                 }
-                let _ = ready_tx.send(Ok(()));
-                let _ = stop_rx.await;
-                let _ = stop_all.send(());
-                while servers.join_next().await.is_some() {}
             });
         });
-        match ready_rx.recv() {
-            Ok(Ok(())) => Ok(FixedPortServer {
-                state,
-                stop: Some(stop),
-                thread: Some(thread),
-            }),
-            Ok(Err(error)) => {
-                let _ = thread.join();
-                Err(error)
-            }
-            Err(_) => bail!("the server thread for port {port} died"),
-        }
+        Ok(FixedPortServer { state, stop, thread: Some(thread) })
     }
 }
 
@@ -391,9 +276,7 @@ impl Observed for FixedPortServer {
 
 impl Drop for FixedPortServer {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        let _ = self.stop.send(());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -446,23 +329,5 @@ mod tests {
         assert!(status.success(), "curl failed: {status}");
         assert_eq!(fs::read(dest.join("BR.gif")).expect("BR saved"), b"br");
         assert_eq!(fs::read(dest.join("CN.gif")).expect("CN saved"), b"cn");
-    }
-
-    /// A name that is not installed, and one that runs but exits non-zero
-    /// (as the Microsoft Store's `python3` placeholder does), are passed
-    /// over rather than taken for Python.
-    #[test]
-    fn first_python_passes_over_names_that_do_not_answer() {
-        let candidates = [
-            Python { program: "no-such-python-here", args: &[] },
-            Python { program: "false", args: &[] },
-        ];
-        assert_eq!(first_python(&candidates), None);
-    }
-
-    /// `py -3` is shown as a reader would type it, in the notes.
-    #[test]
-    fn python_displays_as_typed() {
-        assert_eq!(PYTHONS[2].to_string(), "py -3");
     }
 }

@@ -25,7 +25,7 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::parse::parse_total_time;
-use crate::python::Python;
+use crate::python::{Python, book_dir};
 use crate::runner::progress;
 use crate::table::Spread;
 use crate::{cargo, measure, table};
@@ -43,22 +43,16 @@ pub struct Args {
     #[arg(value_parser = clap::value_parser!(u32).range(1..=100))]
     pub runs: u32,
 
-    /// Print the results as JSON instead of a table.
-    #[arg(long, conflicts_with = "markdown")]
-    pub json: bool,
-
-    /// Print the table as Markdown.
-    #[arg(long)]
-    pub markdown: bool,
+    #[command(flatten)]
+    pub format: table::Format,
 
     /// Add rows for the book's proc_pool.py found in DIR (with its
     /// primes.py), on processes, on threads, and sequentially.
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
 
-    /// Take the `primes` binary from DIR instead of building it.
-    #[arg(long, value_name = "DIR", hide = true)]
-    pub bin_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
 }
 
 /// The Python that makes `proc_pool.py` run on threads: it puts
@@ -115,17 +109,17 @@ pub fn run(args: &Args) -> Result<()> {
     // The Python rows are checked for first, so a missing file or
     // interpreter is said at once, not after the Rust rows have run.
     let python = match &args.python {
-        Some(dir) => Some((python_dir(dir)?, Python::find(&[])?)),
+        Some(dir) => {
+            Some((book_dir(dir, &PYTHON_FILES, "primes")?, Python::find(&[])?))
+        }
         None => None,
     };
-    let dir = match &args.bin_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            cargo::build_release(&["primes"])?;
-            cargo::release_dir()
-        }
-    };
-    let program = cargo::binary(&dir, "primes")?;
+    let program = args
+        .binaries
+        .binaries(&["primes"])?
+        .into_iter()
+        .next()
+        .context("no primes binary")?;
     let workers = match args.workers {
         Some(n) => n,
         None => thread::available_parallelism()
@@ -149,7 +143,7 @@ pub fn run(args: &Args) -> Result<()> {
         });
     }
     if let Some((dir, python)) = &python {
-        jobs.extend(python_jobs(python, dir, workers));
+        jobs.extend(python_jobs(*python, dir, workers));
     }
 
     let mut rows: Vec<Row> = Vec::new();
@@ -186,87 +180,40 @@ pub fn run(args: &Args) -> Result<()> {
         });
     }
     compare_with_sequential(&mut rows);
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-    } else {
-        print!("{}", render(&rows, args.runs, args.markdown));
+    args.format.print(&rows, |markdown| {
+        let mut text = render(&rows, args.runs, markdown);
         if let Some((dir, python)) = &python {
-            println!(
-                "\nPython ({}): {} as it is (processes); with \
+            text += &format!(
+                "\nPython ({python}): {} as it is (processes); with \
                  ThreadPoolExecutor in place of ProcessPoolExecutor \
-                 (threads); the same with 1 worker (sequential)",
-                python.name(),
+                 (threads); the same with 1 worker (sequential)\n",
                 dir.join("proc_pool.py").display()
             );
         }
-        if let Some(kib) = measure::rss_floor_kib() {
-            println!(
-                "\nNote: peak RSS cannot read below {:.1} MiB here, what the \
-                 small process that starts each program weighs itself",
-                kib as f64 / 1024.0
-            );
+        if let Some(note) = measure::rss_floor_note() {
+            text += &format!("\nNote: {note}\n");
         }
-    }
-    Ok(())
-}
-
-/// DIR of `--python DIR`, made absolute, once it is known to hold the
-/// book's files.
-fn python_dir(dir: &Path) -> Result<PathBuf> {
-    let missing: Vec<&str> = PYTHON_FILES
-        .iter()
-        .copied()
-        .filter(|file| !dir.join(file).is_file())
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "--python: no {} in {} (give the book's \
-             20-executors/primes directory)",
-            missing.join(" or "),
-            dir.display()
-        );
-    }
-    dir.canonicalize()
-        .with_context(|| format!("--python: cannot read {}", dir.display()))
+        text
+    })
 }
 
 /// The book's `proc_pool.py` three ways: sequential (a pool of one
 /// thread), on `workers` threads, and on `workers` processes as written.
-fn python_jobs(python: &Python, dir: &Path, workers: u32) -> Vec<Job> {
+fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     let script = dir.join("proc_pool.py");
-    let on_threads = |n: u32| {
+    let job = |executor, n: u32, on: &str, threads_instead: bool| {
         let mut command = python.command();
-        command
-            .args(["-c", THREADS_INSTEAD])
-            .arg(&script)
-            .arg(n.to_string())
-            .current_dir(dir);
-        command
+        if threads_instead {
+            command.args(["-c", THREADS_INSTEAD]);
+        }
+        command.arg(&script).arg(n.to_string()).current_dir(dir);
+        let label = format!("proc_pool.py on {n} {on}");
+        Job { language: "Python", executor, workers: n, label, command }
     };
-    let mut processes = python.command();
-    processes.arg(&script).arg(workers.to_string()).current_dir(dir);
     vec![
-        Job {
-            language: "Python",
-            executor: "sequential",
-            workers: 1,
-            label: "proc_pool.py on 1 thread".into(),
-            command: on_threads(1),
-        },
-        Job {
-            language: "Python",
-            executor: "threads",
-            workers,
-            label: format!("proc_pool.py on {workers} threads"),
-            command: on_threads(workers),
-        },
-        Job {
-            language: "Python",
-            executor: "processes",
-            workers,
-            label: format!("proc_pool.py on {workers} processes"),
-            command: processes,
-        },
+        job("sequential", 1, "thread", true),
+        job("threads", workers, "threads", true),
+        job("processes", workers, "processes", false),
     ]
 }
 
@@ -308,14 +255,7 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
     let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|row| {
-            let total = if runs > 1 {
-                format!(
-                    "{:.2} s ({:.2}–{:.2})",
-                    row.total.median, row.total.min, row.total.max
-                )
-            } else {
-                format!("{:.2} s", row.total.median)
-            };
+            let total = table::seconds(row.total, runs > 1);
             let executor = if languages {
                 format!("{} {}", row.language, row.executor)
             } else {
@@ -395,9 +335,9 @@ mod tests {
     /// and with WORKERS.
     #[test]
     fn python_rows_run_the_books_file_three_ways() {
-        let python = Python::new("python3", &[]);
+        let python = Python { program: "python3", args: &[] };
         let dir = Path::new("/book/primes");
-        let jobs = python_jobs(&python, dir, 2);
+        let jobs = python_jobs(python, dir, 2);
         let argv = |job: &Job| -> Vec<String> {
             job.command
                 .get_args()

@@ -1,87 +1,157 @@
-//! Finding the reader's Python 3, to run the book's own scripts beside our
-//! programs (`sweep --python`, `compare primes --python`).
+//! Finding the reader's Python 3 and the book's files, to run the book's
+//! own scripts beside our programs (`compare --python`, `sweep --python`,
+//! `compare primes --python`). The scripts are run from the reader's
+//! checkout of the book's code, never copied here.
 //!
 //! The book says `python3`; on Windows the usual names are `python` and
 //! the launcher `py -3`. Each is tried in that order, and the first that
 //! runs a Python 3 able to import what the scripts need is used: a
-//! `python` that is Python 2, or one without `httpx`, is passed over.
+//! `python` that is Python 2, or one without `httpx`, is passed over, and
+//! so is the Microsoft Store's `python3` placeholder, which exits non-zero.
 
-use std::ffi::OsString;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
-/// The names tried, in order, each with the arguments it needs first.
-const CANDIDATES: [(&str, &[&str]); 3] =
-    [("python3", &[]), ("python", &[]), ("py", &["-3"])];
-
-/// A Python 3 interpreter that was found to work.
-#[derive(Debug, Clone)]
+/// A way to start Python 3: a program and the arguments that come first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Python {
-    program: OsString,
-    args: Vec<OsString>,
+    pub program: &'static str,
+    pub args: &'static [&'static str],
 }
+
+/// The names tried, in order.
+const CANDIDATES: [Python; 3] = [
+    Python { program: "python3", args: &[] },
+    Python { program: "python", args: &[] },
+    Python { program: "py", args: &["-3"] },
+];
 
 impl Python {
     /// The first candidate that is Python 3 and imports every module of
     /// `modules` (e.g. `["httpx", "tqdm"]` for the flag scripts).
     pub fn find(modules: &[&str]) -> Result<Python> {
-        let mut check = String::from(
-            "import sys; sys.exit(0 if sys.version_info[0] == 3 else 1)",
-        );
-        for module in modules {
-            check += &format!("; import {module}");
-        }
-        for (program, args) in CANDIDATES {
-            let python = Python::new(program, args);
-            let works = python
-                .command()
-                .args(["-c", &check])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|status| status.success());
-            if works {
-                return Ok(python);
-            }
+        if let Some(python) = first(&CANDIDATES, modules) {
+            return Ok(python);
         }
         let with = if modules.is_empty() {
             String::new()
         } else {
-            format!(
-                " with {} (pip install {})",
-                modules.join(" and "),
-                modules.join(" ")
-            )
+            let (names, list) = (modules.join(" and "), modules.join(" "));
+            format!(" with {names} (pip install {list})")
         };
         bail!("no Python 3{with} found as python3, python or py -3")
-    }
-
-    /// An interpreter by name, not checked: `find` checks each it tries.
-    pub fn new(program: &str, args: &[&str]) -> Python {
-        Python {
-            program: program.into(),
-            args: args.iter().map(OsString::from).collect(),
-        }
     }
 
     /// A command that runs this interpreter; add the script and its
     /// arguments.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(&self.program);
-        cmd.args(&self.args);
+        let mut cmd = Command::new(self.program);
+        cmd.args(self.args);
         cmd
     }
+}
 
-    /// How the interpreter was found, e.g. `python3` or `py -3`, for
-    /// notes under a table.
-    pub fn name(&self) -> String {
-        let mut name = self.program.to_string_lossy().into_owned();
-        for arg in &self.args {
-            name += " ";
-            name += &arg.to_string_lossy();
-        }
-        name
+/// The first of `candidates` that runs, is Python 3 and has `modules`.
+fn first(candidates: &[Python], modules: &[&str]) -> Option<Python> {
+    // Python 2 runs this too, and exits 1.
+    let mut check =
+        String::from("import sys; sys.exit(sys.version_info[0] != 3)");
+    for module in modules {
+        check += &format!("; import {module}");
+    }
+    candidates.iter().copied().find(|python| {
+        python
+            .command()
+            .args(["-c", &check])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    })
+}
+
+impl fmt::Display for Python {
+    /// As a reader would type it, e.g. `py -3`, for notes under a table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.program)?;
+        self.args.iter().try_for_each(|arg| write!(f, " {arg}"))
+    }
+}
+
+/// `--python DIR` made absolute, once DIR is known to hold `files`, the
+/// book's `20-executors/{chapter_dir}` files.
+pub fn book_dir(
+    dir: &Path,
+    files: &[&str],
+    chapter_dir: &str,
+) -> Result<PathBuf> {
+    let missing: Vec<&str> = files
+        .iter()
+        .copied()
+        .filter(|file| !dir.join(file).is_file())
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "--python: no {} in {} (give the book's 20-executors/{chapter_dir} \
+             directory)",
+            missing.join(", "),
+            dir.display()
+        );
+    }
+    dir.canonicalize()
+        .with_context(|| format!("--python: cannot read {}", dir.display()))
+}
+
+/// The command of one run of a book flag script from `dir`, in a fresh
+/// working directory, returned with it: the scripts save into
+/// `downloaded/` and `-a` reads `country_codes.txt`, both relative to the
+/// current directory (DIR's copy of that file if there is one, else ours,
+/// the same 194 codes). They know only the book's ports, so `-s` is the
+/// label alone.
+pub fn flag_script(
+    python: Python,
+    dir: &Path,
+    script: &str,
+    client_args: &[String],
+    label: &str,
+) -> Result<(Command, tempfile::TempDir)> {
+    let work = crate::runner::fresh_dir()?;
+    fs::create_dir(work.path().join("downloaded"))?;
+    let codes = fs::read_to_string(dir.join("country_codes.txt"))
+        .unwrap_or_else(|_| flags_common::cli::COUNTRY_CODES_FILE.to_owned());
+    fs::write(work.path().join("country_codes.txt"), codes)?;
+    let mut cmd = python.command();
+    cmd.arg(dir.join(script))
+        .args(client_args)
+        .args(["-s", label])
+        .current_dir(work.path());
+    Ok((cmd, work))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name that is not installed, and one that runs but exits non-zero
+    /// (as the Microsoft Store's `python3` placeholder does), are passed
+    /// over rather than taken for Python.
+    #[test]
+    fn first_python_passes_over_names_that_do_not_answer() {
+        let candidates = [
+            Python { program: "no-such-python-here", args: &[] },
+            Python { program: "false", args: &[] },
+        ];
+        assert_eq!(first(&candidates, &[]), None);
+    }
+
+    /// `py -3` is shown as a reader would type it, in the notes.
+    #[test]
+    fn python_displays_as_typed() {
+        assert_eq!(CANDIDATES[2].to_string(), "py -3");
     }
 }

@@ -27,26 +27,20 @@
 //! --python` does, from the same server configuration.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use flags_server::{Config, Kind, TestServer};
+use flags_server::{Config, Kind};
 use serde::Serialize;
 
-use crate::compare::{DEFAULT_SEED, check_agreement};
+use crate::clients::{CONCURRENT, ServerArgs, Site};
 use crate::model::{Agreement, Row, Run};
 use crate::parse::parse_report;
 use crate::peers::FixedPortServer;
-use crate::python::Python;
+use crate::python::{Python, book_dir, flag_script};
 use crate::runner::{fresh_dir, measured_run};
 use crate::sweep_plot::{Plot, Point, Series, seconds};
-use crate::{cargo, measure, table};
-
-/// Our two concurrent clients, in the chapter's order.
-const CLIENTS: [&str; 2] = ["flags_threadpool", "flags_asyncio"];
+use crate::{cargo, clients, measure, table};
 
 /// Their counterparts in the book, run with `--python DIR`.
 const PYTHON_SCRIPTS: [&str; 2] = ["flags2_threadpool.py", "flags2_asyncio.py"];
@@ -82,17 +76,8 @@ pub struct Args {
     #[arg(value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
 
-    /// Shortest delay before an answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
-    pub min_delay: f64,
-
-    /// Longest delay before an answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub max_delay: f64,
-
-    /// Seed of the server's delays.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub settings: ServerArgs,
 
     /// Seconds each request of our clients may take [default: 1 s more
     /// than --max-delay, and at least the book's 3.1].
@@ -103,13 +88,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE.svg")]
     pub svg: Option<PathBuf>,
 
-    /// Print the results as JSON instead of a table.
-    #[arg(long, conflicts_with = "markdown")]
-    pub json: bool,
-
-    /// Print the table as Markdown.
-    #[arg(long)]
-    pub markdown: bool,
+    #[command(flatten)]
+    pub format: table::Format,
 
     /// Add the book's flags2_threadpool.py and flags2_asyncio.py found in
     /// DIR (needs Python 3 with httpx and tqdm; serves on port 8001 for
@@ -117,10 +97,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
 
-    /// Take the client binaries from DIR instead of building them in
-    /// release mode (tests pass their debug build).
-    #[arg(long, value_name = "DIR", hide = true)]
-    pub bin_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
 }
 
 /// One run of the sweep: a model at one `-m`.
@@ -132,13 +110,12 @@ struct Step {
 
 /// Everything `sweep` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
-pub struct Output {
+pub struct Output<'a> {
     pub server: String,
     /// What every run was given besides `-m`, `-s` and `--dest`.
     pub client_args: Vec<String>,
-    pub seed: u64,
-    pub min_delay: f64,
-    pub max_delay: f64,
+    #[serde(flatten)]
+    pub settings: &'a ServerArgs,
     /// The codes each run asked for.
     pub codes: u64,
     /// The longest delay the server chose in any run, seconds.
@@ -188,90 +165,78 @@ pub struct ModelOut {
 
 /// `cargo xtask sweep`: returns whether the counts of every run agreed.
 pub fn run(args: &Args) -> Result<bool> {
-    let config = server_config(args)?;
-    let timeout = args.timeout.unwrap_or(
-        (args.max_delay + 1.0).max(flags_common::cli::DEFAULT_TIMEOUT),
-    );
-    let client_args = client_args(args);
-    let codes = codes(&client_args)?;
+    let max_delay = args.settings.max_delay;
+    let config = args.settings.config(Config::default().error_rate)?;
+    let timeout = args
+        .timeout
+        .unwrap_or((max_delay + 1.0).max(flags_common::cli::DEFAULT_TIMEOUT));
+    let mut client_args = vec![if args.all { "-a" } else { "-e" }.to_owned()];
+    if let Some(n) = args.limit {
+        client_args.extend(["-l".to_owned(), n.to_string()]);
+    }
+    let codes = clients::codes(&client_args)?.len() as u64;
     // The book's scripts are checked for first, so a missing one is said
     // at once rather than after an hour of sweeping.
     let python = match &args.python {
-        Some(dir) => Some(python_scripts(dir)?),
-        None => None,
-    };
-    let bin_dir = match &args.bin_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            cargo::build_release(&CLIENTS)?;
-            cargo::release_dir()
+        Some(dir) => {
+            let files =
+                [PYTHON_SCRIPTS[0], PYTHON_SCRIPTS[1], "flags2_common.py"];
+            let dir = book_dir(dir, &files, "getflags")?;
+            let python = Python::find(&["httpx", "tqdm"])
+                .context("--python: cannot run the book's scripts")?;
+            let server = FixedPortServer::start(Kind::Delay, config.clone())
+                .context("--python: cannot serve DELAY on the book's port")?;
+            Some((python, dir, server))
         }
-    };
-    let programs = CLIENTS
-        .iter()
-        .map(|name| cargo::binary(&bin_dir, name))
-        .collect::<Result<Vec<_>>>()?;
-    let mut notes = Vec::new();
-    // The corpus draws each flag on its first request; drawing them all
-    // now keeps that cost out of the first run.
-    flags_server::corpus::warm_up();
-    let server = TestServer::start(config.clone())
-        .context("cannot start the test server")?;
-    let observed = (&server, Kind::Delay);
-    let base_url = server.base_url(Kind::Delay);
-    let book_server = match &python {
-        Some(_) => Some(
-            FixedPortServer::start(Kind::Delay, config.clone())
-                .context("--python: cannot serve DELAY on the book's port")?,
-        ),
         None => None,
     };
-    if python.is_some() && args.max_delay >= PYTHON_TIMEOUT {
+    let programs = args.binaries.binaries(&CONCURRENT)?;
+    let mut notes = Vec::new();
+    let server = clients::start_server(config)?;
+    let observed = (&server, Kind::Delay);
+    let site = Site::ours(&server, Kind::Delay);
+    if python.is_some() && max_delay >= PYTHON_TIMEOUT {
         notes.push(format!(
             "the book's scripts give each request {PYTHON_TIMEOUT} s, so \
-             with delays up to {} s some of theirs time out (errors)",
-            args.max_delay
+             with delays up to {max_delay} s some of theirs time out \
+             (errors)"
         ));
     }
 
     // Every model at one -m, then the next -m: a machine that gets busier
     // or quieter during the sweep then weighs on all models alike.
-    let mut models: Vec<&str> = CLIENTS.to_vec();
+    let mut models: Vec<&str> = CONCURRENT.to_vec();
     if python.is_some() {
         models.extend(PYTHON_SCRIPTS);
     }
     let total = args.max_req.len() * models.len();
     let mut steps = Vec::new();
     for &m in &args.max_req {
-        for &model in &models {
+        for (i, &model) in models.iter().enumerate() {
             eprintln!(
                 "sweep: {model} -m {m} (run {} of {total})",
                 steps.len() + 1
             );
-            let run = if let Some(i) = CLIENTS.iter().position(|c| *c == model)
-            {
-                let dest = fresh_dir()?;
-                let mut cmd = Command::new(&programs[i]);
-                cmd.args(&client_args)
-                    .args(["-m", &m.to_string()])
-                    .args(["--timeout", &timeout.to_string()])
-                    .args(["-s", &base_url])
-                    .arg("--dest")
-                    .arg(dest.path());
-                measured_run(&mut cmd, &observed, parse_report, true)
-            } else {
-                let (Some((python, dir)), Some(book_server)) =
-                    (&python, &book_server)
-                else {
-                    bail!("{model} without --python");
-                };
-                let work = book_work_dir(dir)?;
-                let mut cmd = python.command();
-                cmd.arg(dir.join(model))
-                    .args(&client_args)
-                    .args(["-m", &m.to_string(), "-s", "DELAY"])
-                    .current_dir(work.path());
-                measured_run(&mut cmd, book_server, parse_report, true)
+            let mut run_args = client_args.clone();
+            run_args.extend(["-m".to_owned(), m.to_string()]);
+            let dest = fresh_dir()?;
+            let run = match (programs.get(i), &python) {
+                (Some(program), _) => {
+                    run_args.extend(["--timeout".into(), timeout.to_string()]);
+                    let mut cmd = clients::command(
+                        program,
+                        &run_args,
+                        &site,
+                        dest.path(),
+                    );
+                    measured_run(&mut cmd, &observed, parse_report, true)
+                }
+                (None, Some((python, dir, book_server))) => {
+                    let (mut cmd, _work) =
+                        flag_script(*python, dir, model, &run_args, "DELAY")?;
+                    measured_run(&mut cmd, book_server, parse_report, true)
+                }
+                (None, None) => bail!("{model} without --python"),
             };
             let run = run.with_context(|| format!("{model} -m {m} failed"))?;
             steps.push(Step { model: model.to_owned(), max_req: m, run });
@@ -290,14 +255,8 @@ pub fn run(args: &Args) -> Result<bool> {
             Row::new(*model, runs)
         })
         .collect();
-    let agreement = check_agreement(Kind::Delay, &rows);
-    if let Some(kib) = measure::rss_floor_kib() {
-        notes.push(format!(
-            "peak RSS cannot read below {:.1} MiB here, what the small \
-             process that starts each program weighs itself",
-            kib as f64 / 1024.0
-        ));
-    }
+    let agreement = Agreement::of(Kind::Delay, &rows);
+    notes.extend(measure::rss_floor_note());
     let runs: Vec<RunOut> = models
         .iter()
         .flat_map(|model| steps.iter().filter(move |s| s.model == *model))
@@ -307,9 +266,7 @@ pub fn run(args: &Args) -> Result<bool> {
     let out = Output {
         server: Kind::Delay.to_string(),
         client_args,
-        seed: args.seed,
-        min_delay: args.min_delay,
-        max_delay: args.max_delay,
+        settings: &args.settings,
         codes,
         floor,
         models: models.iter().map(|m| summary(m, &runs, floor)).collect(),
@@ -317,96 +274,16 @@ pub fn run(args: &Args) -> Result<bool> {
         agreement,
         notes,
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
-    } else {
-        print!("{}", render(&out, args.markdown));
-    }
+    args.format.print(&out, |markdown| render(&out, markdown))?;
     if let Some(path) = &args.svg {
         let svg = plot(&out, &steps).render();
-        fs::write(path, svg)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        crate::svg::save(path, &svg)?;
         eprintln!("sweep: picture written to {}", path.display());
     }
     if !out.agreement.agree {
         eprintln!("sweep: the counts disagree: {}", out.agreement.note);
     }
     Ok(out.agreement.agree)
-}
-
-/// `-e` or `-a`, and `-l N`: the codes of every run.
-fn client_args(args: &Args) -> Vec<String> {
-    let mut out = vec![if args.all { "-a" } else { "-e" }.to_owned()];
-    if let Some(n) = args.limit {
-        out.extend(["-l".to_owned(), n.to_string()]);
-    }
-    out
-}
-
-/// How many codes the clients will ask for, by their own parser.
-fn codes(client_args: &[String]) -> Result<u64> {
-    let argv =
-        std::iter::once("sweep").chain(client_args.iter().map(|s| s.as_str()));
-    match flags_common::cli::process_args(argv, "sweep", 1) {
-        Ok(options) => Ok(options.cc_list.len() as u64),
-        Err(_) => bail!("bad client arguments: {}", client_args.join(" ")),
-    }
-}
-
-/// DELAY's configuration from `--min-delay`, `--max-delay` and `--seed`.
-fn server_config(args: &Args) -> Result<Config> {
-    let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s).with_context(|| {
-            format!("--{what} must be a number of seconds >= 0")
-        })
-    };
-    let config = Config {
-        min_delay: secs(args.min_delay, "min-delay")?,
-        max_delay: secs(args.max_delay, "max-delay")?,
-        seed: Some(args.seed),
-        ..Config::default()
-    };
-    if config.min_delay > config.max_delay {
-        bail!("--min-delay must not exceed --max-delay");
-    }
-    Ok(config)
-}
-
-/// The interpreter and DIR (absolute) of `--python DIR`, once DIR is
-/// known to hold the book's scripts and Python can run them.
-fn python_scripts(dir: &Path) -> Result<(Python, PathBuf)> {
-    let missing: Vec<&str> = PYTHON_SCRIPTS
-        .iter()
-        .copied()
-        .chain(["flags2_common.py"])
-        .filter(|script| !dir.join(script).is_file())
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "--python: no {} in {} (give the book's 20-executors/getflags \
-             directory)",
-            missing.join(", "),
-            dir.display()
-        );
-    }
-    let python = Python::find(&["httpx", "tqdm"])
-        .context("--python: cannot run the book's scripts")?;
-    let dir = dir
-        .canonicalize()
-        .with_context(|| format!("--python: cannot read {}", dir.display()))?;
-    Ok((python, dir))
-}
-
-/// A fresh working directory for one run of a book script: it saves into
-/// `downloaded/` and `-a` reads `country_codes.txt`, both relative to the
-/// current directory.
-fn book_work_dir(dir: &Path) -> Result<tempfile::TempDir> {
-    let work = fresh_dir()?;
-    fs::create_dir(work.path().join("downloaded"))?;
-    let codes = fs::read_to_string(dir.join("country_codes.txt"))
-        .unwrap_or_else(|_| flags_common::cli::COUNTRY_CODES_FILE.to_owned());
-    fs::write(work.path().join("country_codes.txt"), codes)?;
-    Ok(work)
 }
 
 impl From<&Step> for RunOut {
@@ -509,15 +386,7 @@ pub fn render(out: &Output, markdown: bool) -> String {
             ]
         })
         .collect();
-    let mut text = format!(
-        "{} server, delays {}–{} s, seed {}; {} codes ({}) per run\n\n",
-        out.server,
-        out.min_delay,
-        out.max_delay,
-        out.seed,
-        out.codes,
-        out.client_args.join(" ")
-    );
+    let mut text = format!("{}, per run\n\n", what_ran(out));
     text += &table::grid(&HEADERS, &cells, markdown);
     text += &format!(
         "\nFloor: {}, the longest delay the server chose; every run met \
@@ -540,6 +409,20 @@ pub fn render(out: &Output, markdown: bool) -> String {
         text += &format!("Note: {note}\n");
     }
     text
+}
+
+/// What every run was: "DELAY server, delays 0.5–5 s, seed 2022, 676
+/// codes (-e)".
+fn what_ran(out: &Output) -> String {
+    format!(
+        "{} server, delays {}–{} s, seed {}, {} codes ({})",
+        out.server,
+        out.settings.min_delay,
+        out.settings.max_delay,
+        out.settings.seed,
+        out.codes,
+        out.client_args.join(" ")
+    )
 }
 
 /// The picture's data: one series per model, and the server's figures.
@@ -570,16 +453,7 @@ fn plot(out: &Output, steps: &[Step]) -> Plot {
         .map(|s| s.run.records.iter().map(|r| r.delay).sum())
         .unwrap_or(0.0);
     Plot {
-        title: format!(
-            "{} server, delays {}–{} s, seed {}, {} codes ({}): \
-             one point per run",
-            out.server,
-            out.min_delay,
-            out.max_delay,
-            out.seed,
-            out.codes,
-            out.client_args.join(" ")
-        ),
+        title: format!("{}: one point per run", what_ran(out)),
         floor: out.floor,
         total_delay,
         series,

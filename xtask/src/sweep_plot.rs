@@ -21,7 +21,9 @@
 
 use std::fmt::Write as _;
 
-use crate::timeline::{RIGHT, WIDTH, escape, ticks};
+use crate::svg::{
+    RIGHT, WIDTH, decimals, escape, heading, line, note, ticks, x_tick,
+};
 
 /// Room on the left for the y labels.
 const LEFT: f64 = 80.0;
@@ -77,31 +79,11 @@ impl Plot {
         let mut y = self.legend(&mut body, 34.0);
         y = self.elapsed_panel(&mut body, y, &x_axis, elapsed_values);
         y = self.rss_panel(&mut body, y, &x_axis);
-        let height = y;
-
-        let mut svg = String::new();
-        let _ = writeln!(
-            svg,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="11">"#
-        );
-        svg += "<style>\n\
-                .axis{stroke:#444;stroke-width:1}\n\
-                .grid{stroke:#ddd;stroke-width:1}\n\
-                .floor{stroke:#c62828;stroke-width:1.5;stroke-dasharray:6 4}\n\
-                .bound{stroke:#888;stroke-width:1.2;stroke-dasharray:2 3;fill:none}\n\
-                .series{fill:none;stroke-width:2}\n\
-                .book{stroke-dasharray:7 4}\n\
-                </style>\n";
-        let _ =
-            writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-        let _ = writeln!(
-            svg,
-            r#"<text x="12" y="22" font-size="15" font-weight="bold">{}</text>"#,
-            escape(&self.title)
-        );
-        svg += &body;
-        svg += "</svg>\n";
-        svg
+        let style = ".floor{stroke:#c62828;stroke-width:1.5;stroke-dasharray:6 4}\n\
+                     .bound{stroke:#888;stroke-width:1.2;stroke-dasharray:2 3;fill:none}\n\
+                     .series{fill:none;stroke-width:2}\n\
+                     .book{stroke-dasharray:7 4}\n";
+        crate::svg::document(y, style, &self.title, &body)
     }
 
     /// The legend from `y` down, wrapping when a line is full; returns
@@ -160,7 +142,7 @@ impl Plot {
         let bottom = top + ELAPSED_HEIGHT;
         // Screen y grows downwards: the axis runs from bottom to top.
         let y_axis = LogAxis::around(values, bottom, top);
-        heading(svg, y + 12.0, "Elapsed time against concurrency");
+        *svg += &heading(y + 12.0, 13, "Elapsed time against concurrency");
         x_axis.draw_x(svg, top, bottom);
         y_axis.draw_y(svg, x_axis, "s");
         side_label(svg, top, bottom, "elapsed, seconds (log scale)");
@@ -215,7 +197,7 @@ impl Plot {
     fn rss_panel(&self, svg: &mut String, y: f64, x_axis: &LogAxis) -> f64 {
         let top = y + 24.0;
         let bottom = top + RSS_HEIGHT;
-        heading(svg, y + 12.0, "Peak memory against concurrency");
+        *svg += &heading(y + 12.0, 13, "Peak memory against concurrency");
         let max = self
             .series
             .iter()
@@ -224,7 +206,7 @@ impl Plot {
         let (step, end) = ticks(max);
         let at = |mib: f64| bottom - mib / end * (bottom - top);
         x_axis.draw_x(svg, top, bottom);
-        let decimals = (-step.log10().floor()).max(0.0) as usize;
+        let decimals = decimals(step);
         let mut mib = 0.0;
         while mib <= end + step / 2.0 {
             let y = at(mib);
@@ -237,10 +219,7 @@ impl Plot {
             );
             mib += step;
         }
-        let _ = writeln!(
-            svg,
-            r#"<line class="axis" x1="{LEFT}" y1="{top:.2}" x2="{LEFT}" y2="{bottom:.2}"/>"#
-        );
+        *svg += &line("axis", (LEFT, top), (LEFT, bottom));
         side_label(svg, top, bottom, "peak RSS, MiB");
         for series in &self.series {
             let points: Vec<(f64, f64, String)> = series
@@ -265,15 +244,6 @@ impl Plot {
 /// second their milliseconds matter.
 pub fn seconds(secs: f64) -> String {
     if secs < 1.0 { format!("{secs:.3} s") } else { format!("{secs:.2} s") }
-}
-
-/// A panel's title.
-fn heading(svg: &mut String, y: f64, text: &str) {
-    let _ = writeln!(
-        svg,
-        r#"<text x="12" y="{y}" font-size="13" font-weight="bold">{}</text>"#,
-        escape(text)
-    );
 }
 
 /// The y axis's caption, turned to run up its left side.
@@ -387,25 +357,15 @@ impl LogAxis {
     /// labels and caption.
     fn draw_x(&self, svg: &mut String, top: f64, bottom: f64) {
         for value in self.ticks() {
-            let x = self.at(value);
-            let _ = writeln!(
-                svg,
-                r#"<line class="grid" x1="{x:.2}" y1="{top:.2}" x2="{x:.2}" y2="{bottom:.2}"/><line class="axis" x1="{x:.2}" y1="{bottom:.2}" x2="{x:.2}" y2="{:.2}"/><text x="{x:.2}" y="{:.2}" text-anchor="middle">{}</text>"#,
-                bottom + 4.0,
-                bottom + 15.0,
-                number(value)
-            );
+            *svg += &x_tick(self.at(value), top, bottom, &number(value));
         }
-        let _ = writeln!(
-            svg,
-            r#"<line class="axis" x1="{:.2}" y1="{bottom:.2}" x2="{:.2}" y2="{bottom:.2}"/>"#,
-            self.from, self.to
-        );
-        let _ = writeln!(
-            svg,
-            r##"<text x="{:.2}" y="{:.2}" text-anchor="end" fill="#444">concurrency the run used (-m, at most the number of codes), log scale</text>"##,
+        *svg += &line("axis", (self.from, bottom), (self.to, bottom));
+        *svg += &note(
             self.to,
-            bottom + 30.0
+            bottom + 30.0,
+            "end",
+            "concurrency the run used (-m, at most the number of codes), \
+             log scale",
         );
     }
 
@@ -423,11 +383,7 @@ impl LogAxis {
                 number(value)
             );
         }
-        let _ = writeln!(
-            svg,
-            r#"<line class="axis" x1="{0:.2}" y1="{1:.2}" x2="{0:.2}" y2="{2:.2}"/>"#,
-            x_axis.from, self.from, self.to
-        );
+        *svg += &line("axis", (x_axis.from, self.from), (x_axis.from, self.to));
     }
 }
 
@@ -445,8 +401,7 @@ fn number(value: f64) -> String {
     if value >= 1.0 {
         format!("{value:.0}")
     } else {
-        let decimals = (-value.log10().floor()).max(0.0) as usize;
-        format!("{value:.decimals$}")
+        format!("{value:.0$}", decimals(value))
     }
 }
 

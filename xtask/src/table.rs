@@ -9,25 +9,59 @@
 //! With `--breakdown` a second table splits each run's wall time into the
 //! phases the server saw ([`Phases`]).
 
+use anyhow::Result;
 use serde::Serialize;
 
+use crate::clients::{CLIENTS, ServerArgs};
 use crate::model::{Agreement, Phases, Row, Run};
+
+/// How every command prints its results.
+#[derive(Debug, clap::Args)]
+pub struct Format {
+    /// Print the results as JSON instead of a table.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+
+    /// Print the table as Markdown, to paste in a README.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+impl Format {
+    /// Prints `value` as JSON, or the table `text` draws (as Markdown or
+    /// not).
+    pub fn print(
+        &self,
+        value: &impl Serialize,
+        text: impl FnOnce(bool) -> String,
+    ) -> Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value)?);
+        } else {
+            print!("{}", text(self.markdown));
+        }
+        Ok(())
+    }
+}
 
 /// Everything `compare` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
-pub struct Output {
+pub struct Output<'a> {
     /// LOCAL, DELAY or ERROR.
     pub server: String,
     pub base_url: String,
     /// What every model was given, besides `-s` and `--dest`.
     pub client_args: Vec<String>,
-    pub seed: u64,
-    pub min_delay: f64,
-    pub max_delay: f64,
+    /// How many codes that asks for.
+    pub codes: usize,
+    #[serde(flatten)]
+    pub settings: &'a ServerArgs,
     pub error_rate: f64,
     pub runs: u32,
     pub rows: Vec<RowOut>,
     pub agreement: Agreement,
+    /// Where the timeline picture was written, if it could be.
+    pub timeline: Option<String>,
     /// One line per peer that could not be run or compared, and why.
     pub notes: Vec<String>,
 }
@@ -65,6 +99,8 @@ pub struct RowOut {
     /// Where the wall time went, as the server saw it; `None` when it
     /// recorded nothing.
     pub phases: Option<PhasesOut>,
+    /// The codes of the first run in the order the server answered them.
+    pub arrival: Vec<String>,
 }
 
 /// [`Phases`] over the runs of a row, in seconds.
@@ -151,6 +187,7 @@ impl From<&Row> for RowOut {
             }),
             vs_curl: Spread::of(row.vs_curl.iter().copied()),
             phases,
+            arrival: runs.first().map(Run::arrival).unwrap_or_default(),
         }
     }
 }
@@ -220,7 +257,10 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     let delays = if out.server == "DELAY" || out.server == "ERROR" {
         format!(
             ", delays {}–{} s, error rate {}, seed {}",
-            out.min_delay, out.max_delay, out.error_rate, out.seed
+            out.settings.min_delay,
+            out.settings.max_delay,
+            out.error_rate,
+            out.settings.seed
         )
     } else {
         String::new()
@@ -231,9 +271,10 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         String::new()
     };
     text += &format!(
-        "{} server{delays}; client args: {}{runs}\n\n",
+        "{} server{delays}; client args: {}, {} codes{runs}\n\n",
         out.server,
-        out.client_args.join(" ")
+        shown_args(&out.client_args),
+        out.codes
     );
     text += &grid(&headers, &cells, markdown);
     if out.server == "DELAY" || out.server == "ERROR" {
@@ -253,6 +294,8 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
             floors.join(", ")
         );
     }
+    text += &sequential_over_concurrent(out);
+    text += &arrival(out);
     if paired {
         text += &format!(
             "\n{VS_CURL}: the median of the ratios of the pairs, each pair \
@@ -268,11 +311,81 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         text += &phase_table(out, markdown, ranges);
     }
     text += &format!("\nCounts: {}\n", out.agreement.note);
+    if let Some(path) = &out.timeline {
+        text += &format!("Timeline of every request: {path}\n");
+    }
     for note in &out.notes {
         text += &format!("Note: {note}\n");
     }
     text
 }
+
+/// The clients' arguments as the header shows them; with none, what
+/// the clients do then.
+fn shown_args(args: &[String]) -> String {
+    if args.is_empty() {
+        "none (the book's 20 most populous countries)".into()
+    } else {
+        args.join(" ")
+    }
+}
+
+/// The chapter's first observation: how many times as long as each
+/// concurrent client the sequential one took, by their own `Elapsed
+/// time` (at least 1/100 s, the resolution of that line).
+fn sequential_over_concurrent(out: &Output) -> String {
+    let elapsed = |name: &str| {
+        let row = out.rows.iter().find(|row| row.model == name)?;
+        Some(row.elapsed.median.max(0.01))
+    };
+    let Some(sequential) = elapsed(CLIENTS[0]) else {
+        return String::new();
+    };
+    let times: Vec<String> = CLIENTS[1..]
+        .iter()
+        .filter_map(|&name| {
+            let ratio = sequential / elapsed(name)?;
+            Some(format!("{ratio:.1}× as long as {name}"))
+        })
+        .collect();
+    if times.is_empty() {
+        return String::new();
+    }
+    format!("\n{} took {}.\n", CLIENTS[0], times.join(" and "))
+}
+
+/// The chapter's second observation: the order in which each model
+/// received its flags, one line per row whose server kept records, the
+/// first [`ARRIVAL_SHOWN`] codes of its first run.
+fn arrival(out: &Output) -> String {
+    let rows: Vec<&RowOut> =
+        out.rows.iter().filter(|row| !row.arrival.is_empty()).collect();
+    let width = rows.iter().map(|row| row.model.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for row in rows {
+        text += &format!("  {:<width$}  {}\n", row.model, order(&row.arrival));
+    }
+    if text.is_empty() {
+        return text;
+    }
+    format!("\nOrder of arrival, as the server answered:\n{text}")
+}
+
+/// The first [`ARRIVAL_SHOWN`] codes, how many more there are, and
+/// whether all of them came in alphabetical order.
+fn order(codes: &[String]) -> String {
+    let sorted = codes.windows(2).all(|pair| pair[0] <= pair[1]);
+    let mut line = codes[..codes.len().min(ARRIVAL_SHOWN)].join(" ");
+    if codes.len() > ARRIVAL_SHOWN {
+        line += &format!(" … (+{} more)", codes.len() - ARRIVAL_SHOWN);
+    }
+    let order = if sorted { "alphabetical" } else { "not alphabetical" };
+    format!("{line}  ({order})")
+}
+
+/// How many codes of each model's order of arrival the table shows: the
+/// book's 20.
+const ARRIVAL_SHOWN: usize = 20;
 
 /// The `--breakdown` table: one row per model whose server kept records;
 /// on DELAY and ERROR, with the floor each run could not beat.
@@ -361,35 +474,31 @@ pub fn grid<R: AsRef<[String]>>(
     text
 }
 
+/// A spread as a cell: the median with `decimals` and `unit`, and with
+/// `ranges` the range of the runs after it, "0.42 s (0.40–0.45)".
+fn cell(spread: Spread, ranges: bool, decimals: usize, unit: &str) -> String {
+    let Spread { median, min, max } = spread;
+    let mut text = format!("{median:.decimals$}{unit}");
+    if ranges {
+        text += &format!(" ({min:.decimals$}–{max:.decimals$})");
+    }
+    text
+}
+
 /// "0.85", or "0.85 (0.80–0.90)" over several pairs.
 fn ratio(spread: Spread, ranges: bool) -> String {
-    if ranges {
-        format!("{:.2} ({:.2}–{:.2})", spread.median, spread.min, spread.max)
-    } else {
-        format!("{:.2}", spread.median)
-    }
+    cell(spread, ranges, 2, "")
 }
 
 /// "0.42 s", or "0.42 s (0.40–0.45)" over several runs.
-fn seconds(spread: Spread, ranges: bool) -> String {
-    if ranges {
-        format!("{:.2} s ({:.2}–{:.2})", spread.median, spread.min, spread.max)
-    } else {
-        format!("{:.2} s", spread.median)
-    }
+pub fn seconds(spread: Spread, ranges: bool) -> String {
+    cell(spread, ranges, 2, " s")
 }
 
 /// Wall time, measured to the microsecond: milliseconds under 10 s,
 /// where a LOCAL run lives.
 fn seconds_fine(spread: Spread, ranges: bool) -> String {
-    if spread.max >= 10.0 {
-        return seconds(spread, ranges);
-    }
-    if ranges {
-        format!("{:.3} s ({:.3}–{:.3})", spread.median, spread.min, spread.max)
-    } else {
-        format!("{:.3} s", spread.median)
-    }
+    cell(spread, ranges, if spread.max >= 10.0 { 2 } else { 3 }, " s")
 }
 
 /// Flags per second: whole numbers, but a slow DELAY run's 0.38 keeps
@@ -404,17 +513,13 @@ fn rate(per_sec: f64) -> String {
 
 /// "5.2 MiB", or with the range over several runs.
 fn mib(kib: Spread, ranges: bool) -> String {
-    let m = |k: f64| k / 1024.0;
-    if ranges {
-        format!(
-            "{:.1} MiB ({:.1}–{:.1})",
-            m(kib.median),
-            m(kib.min),
-            m(kib.max)
-        )
-    } else {
-        format!("{:.1} MiB", m(kib.median))
-    }
+    let Spread { median, min, max } = kib;
+    let mib = Spread {
+        median: median / 1024.0,
+        min: min / 1024.0,
+        max: max / 1024.0,
+    };
+    cell(mib, ranges, 1, " MiB")
 }
 
 #[cfg(test)]
@@ -426,6 +531,22 @@ mod tests {
     fn spread_takes_the_median_and_range() {
         let s = Spread::of([4.0, 1.0, 3.0, 2.0]).unwrap();
         assert_eq!((s.median, s.min, s.max), (2.5, 1.0, 4.0));
+    }
+
+    /// An order of arrival shows the first 20 codes, says how many more
+    /// there are, and whether the whole order is alphabetical.
+    #[test]
+    fn order_of_arrival_shows_twenty_codes_and_the_rest_as_a_count() {
+        let codes = |names: &[&str]| -> Vec<String> {
+            names.iter().map(|&n| n.to_owned()).collect()
+        };
+        assert_eq!(order(&codes(&["BR", "CN"])), "BR CN  (alphabetical)");
+        assert_eq!(order(&codes(&["CN", "BR"])), "CN BR  (not alphabetical)");
+        let mut many: Vec<String> =
+            (0..25).map(|i| format!("{i:02}")).collect();
+        assert!(order(&many).ends_with("18 19 … (+5 more)  (alphabetical)"));
+        many.swap(23, 24);
+        assert!(order(&many).ends_with("(+5 more)  (not alphabetical)"));
     }
 
     /// No runs, no spread.

@@ -9,21 +9,19 @@
 //! each bar is one request, from the moment its head was read to the
 //! moment its answer was written, coloured by status. The book has no such
 //! picture; it is what `Elapsed time:` summarises.
-//!
-//! The SVG is written by hand: a few rects and lines do not need a
-//! plotting library, and every element is plain to read in the output.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use flags_server::RequestRecord;
 
-use crate::model::Row;
+use crate::model::{Row, code};
+use crate::svg::{
+    RIGHT, WIDTH, decimals, escape, heading, line, note, ticks, x_tick,
+};
 
-/// Width of the picture, and the margins around each panel's plot area.
-pub const WIDTH: f64 = 960.0;
+/// Room on the left of each panel's plot area, for its lane count.
 const LEFT: f64 = 150.0;
-pub const RIGHT: f64 = 24.0;
 /// A panel's lanes share at most this height: 676 connections (`-e -m
 /// 1000`) become hairlines instead of a picture a metre tall.
 const MAX_PLOT_HEIGHT: f64 = 200.0;
@@ -71,53 +69,38 @@ pub fn render(title: &str, rows: &[Row]) -> String {
         y = panel.draw(&mut body, y, plot_width / end, tick, end, zoom);
     }
     let height = y + 10.0;
+    body += &note(
+        WIDTH - RIGHT,
+        height - 4.0,
+        "end",
+        "seconds since the client was started",
+    );
 
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="11">"#
-    );
-    svg += "<style>\n";
-    for (name, colour, _) in CLASSES {
-        let _ = writeln!(svg, ".{name}{{fill:{colour}}}");
-    }
-    svg += ".axis{stroke:#444;stroke-width:1}\n\
-            .grid{stroke:#ddd;stroke-width:1}\n\
-            .exit{stroke:#555;stroke-width:1;stroke-dasharray:4 3}\n\
-            .sep{stroke:white;stroke-width:0.6}\n\
-            </style>\n";
-    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(
-        svg,
-        r#"<text x="12" y="22" font-size="15" font-weight="bold">{}</text>"#,
-        escape(title)
-    );
     // The legend, one swatch per class, then the exit marker.
+    let mut legend = String::new();
     let mut x = 12.0;
     for (name, _, label) in CLASSES {
         let _ = writeln!(
-            svg,
+            legend,
             r#"<rect class="{name}" x="{x}" y="34" width="12" height="12"/><text x="{}" y="44">{}</text>"#,
             x + 16.0,
             escape(label)
         );
         x += 26.0 + 6.5 * label.len() as f64;
     }
+    legend += &line("exit", (x, 40.0), (x + 20.0, 40.0));
     let _ = writeln!(
-        svg,
-        r#"<line class="exit" x1="{x}" y1="40" x2="{}" y2="40"/><text x="{}" y="44">client process exited</text>"#,
-        x + 20.0,
+        legend,
+        r#"<text x="{}" y="44">client process exited</text>"#,
         x + 24.0
     );
-    svg += &body;
-    let _ = writeln!(
-        svg,
-        r##"<text x="{}" y="{}" text-anchor="end" fill="#444">seconds since the client was started</text>"##,
-        WIDTH - RIGHT,
-        height - 4.0
-    );
-    svg += "</svg>\n";
-    svg
+    let mut style = String::new();
+    for (name, colour, _) in CLASSES {
+        let _ = writeln!(style, ".{name}{{fill:{colour}}}");
+    }
+    style += ".exit{stroke:#555;stroke-width:1;stroke-dasharray:4 3}\n\
+              .sep{stroke:white;stroke-width:0.6}\n";
+    crate::svg::document(height, &style, title, &(legend + &body))
 }
 
 /// One model's run, ready to draw.
@@ -203,12 +186,7 @@ impl Panel {
         let bottom = top + height;
         let x = |t: f64| LEFT + t * scale;
 
-        let _ = writeln!(
-            svg,
-            r#"<text x="12" y="{}" font-size="13" font-weight="bold">{}</text>"#,
-            y + 12.0,
-            escape(&self.title)
-        );
+        *svg += &heading(y + 12.0, 13, &self.title);
         if zoom {
             let _ = writeln!(
                 svg,
@@ -217,35 +195,16 @@ impl Panel {
                 bottom + 28.0
             );
         }
-        let _ = writeln!(
-            svg,
-            r##"<text x="{}" y="{}" text-anchor="end" fill="#444">{}</text>"##,
-            LEFT - 8.0,
-            top + height / 2.0 + 4.0,
-            plural(self.lanes, "lane", "lanes")
-        );
+        let lanes = plural(self.lanes, "lane", "lanes");
+        *svg += &note(LEFT - 8.0, top + height / 2.0 + 4.0, "end", &lanes);
         // Grid lines and ticks under the bars.
         let mut t = 0.0;
         while t <= end + tick / 2.0 {
-            let _ = writeln!(
-                svg,
-                r#"<line class="grid" x1="{0:.2}" y1="{top:.2}" x2="{0:.2}" y2="{bottom:.2}"/><line class="axis" x1="{0:.2}" y1="{bottom:.2}" x2="{0:.2}" y2="{1:.2}"/><text x="{0:.2}" y="{2:.2}" text-anchor="middle">{3}</text>"#,
-                x(t),
-                bottom + 4.0,
-                bottom + 15.0,
-                seconds_label(t, tick)
-            );
+            *svg += &x_tick(x(t), top, bottom, &seconds_label(t, tick));
             t += tick;
         }
-        let _ = writeln!(
-            svg,
-            r#"<line class="axis" x1="{LEFT}" y1="{bottom:.2}" x2="{:.2}" y2="{bottom:.2}"/>"#,
-            x(end)
-        );
-        let _ = writeln!(
-            svg,
-            r#"<line class="axis" x1="{LEFT}" y1="{top:.2}" x2="{LEFT}" y2="{bottom:.2}"/>"#
-        );
+        *svg += &line("axis", (LEFT, bottom), (x(end), bottom));
+        *svg += &line("axis", (LEFT, top), (LEFT, bottom));
         // A thin white edge tells apart two requests back to back on one
         // connection, where bars are big enough to spare it.
         for b in &self.bars {
@@ -261,52 +220,20 @@ impl Panel {
                 escape(&b.tip)
             );
         }
-        let _ = writeln!(
-            svg,
-            r#"<line class="exit" x1="{0:.2}" y1="{1:.2}" x2="{0:.2}" y2="{bottom:.2}"/>"#,
-            x(self.wall),
-            top - 4.0
-        );
+        *svg +=
+            &line("exit", (x(self.wall), top - 4.0), (x(self.wall), bottom));
         bottom + 36.0
     }
 }
 
-/// A tick step of 1, 2 or 5 times a power of ten giving 5 to 10 ticks,
-/// and the axis end: the first tick at or after `span`.
-pub fn ticks(span: f64) -> (f64, f64) {
-    let span = if span.is_finite() && span > 0.0 { span } else { 1.0 };
-    let raw = span / 8.0;
-    let power = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|&step| step >= raw)
-        .unwrap_or(10.0 * power);
-    let end = (span / step).ceil() * step;
-    (step, end)
-}
-
 /// "0", "0.5 s", "12 s": as many decimals as the step needs.
 fn seconds_label(t: f64, step: f64) -> String {
-    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    let decimals = decimals(step);
     if t == 0.0 { "0".to_owned() } else { format!("{t:.decimals$} s") }
-}
-
-/// The country code of a flag path, `/flags/br/br.gif` → `BR`.
-fn code(path: &str) -> String {
-    path.split('/').nth(2).unwrap_or(path).to_uppercase()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
-}
-
-/// Text safe inside an XML element or attribute.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -1,58 +1,42 @@
 //! End-to-end tests of `cargo xtask compare`: the real xtask binary runs
-//! the real client binaries against its in-process server, on a handful
-//! of codes, LOCAL or with millisecond delays and a fixed seed.
-//!
-//! The release build `compare` does by default would take minutes, so the
-//! tests pass the hidden `--bin-dir` with the debug binaries next to
-//! xtask's own. `cargo test --workspace` has built them already; for
-//! `cargo test -p xtask` the first test builds them (a no-op otherwise).
+//! the real client binaries (debug builds, see `support`) against its
+//! in-process server, on a handful of codes, LOCAL or with millisecond
+//! delays and a fixed seed.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The directory of the debug client binaries, built once if needed.
-fn bin_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let xtask = Path::new(env!("CARGO_BIN_EXE_xtask"));
-        let dir = xtask.parent().expect("xtask is in a directory");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "flags_sequential"])
-            .args(["-p", "flags_threadpool", "-p", "flags_asyncio"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the clients failed");
-        dir.to_path_buf()
-    })
-}
-
-/// Runs `xtask compare --bin-dir <debug> ARGS`.
+/// Runs `xtask compare ARGS`, its default timeline going to a temporary
+/// target directory.
 fn compare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("compare")
-        .arg("--bin-dir")
-        .arg(bin_dir())
-        .args(args)
-        .output()
-        .expect("xtask runs")
+    let target = tempfile::tempdir().expect("a temporary directory");
+    support::xtask("compare", target.path(), args)
 }
 
 /// Runs compare with `--json` and parses what it printed.
 fn compare_json(args: &[&str]) -> (Output, Value) {
     let output = compare(&[&["--json"], args].concat());
-    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let json = support::json(&output);
     (output, json)
+}
+
+/// DELAY with delays of 1 to 5 ms.
+const FAST_DELAY: [&str; 6] =
+    ["-s", "delay", "--min-delay", "0.001", "--max-delay", "0.005"];
+
+/// The default run with delays of 20 to 50 ms instead of 0.1 to 0.5 s:
+/// the same server, codes and clients, in a fraction of the time.
+const SHORT_DEFAULT: [&str; 4] = ["--min-delay", "0.02", "--max-delay", "0.05"];
+
+/// The bars of a timeline, one per request.
+fn bars(svg: &roxmltree::Document) -> usize {
+    svg.descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("bar ")))
+        .count()
 }
 
 fn counts(row: &Value) -> (u64, u64, u64) {
@@ -63,7 +47,7 @@ fn counts(row: &Value) -> (u64, u64, u64) {
 /// Three models on the same codes give three rows with equal counts.
 #[test]
 fn three_models_agree_on_local() {
-    let (output, json) = compare_json(&["BR", "CN", "ZZ"]);
+    let (output, json) = compare_json(&["-s", "local", "BR", "CN", "ZZ"]);
     assert!(output.status.success());
     let rows = json["rows"].as_array().unwrap();
     let models: Vec<&str> =
@@ -81,7 +65,7 @@ fn three_models_agree_on_local() {
 /// `--json` has every column of the table, for every row.
 #[test]
 fn json_has_every_column() {
-    let (_, json) = compare_json(&["-m", "2", "BR", "CN", "IN"]);
+    let (_, json) = compare_json(&["-s", "local", "-m", "2", "BR", "CN", "IN"]);
     for row in json["rows"].as_array().unwrap() {
         for key in ["elapsed", "wall", "flags_per_sec", "peak_in_flight"] {
             assert!(row[key]["median"].is_f64(), "{key} in {row}");
@@ -103,8 +87,14 @@ fn json_has_every_column() {
 #[test]
 fn disagreement_exits_non_zero() {
     // The hidden test hook: only the thread pool gets `--limit 1`.
-    let output =
-        compare(&["--extra", "flags_threadpool=--limit=1", "BR", "CN"]);
+    let output = compare(&[
+        "-s",
+        "local",
+        "--extra",
+        "flags_threadpool=--limit=1",
+        "BR",
+        "CN",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -142,19 +132,13 @@ fn error_server_gives_every_model_the_same_errors() {
 fn timeline_has_one_bar_per_recorded_request() {
     let dir = tempfile::tempdir().unwrap();
     let svg_path = dir.path().join("timeline.svg");
-    let (output, json) = compare_json(&[
-        "-s",
-        "delay",
-        "--min-delay",
-        "0.001",
-        "--max-delay",
-        "0.005",
-        "--timeline",
-        svg_path.to_str().unwrap(),
-        "-m",
-        "3",
-        "A",
-    ]);
+    let (output, json) = compare_json(
+        &[
+            &FAST_DELAY[..],
+            &["--timeline", svg_path.to_str().unwrap(), "-m", "3", "A"],
+        ]
+        .concat(),
+    );
     assert!(output.status.success());
     let recorded: u64 = json["rows"]
         .as_array()
@@ -166,12 +150,7 @@ fn timeline_has_one_bar_per_recorded_request() {
 
     let text = std::fs::read_to_string(&svg_path).unwrap();
     let svg = roxmltree::Document::parse(&text).expect("valid XML");
-    let bars = svg
-        .descendants()
-        .filter(|n| n.has_tag_name("rect"))
-        .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("bar ")))
-        .count();
-    assert_eq!(bars as u64, recorded);
+    assert_eq!(bars(&svg) as u64, recorded);
     let titles = svg
         .descendants()
         .filter(|n| n.has_tag_name("text"))
@@ -196,20 +175,10 @@ fn bad_client_args_are_a_usage_error() {
 /// its wall time, since all of them are read on one clock.
 #[test]
 fn breakdown_phases_add_up_to_the_wall_time() {
-    let (output, json) = compare_json(&[
-        "-s",
-        "delay",
-        "--min-delay",
-        "0.001",
-        "--max-delay",
-        "0.003",
-        "--breakdown",
-        "-m",
-        "3",
-        "BR",
-        "CN",
-        "IN",
-    ]);
+    let (output, json) = compare_json(
+        &[&FAST_DELAY[..], &["--breakdown", "-m", "3", "BR", "CN", "IN"]]
+            .concat(),
+    );
     assert!(output.status.success());
     for row in json["rows"].as_array().unwrap() {
         let phases = &row["phases"];
@@ -250,8 +219,17 @@ fn base_url_sends_every_client_to_that_server() {
 /// both agree on the counts, and each client has a ratio per pair.
 #[test]
 fn with_curl_pairs_each_client_with_a_curl() {
-    let (output, json) =
-        compare_json(&["--with-curl", "--runs", "2", "-m", "2", "BR", "ZZ"]);
+    let (output, json) = compare_json(&[
+        "-s",
+        "local",
+        "--with-curl",
+        "--runs",
+        "2",
+        "-m",
+        "2",
+        "BR",
+        "ZZ",
+    ]);
     assert!(output.status.success());
     let has_curl = Command::new("curl").arg("--version").output().is_ok();
     let rows = json["rows"].as_array().unwrap();
@@ -290,6 +268,8 @@ fn with_curl_pairs_each_client_with_a_curl() {
 #[test]
 fn with_curl_gives_no_ratio_where_curl_cannot_match_the_parallelism() {
     let (output, json) = compare_json(&[
+        "-s",
+        "local",
         "--with-curl",
         "--models",
         "asyncio",
@@ -313,4 +293,90 @@ fn with_curl_gives_no_ratio_where_curl_cannot_match_the_parallelism() {
         notes.iter().any(|n| n.as_str().unwrap().contains("at most 300")),
         "{notes:?}"
     );
+}
+
+/// With no arguments but shorter delays, compare runs the three clients
+/// on DELAY with no client arguments: each asks for the book's 20 flags,
+/// gets them all, and the concurrent two have more than one in flight.
+#[test]
+fn default_run_is_the_books_twenty_flags_on_delay() {
+    let (output, json) = compare_json(&SHORT_DEFAULT);
+    assert!(output.status.success(), "{}", support::text(&output.stderr));
+    assert_eq!(json["server"], "DELAY");
+    assert_eq!(json["client_args"], serde_json::json!([]));
+    assert_eq!(json["codes"], 20);
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        assert_eq!(counts(row), (20, 0, 0), "{}", row["model"]);
+        assert_eq!(row["requests"], serde_json::json!([20]));
+        let peak = row["peak_in_flight"]["median"].as_f64().unwrap();
+        if row["model"] == "flags_sequential" {
+            assert_eq!(peak, 1.0);
+        } else {
+            assert!(peak > 1.0, "{row}");
+        }
+    }
+}
+
+/// Each model's order of arrival is the same 20 codes, the sequential
+/// client's in alphabetical order, and each line under the table says
+/// whether its order is alphabetical.
+#[test]
+fn default_run_shows_each_models_order_of_arrival() {
+    let (_, json) = compare_json(&SHORT_DEFAULT);
+    let arrivals: Vec<Vec<String>> = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| serde_json::from_value(row["arrival"].clone()).unwrap())
+        .collect();
+    let mut alphabetical = arrivals[0].clone();
+    alphabetical.sort();
+    assert_eq!(arrivals[0], alphabetical, "the sequential client's");
+    for arrival in &arrivals {
+        let mut sorted = arrival.clone();
+        sorted.sort();
+        assert_eq!(sorted, alphabetical, "the same 20 codes");
+    }
+
+    let output = compare(&SHORT_DEFAULT);
+    let stdout = support::text(&output.stdout);
+    let (_, below) = stdout
+        .split_once("Order of arrival")
+        .unwrap_or_else(|| panic!("no order of arrival in {stdout}"));
+    let lines: Vec<&str> = below.lines().skip(1).take(3).collect();
+    for (line, model) in lines.iter().zip([
+        "flags_sequential",
+        "flags_threadpool",
+        "flags_asyncio",
+    ]) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], model, "{stdout}");
+        let codes = &words[1..21];
+        let sorted = codes.windows(2).all(|pair| pair[0] <= pair[1]);
+        let said = if sorted { "(alphabetical)" } else { "(not alphabetical)" };
+        assert_eq!(words[21..].join(" "), said, "{line}");
+    }
+    assert!(lines[0].ends_with("(alphabetical)"), "{stdout}");
+}
+
+/// Without `--timeline` the picture is written to
+/// `<target>/xtask/compare-timeline.svg`, the path the output names,
+/// with one bar per request.
+#[test]
+fn default_timeline_is_written_where_the_output_says() {
+    let target = tempfile::tempdir().unwrap();
+    let output = support::xtask("compare", target.path(), &SHORT_DEFAULT);
+    assert!(output.status.success(), "{}", support::text(&output.stderr));
+    let stdout = support::text(&output.stdout);
+    let named = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("Timeline of every request: "))
+        .unwrap_or_else(|| panic!("no timeline line in {stdout}"));
+    let expected = target.path().join("xtask").join("compare-timeline.svg");
+    assert_eq!(std::path::Path::new(named), expected);
+    let text = std::fs::read_to_string(&expected).expect("the SVG is written");
+    let svg = roxmltree::Document::parse(&text).expect("valid XML");
+    assert_eq!(bars(&svg), 3 * 20, "20 codes, three models");
 }

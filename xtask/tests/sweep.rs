@@ -1,53 +1,33 @@
 //! End-to-end tests of `cargo xtask sweep`: the real xtask binary runs the
-//! real thread-pool and asyncio clients (debug builds, via the hidden
-//! `--bin-dir`) against its in-process DELAY server, with millisecond
+//! real thread-pool and asyncio clients (debug builds, see `support`)
+//! against its in-process DELAY server, with millisecond
 //! delays, a fixed seed and a dozen codes, for three values of `-m`.
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::process::Output;
 
 use serde_json::Value;
+
+use support::text;
 
 /// The values of `-m` every sweep here runs, and the codes it asks for.
 const MAX_REQ: [u64; 3] = [1, 3, 8];
 const CODES: u64 = 12;
 const MODELS: [&str; 2] = ["flags_threadpool", "flags_asyncio"];
 
-/// The directory of the debug client binaries, built once if needed.
-fn bin_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let xtask = Path::new(env!("CARGO_BIN_EXE_xtask"));
-        let dir = xtask.parent().expect("xtask is in a directory");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "flags_threadpool", "-p", "flags_asyncio"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the clients failed");
-        dir.to_path_buf()
-    })
-}
-
 /// Runs a small sweep with ARGS added: `-e -l 12`, `-m 1,3,8`, delays of
 /// 1 to 5 ms.
 fn sweep(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("sweep")
-        .arg("--bin-dir")
-        .arg(bin_dir())
-        .args(["-m", "1,3,8", "-l", "12"])
-        .args(["--min-delay", "0.001", "--max-delay", "0.005"])
-        .args(args)
-        .output()
-        .expect("xtask runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let target = tempfile::tempdir().expect("a temporary directory");
+    let small = ["-m", "1,3,8", "-l", "12"];
+    let delays = ["--min-delay", "0.001", "--max-delay", "0.005"];
+    support::xtask(
+        "sweep",
+        target.path(),
+        &[&small[..], &delays, args].concat(),
+    )
 }
 
 fn count(run: &Value, key: &str) -> u64 {
@@ -61,8 +41,7 @@ fn count(run: &Value, key: &str) -> u64 {
 fn table_figures_match_the_servers_records() {
     let output = sweep(&["--json"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    let json: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&output.stdout)));
+    let json = support::json(&output);
     let runs = json["runs"].as_array().expect("runs");
     let order: Vec<(&str, u64)> = runs
         .iter()

@@ -1,0 +1,133 @@
+//! What `compare` and `sweep` run, and against what: the chapter's three
+//! flag clients (`flags2_sequential.py`, `flags2_threadpool.py` and
+//! `flags2_asyncio.py` in the book), the codes their arguments name, the
+//! settings of the in-process test server, and the command line of one
+//! run. Both commands describe a run the same way, so it is said here once.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use flags_server::{Config, Kind, TestServer};
+
+/// The clients, in the order the chapter presents them.
+pub const CLIENTS: [&str; 3] =
+    ["flags_sequential", "flags_threadpool", "flags_asyncio"];
+
+/// The two concurrent ones, which `sweep` runs at every `-m`.
+pub const CONCURRENT: [&str; 2] = ["flags_threadpool", "flags_asyncio"];
+
+/// The seed used when `--seed` is not given: any fixed number makes DELAY
+/// and ERROR runs repeatable; this one is the book's year.
+pub const DEFAULT_SEED: u64 = 2022;
+
+/// The test server's settings, the same options in `compare` and
+/// `sweep`. The defaults are compare's short delays; sweep, whose question
+/// is how close to the longest delay each model gets, takes the book's
+/// (0.5-5 s, set on `Cli::Sweep`).
+#[derive(Debug, clap::Args, serde::Serialize)]
+pub struct ServerArgs {
+    /// DELAY/ERROR: shortest delay before an answer, in seconds (the
+    /// book's slow_server.py: 0.5).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.1)]
+    pub min_delay: f64,
+
+    /// DELAY/ERROR: longest delay before an answer, in seconds (the
+    /// book's: 5).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
+    pub max_delay: f64,
+
+    /// Seed of the server's delays and errors; fixed by default so runs
+    /// are reproducible.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+impl ServerArgs {
+    /// The server's configuration, with ERROR's rate of 418s.
+    pub fn config(&self, error_rate: f64) -> Result<Config> {
+        let secs = |s: f64, what: &str| {
+            Duration::try_from_secs_f64(s).with_context(|| {
+                format!("--{what} must be a number of seconds >= 0")
+            })
+        };
+        let config = Config {
+            min_delay: secs(self.min_delay, "min-delay")?,
+            max_delay: secs(self.max_delay, "max-delay")?,
+            error_rate,
+            seed: Some(self.seed),
+            ..Config::default()
+        };
+        if config.min_delay > config.max_delay {
+            bail!("--min-delay must not exceed --max-delay");
+        }
+        if !(0.0..=1.0).contains(&config.error_rate) {
+            bail!("--error-rate must be between 0 and 1");
+        }
+        Ok(config)
+    }
+}
+
+/// The test servers, started in this process on free ports.
+pub fn start_server(config: Config) -> Result<TestServer> {
+    // The corpus draws each flag on its first request; drawing them all
+    // now keeps that cost out of whichever model happens to run first.
+    flags_server::corpus::warm_up();
+    TestServer::start(config).context("cannot start the test server")
+}
+
+/// Checks CLIENT ARGS with the clients' own parser before anything is
+/// built or started, and returns the codes they will ask for.
+pub fn codes(client_args: &[String]) -> Result<Vec<String>> {
+    use flags_common::cli::{ParseOutcome, process_args};
+    let argv =
+        std::iter::once("xtask").chain(client_args.iter().map(|s| s.as_str()));
+    match process_args(argv, "xtask", 1) {
+        Ok(options) => Ok(options.cc_list),
+        Err(ParseOutcome::Usage(error)) => bail!("{error}"),
+        Err(ParseOutcome::Help(_)) => bail!("unexpected --help in CLIENT ARGS"),
+    }
+}
+
+/// Where a client downloads from: `-s` with one of the book's labels and
+/// the base URL the label stands for in this run.
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// LOCAL, DELAY or ERROR; `None` for a server that is not ours.
+    pub kind: Option<Kind>,
+    /// Known for our servers once they are started ([`Site::ours`]).
+    pub base_url: String,
+}
+
+impl Site {
+    /// One of our in-process servers.
+    pub fn ours(server: &TestServer, kind: Kind) -> Site {
+        Site { kind: Some(kind), base_url: server.base_url(kind) }
+    }
+}
+
+/// The command of one client run: `program ARGS -s SITE --dest DEST`.
+///
+/// On our own server the client is given the book's label, and the
+/// label's variable (`FLAGS_DELAY_URL`...) moves it to the free port of
+/// this run, so its report says `DELAY site:` as the book's does.
+pub fn command(
+    program: &Path,
+    args: &[String],
+    site: &Site,
+    dest: &Path,
+) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    match site.kind {
+        Some(kind) => {
+            let label = kind.to_string();
+            cmd.env(flags_common::cli::server_url_var(&label), &site.base_url)
+                .args(["-s", &label])
+        }
+        None => cmd.args(["-s", &site.base_url]),
+    };
+    cmd.arg("--dest").arg(dest);
+    cmd
+}
