@@ -11,6 +11,7 @@ use std::sync::mpsc;
 
 use crate::future::Future;
 
+// ANCHOR: as_completed
 /// `futures.as_completed(fs)`: the futures, each once, in the order they
 /// finish (or are cancelled); those already done come first. Waits while
 /// none is new. Duplicates in `fs` are yielded once, as in CPython.
@@ -40,6 +41,7 @@ pub fn as_completed<'a, R: 'a>(
         finished.recv().ok().map(|position| fs[position])
     })
 }
+// ANCHOR_END: as_completed
 
 /// When `wait` returns: `futures.FIRST_COMPLETED` or `ALL_COMPLETED`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

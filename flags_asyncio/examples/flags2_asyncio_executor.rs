@@ -50,6 +50,7 @@ use tokio::task::JoinSet;
 /// held only to add a save).
 type Executor = Mutex<JoinSet<Result<(), FlagError>>>;
 
+// ANCHOR: download_one
 /// Downloads the flag of `cc` and hands its saving to the blocking pool
 /// without waiting for it. A 404 is `NOT_FOUND`; `Ok(None)` means Ctrl-C
 /// came before this code's turn.
@@ -92,7 +93,9 @@ async fn download_one(
     }
     Ok(Some(status))
 }
+// ANCHOR_END: download_one
 
+// ANCHOR: supervisor
 /// Starts one task per code and counts the outcomes as they complete, as
 /// `flags_asyncio::supervisor` does; then waits for the saves still on the
 /// blocking pool, as `asyncio.run` waits for its default executor.
@@ -159,6 +162,7 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     }
     counter
 }
+// ANCHOR_END: supervisor
 
 /// `asyncio.run(supervisor(...))` on a single-threaded runtime, as the
 /// library's `download_many`; the saves run on the runtime's blocking

@@ -82,6 +82,7 @@ pub fn tls_config() -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
+// ANCHOR: get_flag
 /// Downloads the flag of `cc` and returns the image bytes.
 pub async fn get_flag(
     client: &reqwest::Client,
@@ -92,7 +93,9 @@ pub async fn get_flag(
     tracing::debug!(cc, url, "GET");
     fetch(client, &url, MAX_FLAG_BYTES).await
 }
+// ANCHOR_END: get_flag
 
+// ANCHOR: download_one
 /// Downloads and saves one flag. A 404 is an expected answer (`NOT_FOUND`);
 /// every other failure goes back to `supervisor`, which counts it as an
 /// `ERROR`, as the book's `raise` does.
@@ -148,7 +151,9 @@ pub async fn download_one(
     }
     Ok(Some(status))
 }
+// ANCHOR_END: download_one
 
+// ANCHOR: supervisor
 /// Starts one task per code and counts the outcomes as they complete.
 pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
@@ -208,7 +213,9 @@ pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     bar.finish();
     counter
 }
+// ANCHOR_END: supervisor
 
+// ANCHOR: download_many
 /// Downloads the flags concurrently on one thread and counts the outcomes:
 /// the book's `asyncio.run(supervisor(...))`.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
@@ -226,6 +233,7 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
         }
     }
 }
+// ANCHOR_END: download_many
 
 /// One GET: the body, up to `limit` bytes, or why there is none. Any
 /// status outside 2xx is a `FlagError::Http`, as `raise_for_status()`.

@@ -101,6 +101,7 @@ pub fn flag_url(base_url: &str, cc: &str) -> String {
     format!("{base_url}/{cc}/{cc}.gif")
 }
 
+// ANCHOR: main
 /// `flags2_common.main`: parse the command line, report, run
 /// `download_many`, report again. Returns the exit code: 0 when the run
 /// completed (per-flag errors are counted, not fatal), 2 for a usage
@@ -198,6 +199,7 @@ pub fn main(
         ExitCode::SUCCESS
     }
 }
+// ANCHOR_END: main
 
 /// Rust starts programs with SIGPIPE ignored, so once stdout is a closed
 /// pipe (`flags_sequential -v -e | head`) the next `println!` panics with a

@@ -34,12 +34,15 @@ pub fn base_url() -> String {
         .unwrap_or_else(|_| "http://localhost:8000/flags".to_owned())
 }
 
+// ANCHOR: save_flag
 /// Saves the image bytes to `filename` in [`DEST_DIR`] (atomically: a
 /// failed run never leaves half an image behind).
 pub fn save_flag(img: &[u8], filename: &str) -> Result<(), FlagError> {
     flags_common::save_flag(img, Path::new(DEST_DIR), filename)
 }
+// ANCHOR_END: save_flag
 
+// ANCHOR: get_flag
 /// Downloads one flag and returns the image bytes. As `httpx.get(url,
 /// timeout=6.1, follow_redirects=True)` then `raise_for_status()`: ureq
 /// follows redirects and, by default, turns a status outside 2xx into an
@@ -53,7 +56,9 @@ pub fn get_flag(cc: &str) -> Result<Vec<u8>, ureq::Error> {
         .call()?;
     resp.body_mut().with_config().limit(MAX_FLAG_BYTES).read_to_vec()
 }
+// ANCHOR_END: get_flag
 
+// ANCHOR: download_one
 /// Downloads and saves one flag, prints its code, and returns the code:
 /// `download_one` of `flags_threadpool.py`. It lives here, beside the
 /// pieces it uses, because three examples run it (`flags_threadpool`,
@@ -73,7 +78,9 @@ pub fn download_one(cc: String) -> Result<String, String> {
     std::io::stdout().flush().map_err(|e| e.to_string())?;
     Ok(cc)
 }
+// ANCHOR_END: download_one
 
+// ANCHOR: download_many
 /// Downloads every flag, one after the other, printing each code as it
 /// is saved. Returns how many were downloaded.
 pub fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
@@ -88,7 +95,9 @@ pub fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     }
     Ok(cc_list.len())
 }
+// ANCHOR_END: download_many
 
+// ANCHOR: main
 /// Runs `downloader` on the 20 codes and prints how long it took. Every
 /// example passes its own `download_many`, as the book's `main(downloader)`.
 /// Piped into `| head`, it ends quietly, as the flags2 clients do.
@@ -113,3 +122,4 @@ pub fn main(downloader: fn(&[&str]) -> anyhow::Result<usize>) -> ExitCode {
         }
     }
 }
+// ANCHOR_END: main

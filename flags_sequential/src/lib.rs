@@ -86,6 +86,7 @@ fn root_certs() -> ureq::tls::RootCerts {
     }
 }
 
+// ANCHOR: get_flag
 /// Downloads the flag of `cc` and returns the image bytes.
 pub fn get_flag(
     agent: &ureq::Agent,
@@ -96,7 +97,9 @@ pub fn get_flag(
     tracing::debug!(cc, url, "GET");
     fetch(agent, &url, MAX_FLAG_BYTES)
 }
+// ANCHOR_END: get_flag
 
+// ANCHOR: download_one
 /// Downloads and saves one flag. A 404 is an expected answer (`NOT_FOUND`);
 /// every other failure goes back to `download_many`, which counts it as an
 /// `ERROR`, as the book's `raise` does.
@@ -120,7 +123,9 @@ pub fn download_one(
     }
     Ok(status)
 }
+// ANCHOR_END: download_one
 
+// ANCHOR: download_many
 /// Downloads the flags one after the other and counts the outcomes.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     let idle = idle_connections(cc_list.len(), settings.concur_req);
@@ -148,6 +153,7 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     bar.finish();
     counter
 }
+// ANCHOR_END: download_many
 
 /// One GET: the body, up to `limit` bytes, or why there is none. Any
 /// status outside 2xx is a `FlagError::Http`, as `raise_for_status()`.

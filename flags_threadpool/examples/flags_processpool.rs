@@ -30,6 +30,7 @@ use std::process::ExitCode;
 use concurrent_futures::{Executor, ProcessPoolExecutor};
 use flags_sequential::flags::{download_one, main as run};
 
+// ANCHOR: download_many
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     let mut cc_list: Vec<String> =
         cc_list.iter().map(|&cc| cc.to_owned()).collect();
@@ -44,6 +45,7 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
         .collect::<anyhow::Result<Vec<String>>>()?;
     Ok(res.len())
 }
+// ANCHOR_END: download_many
 
 /// `ProcessPoolExecutor`'s default: one process per CPU. Downloads are not
 /// CPU-bound, so more would also help, but the point here is the switch of
@@ -52,8 +54,10 @@ fn max_workers() -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
+// ANCHOR: main
 fn main() -> ExitCode {
     // First, before anything else: in a worker process this never returns.
     concurrent_futures::init();
     run(download_many)
 }
+// ANCHOR_END: main

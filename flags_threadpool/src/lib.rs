@@ -34,6 +34,7 @@ pub const MAX_CONCUR_REQ: usize = 1000;
 /// are.
 pub use flags_sequential::{download_one, get_flag};
 
+// ANCHOR: download_many
 /// Downloads the flags on a pool of `settings.concur_req` threads and
 /// counts the outcomes as they complete.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
@@ -110,3 +111,4 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     bar.finish();
     counter
 }
+// ANCHOR_END: download_many

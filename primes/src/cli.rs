@@ -83,6 +83,7 @@ fn parse_args() -> Args {
     })
 }
 
+// ANCHOR: run
 /// Runs the whole report; `Ok(false)` if some row is an error.
 pub fn run(args: &Args) -> io::Result<bool> {
     // As the book, in descending order, so the slow big numbers start
@@ -128,7 +129,9 @@ pub fn run(args: &Args) -> io::Result<bool> {
         ),
     }
 }
+// ANCHOR_END: run
 
+// ANCHOR: report
 /// The book's `main` after the executor exists: header, rows, total time.
 fn report(
     executor: &impl Executor,
@@ -169,6 +172,7 @@ fn report(
     writeln!(out, "Total time: {:.2}s", t0.elapsed().as_secs_f64())?;
     Ok(all_ok)
 }
+// ANCHOR_END: report
 
 /// One line of the report: the book's `{n:16}  {label} {elapsed:9.6f}s`,
 /// or, for a job that failed, `!` in the label column and the reason.
