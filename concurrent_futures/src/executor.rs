@@ -5,14 +5,16 @@
 //!
 //! As in CPython, where `Executor.map` is written once in the base class on
 //! top of `submit`, an executor says how to run one task
-//! ([`Executor::submit_fn`]) and how to shut down; `map` is written here.
+//! ([`Executor::submit_fn`]) and how to shut down; `map` is written here
+//! (the process pool writes its own, to send tasks in chunks).
 
 use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::future::{Future, FutureError};
+use crate::future::{Future, FutureError, Outcome};
 
 /// What a task's argument and result must be to run on any executor: sent
 /// to another thread (`Send + 'static`) or serialized to another process,
@@ -24,74 +26,224 @@ pub trait Payload:
 
 impl<T: Serialize + DeserializeOwned + Send + Sync + 'static> Payload for T {}
 
+/// `executor.shutdown(wait=..., cancel_futures=...)`'s keyword arguments,
+/// with CPython's defaults: `ShutdownOptions::default()` waits and cancels
+/// nothing; `ShutdownOptions::default().wait(false).cancel_futures(true)`
+/// reads as Python's call does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShutdownOptions {
+    wait: bool,
+    cancel_futures: bool,
+}
+
+impl Default for ShutdownOptions {
+    fn default() -> ShutdownOptions {
+        ShutdownOptions { wait: true, cancel_futures: false }
+    }
+}
+
+impl ShutdownOptions {
+    /// Return only once every task that will run has finished and the
+    /// workers are gone (default: true).
+    pub fn wait(mut self, wait: bool) -> ShutdownOptions {
+        self.wait = wait;
+        self
+    }
+
+    /// Cancel every task not yet started, before `shutdown` returns
+    /// (default: false).
+    pub fn cancel_futures(mut self, cancel_futures: bool) -> ShutdownOptions {
+        self.cancel_futures = cancel_futures;
+        self
+    }
+
+    /// Whether `shutdown` waits.
+    pub fn waits(&self) -> bool {
+        self.wait
+    }
+
+    /// Whether `shutdown` cancels the pending tasks.
+    pub fn cancels_futures(&self) -> bool {
+        self.cancel_futures
+    }
+}
+
+/// `executor.map(fn, *iterables, timeout=, chunksize=, buffersize=)`'s
+/// keyword arguments. Several iterables are one iterator of tuples in
+/// Rust: `executor.map(f, a.into_iter().zip(b))`, which also stops at the
+/// shortest, as Python's does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MapOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) chunksize: Option<usize>,
+    pub(crate) buffersize: Option<usize>,
+}
+
+impl MapOptions {
+    /// Every result must be there within `timeout` of the call to `map`;
+    /// the first that is not is a [`FutureError::Timeout`], and ends the
+    /// iterator, cancelling the tasks left.
+    pub fn timeout(mut self, timeout: Duration) -> MapOptions {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The process pool sends the arguments in chunks of this many, one
+    /// round trip per chunk; the thread pool, which sends nothing, ignores
+    /// it, as CPython's does. Zero is taken as one.
+    pub fn chunksize(mut self, chunksize: usize) -> MapOptions {
+        self.chunksize = Some(chunksize);
+        self
+    }
+
+    /// At most this many tasks submitted and not yet read: the rest of the
+    /// arguments are taken from the iterator as results are read, so an
+    /// endless iterator can be mapped. Zero is taken as one (CPython
+    /// raises `ValueError`).
+    pub fn buffersize(mut self, buffersize: usize) -> MapOptions {
+        self.buffersize = Some(buffersize);
+        self
+    }
+}
+
 /// `concurrent.futures.Executor`. Dropping an executor is leaving its
 /// `with` block: `shutdown(wait=True)`.
 pub trait Executor {
     /// `executor.submit(fn, arg)`: queues `f(arg)` and returns its future
-    /// at once, never waiting for a worker. A plain `fn` and a serializable
-    /// argument is the one kind of task every executor can run, a process
-    /// pool included (it sends both to another process). The thread pool
-    /// also takes any closure, with its inherent `submit`.
+    /// at once, never waiting for a worker; refuses, as CPython raises,
+    /// after shutdown ([`FutureError::Shutdown`]) or on a broken pool. A
+    /// plain `fn` and a serializable argument is the one kind of task every
+    /// executor can run, a process pool included (it sends both to another
+    /// process). The thread pool also takes any closure, with its inherent
+    /// `submit`.
     fn submit_fn<A: Payload, R: Payload>(
         &self,
         f: fn(A) -> R,
         arg: A,
-    ) -> Future<R>;
+    ) -> Result<Future<R>, FutureError>;
 
     /// `executor.map(f, args)`: submits every task first, then yields the
     /// results lazily, in submission order. Each is yielded when it and
     /// every one before it are done, so a slow first task holds back the
     /// results of faster later ones.
-    fn map<A: Payload, R: Payload>(
-        &self,
+    fn map<'a, A: Payload, R: Payload>(
+        &'a self,
         f: fn(A) -> R,
-        args: impl IntoIterator<Item = A>,
-    ) -> impl Iterator<Item = Result<R, FutureError>> {
-        let futures = args.into_iter().map(|arg| self.submit_fn(f, arg));
-        Map { futures: futures.collect(), started: false }
+        args: impl IntoIterator<Item = A, IntoIter: 'a>,
+    ) -> impl Iterator<Item = Outcome<R>> + 'a {
+        self.map_with(f, args, MapOptions::default())
+    }
+
+    /// `executor.map(f, args, timeout=..., chunksize=..., buffersize=...)`.
+    fn map_with<'a, A: Payload, R: Payload>(
+        &'a self,
+        f: fn(A) -> R,
+        args: impl IntoIterator<Item = A, IntoIter: 'a>,
+        options: MapOptions,
+    ) -> impl Iterator<Item = Outcome<R>> + 'a {
+        Map::new(
+            args.into_iter().map(move |arg| self.submit_fn(f, arg)),
+            options,
+        )
     }
 
     /// `executor.shutdown(wait, cancel_futures)`: accept no new task. With
-    /// `cancel_futures`, tasks not yet started are cancelled instead of
-    /// run; with `wait`, return only when every task that will run has
-    /// finished and the workers are gone. A task submitted afterwards
-    /// fails with [`FutureError::Shutdown`].
-    fn shutdown(&self, wait: bool, cancel_futures: bool);
+    /// `cancel_futures`, tasks not yet started are cancelled before it
+    /// returns; with `wait`, it returns only when every task that will run
+    /// has finished and the workers are gone.
+    fn shutdown(&self, options: ShutdownOptions);
 }
 
-/// The iterator `Executor::map` returns, CPython's `result_iterator`: the
-/// futures in submission order, each waited for in turn.
-#[derive(Debug)]
-pub struct Map<R> {
-    futures: VecDeque<Future<R>>,
+/// The iterator `map` returns, CPython's `result_iterator`: the futures
+/// in submission order, each waited for in turn, with more submitted as
+/// they are read when `buffersize` is set.
+pub struct Map<'a, R> {
+    futures: VecDeque<Result<Future<R>, FutureError>>,
+    /// The submissions not yet made (all made at once without
+    /// `buffersize`).
+    rest: Box<dyn Iterator<Item = Result<Future<R>, FutureError>> + 'a>,
+    deadline: Option<(Instant, Duration)>,
     /// Whether anyone has asked for a result yet (see `Drop`).
     started: bool,
+    /// A timeout ended it.
+    ended: bool,
 }
 
-impl<R> Iterator for Map<R> {
-    type Item = Result<R, FutureError>;
+impl<'a, R> Map<'a, R> {
+    /// Submits all of `submissions` (or `buffersize` of them) now.
+    pub(crate) fn new(
+        submissions: impl Iterator<Item = Result<Future<R>, FutureError>> + 'a,
+        options: MapOptions,
+    ) -> Map<'a, R> {
+        let mut rest: Box<dyn Iterator<Item = _> + 'a> = Box::new(submissions);
+        let futures: VecDeque<_> = match options.buffersize {
+            Some(buffersize) => rest.by_ref().take(buffersize.max(1)).collect(),
+            None => rest.by_ref().collect(),
+        };
+        let deadline =
+            options.timeout.map(|timeout| (Instant::now() + timeout, timeout));
+        Map { futures, rest, deadline, started: false, ended: false }
+    }
+}
 
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R> Iterator for Map<'_, R> {
+    type Item = Outcome<R>;
+
+    fn next(&mut self) -> Option<Outcome<R>> {
         self.started = true;
-        Some(self.futures.pop_front()?.into_result())
+        if self.ended {
+            return None;
+        }
+        let future = match self.futures.pop_front()? {
+            Ok(future) => future,
+            Err(refused) => return Some(Err(refused)),
+        };
+        // One more submitted for the one being read, as CPython's
+        // `buffersize` does: the buffer stays full.
+        if let Some(next) = self.rest.next() {
+            self.futures.push_back(next);
+        }
+        if let Some((deadline, timeout)) = self.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if !future.wait_done(Some(left)) {
+                future.cancel();
+                self.ended = true;
+                self.cancel_rest();
+                return Some(Err(FutureError::Timeout(timeout)));
+            }
+        }
+        Some(future.into_result())
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.futures.len(), Some(self.futures.len()))
+        (self.futures.len(), None)
     }
 }
 
-impl<R> Drop for Map<R> {
+impl<R> Map<'_, R> {
+    fn cancel_rest(&mut self) {
+        for future in self.futures.iter().flatten() {
+            future.cancel();
+        }
+    }
+}
+
+impl<R> Drop for Map<'_, R> {
     /// As CPython's generator does when it is closed after its first
     /// result: the tasks nobody will read are cancelled, if they have not
     /// started yet. A `map` never read is like a generator never started:
     /// its tasks all run (and shutdown waits for them).
     fn drop(&mut self) {
-        if !self.started {
-            return;
+        if self.started {
+            self.cancel_rest();
         }
-        for future in &self.futures {
-            future.cancel();
-        }
+    }
+}
+
+impl<R> std::fmt::Debug for Map<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Map")
+            .field("futures", &self.futures)
+            .finish_non_exhaustive()
     }
 }

@@ -6,50 +6,84 @@
 //! import futures`, has an obvious counterpart (`use concurrent_futures::
 //! {...}`), and the names inside are CPython's: `ThreadPoolExecutor`,
 //! `ProcessPoolExecutor`, `Future` with `done()`, `running()`,
-//! `cancelled()`, `cancel()` and `result()`, `as_completed`, `wait` with
-//! `FIRST_COMPLETED` and `ALL_COMPLETED`. Every thread pool and process
+//! `cancelled()`, `cancel()`, `result()`, `exception()` and
+//! `add_done_callback()`, `as_completed`, `wait` with `FIRST_COMPLETED`,
+//! `FIRST_EXCEPTION` and `ALL_COMPLETED`. Every thread pool and process
 //! pool of the workspace is one of these two.
 //!
 //! ```
 //! use concurrent_futures::{ThreadPoolExecutor, as_completed};
 //!
 //! let executor = ThreadPoolExecutor::new(3)?;
-//! let to_do: Vec<_> =
-//!     (1..=5).map(|n| executor.submit(move || n * n)).collect();
+//! let to_do = (1..=5)
+//!     .map(|n| executor.submit(move || n * n))
+//!     .collect::<Result<Vec<_>, _>>()?;
 //! let mut squares: Vec<u32> =
 //!     as_completed(&to_do).map(|f| *f.result().unwrap()).collect();
 //! squares.sort();
 //! assert_eq!(squares, [1, 4, 9, 16, 25]);
-//! # Ok::<(), std::io::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! What differs from Python, and why:
 //! - a task is a closure (`executor.submit(move || f(x))`) on the thread
-//!   pool, the Rust way to pass a function with its arguments; the process
-//!   pool, which must send the task to another process, takes a plain `fn`
-//!   and a serializable argument, and so does the [`Executor`] trait;
-//! - `result()` returns a `Result` instead of raising: the task's panic is
-//!   its exception; a task that can fail returns a `Result` of its own;
+//!   pool, the Rust way to pass a function with its arguments, and so is
+//!   the thread pool's `map`; the process pool, which must send the task to
+//!   another process, takes a plain `fn` and a serializable argument, and so
+//!   does the [`Executor`] trait;
+//! - errors are values: `submit` returns `Err` where CPython raises (after
+//!   shutdown, on a broken pool), and `result()` returns a `Result`: the
+//!   task's panic is its exception; a task that can fail returns a
+//!   `Result` of its own. A panic caught this way prints nothing on stderr
+//!   (see `quiet`): it is a result, not a crash;
+//! - keyword arguments are option builders: [`ShutdownOptions`],
+//!   [`MapOptions`] (`timeout`, `chunksize`, `buffersize`), the pools'
+//!   builders (`initializer`, `max_tasks_per_child`, ...); a timeout is a
+//!   separate method (`result_timeout`, `wait_timeout`, ...);
+//! - `map` over several iterables is `map` over one iterator of tuples
+//!   (`a.into_iter().zip(b)`);
+//! - executor authors drive a future through its [`Promise`], which
+//!   [`Future::pending`] makes: `set_running_or_notify_cancel`,
+//!   `set_result`, `set_exception`. Setting twice cannot be written;
+//! - a [`Future`] can be `.await`ed by async code on any runtime, as
+//!   `asyncio.wrap_future` wraps one for asyncio;
 //! - a program that uses a process pool starts with [`init`].
 //!
 //! Layout:
-//! - `future`: [`Future`], its states, and [`FutureError`];
-//! - `executor`: the [`Executor`] trait (`submit_fn`, `map`, `shutdown`);
+//! - `future`: [`Future`], its states, [`Promise`] and [`FutureError`];
+//! - `executor`: the [`Executor`] trait (`submit_fn`, `map`, `shutdown`)
+//!   and its options;
 //! - `thread`: [`ThreadPoolExecutor`] and its [`Builder`];
-//! - `process`: [`ProcessPoolExecutor`] on procspawn, and [`init`];
+//! - `process`: [`ProcessPoolExecutor`], its builder, and [`init`];
 //! - `sequential`: [`SequentialExecutor`], the baseline without workers;
-//! - `wait`: [`as_completed`] and [`wait`].
+//! - `wait`: [`as_completed`] and [`wait`];
+//! - `quiet`: catching a task's panic without printing it;
+//! - [`parity`]: CPython's test suite, test by test, and the benchmarks.
+
+pub mod parity;
 
 mod executor;
 mod future;
 mod process;
+mod quiet;
 mod sequential;
 mod thread;
 mod wait;
 
-pub use executor::{Executor, Map, Payload};
-pub use future::{Future, FutureError, Outcome, without_modules};
-pub use process::{ProcessPoolExecutor, init};
+pub use executor::{Executor, Map, MapOptions, Payload, ShutdownOptions};
+pub use future::{
+    Awaitable, Future, FutureError, Outcome, Promise, without_modules,
+};
+pub use process::{ProcessPoolExecutor, init, process_cpu_count};
 pub use sequential::SequentialExecutor;
 pub use thread::{Builder, ThreadPoolExecutor, default_max_workers};
-pub use wait::{DoneAndNotDone, ReturnWhen, as_completed, wait};
+pub use wait::{
+    DoneAndNotDone, ReturnWhen, TimeoutError, as_completed,
+    as_completed_timeout, wait, wait_timeout,
+};
+
+/// The process pool's options, named apart from the thread pool's
+/// [`Builder`].
+pub mod process_pool {
+    pub use crate::process::Builder;
+}

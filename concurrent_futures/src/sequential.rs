@@ -3,11 +3,11 @@
 //! a plain loop, and this is that loop behind the [`Executor`] trait, so
 //! the prime checker is written once for all three.
 
-use std::panic::{self, AssertUnwindSafe};
+use std::panic::AssertUnwindSafe;
 
-use crate::executor::{Executor, Payload};
-use crate::future::{Future, FutureError};
-use crate::thread::panic_message;
+use crate::executor::{Executor, MapOptions, Payload, ShutdownOptions};
+use crate::future::{Future, FutureError, Outcome};
+use crate::quiet;
 
 /// Runs each task on the caller's thread.
 #[derive(Debug, Clone, Copy, Default)]
@@ -19,23 +19,27 @@ impl Executor for SequentialExecutor {
         &self,
         f: fn(A) -> R,
         arg: A,
-    ) -> Future<R> {
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| f(arg)))
-            .map_err(|panic| FutureError::Panicked(panic_message(&*panic)));
-        Future::finished(outcome)
+    ) -> Result<Future<R>, FutureError> {
+        let outcome = quiet::catch_unwind(AssertUnwindSafe(|| f(arg)))
+            .map_err(FutureError::Panicked);
+        Ok(Future::finished(outcome))
     }
 
     /// Lazily, unlike the pools: each task runs only when its result is
     /// asked for, so the prime checker's rows appear one by one, as they
-    /// would on a single core.
-    fn map<A: Payload, R: Payload>(
-        &self,
+    /// would on a single core. No option applies: nothing is sent, and a
+    /// task that runs on the caller's thread cannot be timed out.
+    fn map_with<'a, A: Payload, R: Payload>(
+        &'a self,
         f: fn(A) -> R,
-        args: impl IntoIterator<Item = A>,
-    ) -> impl Iterator<Item = Result<R, FutureError>> {
-        args.into_iter().map(move |arg| self.submit_fn(f, arg).into_result())
+        args: impl IntoIterator<Item = A, IntoIter: 'a>,
+        _options: MapOptions,
+    ) -> impl Iterator<Item = Outcome<R>> + 'a {
+        args.into_iter().map(move |arg| {
+            self.submit_fn(f, arg).and_then(Future::into_result)
+        })
     }
 
     /// Nothing to stop: every task has run by the time `submit_fn` returns.
-    fn shutdown(&self, _wait: bool, _cancel_futures: bool) {}
+    fn shutdown(&self, _options: ShutdownOptions) {}
 }

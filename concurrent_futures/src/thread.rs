@@ -12,16 +12,21 @@
 //! fed 676 tasks at once starts 676 threads, each taking a task as soon as
 //! it runs, so the first request goes out while the rest are starting; a
 //! pool fed one task at a time keeps reusing one thread.
+//!
+//! An `initializer` runs first on every new thread. If it panics, the pool
+//! is broken, as CPython's: every queued task fails with
+//! [`FutureError::BrokenThreadPool`], and so does every later `submit`.
 
 use std::collections::VecDeque;
 use std::io;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 
-use crate::executor::{Executor, Payload};
-use crate::future::{self, Future, FutureError, Outcome, Promise};
+use crate::executor::{Executor, Map, MapOptions, Payload, ShutdownOptions};
+use crate::future::{Future, FutureError, Outcome, Promise};
+use crate::quiet;
 
 /// One queued task with the promise of its future. A trait object, so one
 /// queue holds tasks of every closure and result type.
@@ -32,9 +37,8 @@ trait WorkItem: Send {
     fn run(self: Box<Self>, finished: &dyn Fn());
     /// Cancels the future instead of running the task.
     fn cancel(self: Box<Self>);
-    /// Fails the future without running the task: it came after
-    /// `shutdown`, or no thread could be started to run it.
-    fn refuse(self: Box<Self>, error: FutureError);
+    /// Fails the future without running the task.
+    fn fail(self: Box<Self>, error: FutureError);
 }
 
 struct Task<F, R> {
@@ -51,10 +55,8 @@ impl<F: FnOnce() -> Outcome<R> + Send, R: Send + Sync> WorkItem for Task<F, R> {
         }
         // A panic is caught here, so the worker lives on to take the next
         // item, and becomes this future's error.
-        let outcome = panic::catch_unwind(AssertUnwindSafe(task))
-            .unwrap_or_else(|panic| {
-                Err(FutureError::Panicked(panic_message(&*panic)))
-            });
+        let outcome = quiet::catch_unwind(AssertUnwindSafe(task))
+            .unwrap_or_else(|message| Err(FutureError::Panicked(message)));
         finished();
         promise.set(outcome);
     }
@@ -63,29 +65,15 @@ impl<F: FnOnce() -> Outcome<R> + Send, R: Send + Sync> WorkItem for Task<F, R> {
         self.promise.cancel();
     }
 
-    fn refuse(self: Box<Self>, error: FutureError) {
+    fn fail(self: Box<Self>, error: FutureError) {
         self.promise.set(Err(error));
-    }
-}
-
-/// The message of a panic, when it was a string (it nearly always is).
-pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(message) = panic.downcast_ref::<&str>() {
-        (*message).to_owned()
-    } else if let Some(message) = panic.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "a panic without a message".to_owned()
     }
 }
 
 /// The work queue, CPython's `_work_queue` (a `queue.SimpleQueue`): items
 /// wait in a deque, idle workers wait on a condition variable, and each
-/// `put` wakes one of them. So 676 items submitted at once wake 676
-/// workers at once. (An mpsc receiver behind a mutex, held while waiting,
-/// woke them one after another instead: each had to run before the next
-/// could reach the queue. With 676 workers, `flags_threadpool -e -m 1000`
-/// took 0.13-0.18 s to get its requests out that way, 0.09-0.11 s now.)
+/// `put` wakes one of them, so many items submitted at once wake as many
+/// workers at once.
 #[derive(Default)]
 struct WorkQueue {
     // A std Mutex: held to push or pop one item, never while a task runs.
@@ -98,24 +86,34 @@ struct QueueState {
     items: VecDeque<Box<dyn WorkItem>>,
     /// Set by `shutdown`: no more items; workers end once it is empty.
     closed: bool,
+    /// Set when an initializer failed: CPython's `_broken`.
+    broken: Option<String>,
     /// Workers done with their last task and not yet given another:
     /// CPython's `_idle_semaphore`. A `put` starts a thread only when the
     /// queued items outnumber them.
     idle: usize,
+    /// Workers waiting on `ready`, so `put` signals only when one is.
+    sleeping: usize,
 }
 
 impl WorkQueue {
     /// Queues `item` and says whether it needs a new thread (more items are
-    /// waiting than idle workers), or hands it back if the queue is closed.
-    fn put(&self, item: Box<dyn WorkItem>) -> Result<bool, Box<dyn WorkItem>> {
+    /// waiting than idle workers), or says why the pool refuses it.
+    fn put(&self, item: Box<dyn WorkItem>) -> Result<bool, FutureError> {
         let mut state = lock(&self.state);
+        if let Some(why) = &state.broken {
+            return Err(FutureError::BrokenThreadPool(why.clone()));
+        }
         if state.closed {
-            return Err(item);
+            return Err(FutureError::Shutdown);
         }
         state.items.push_back(item);
         let needs_worker = state.items.len() > state.idle;
+        let sleeping = state.sleeping > 0;
         drop(state);
-        self.ready.notify_one();
+        if sleeping {
+            self.ready.notify_one();
+        }
         Ok(needs_worker)
     }
 
@@ -138,8 +136,10 @@ impl WorkQueue {
             if state.closed {
                 return None;
             }
+            state.sleeping += 1;
             state =
                 self.ready.wait(state).unwrap_or_else(PoisonError::into_inner);
+            state.sleeping -= 1;
         }
     }
 
@@ -148,12 +148,42 @@ impl WorkQueue {
         lock(&self.state).idle += 1;
     }
 
-    /// Lets the workers finish what is queued, then end.
-    fn close(&self) {
-        lock(&self.state).closed = true;
+    /// Lets the workers finish what is queued, then end; with `cancel`,
+    /// cancels what is queued first.
+    fn close(&self, cancel: bool) {
+        let cancelled = {
+            let mut state = lock(&self.state);
+            state.closed = true;
+            if cancel {
+                std::mem::take(&mut state.items)
+            } else {
+                VecDeque::new()
+            }
+        };
         self.ready.notify_all();
+        // Outside the lock: cancelling runs the futures' callbacks.
+        cancelled.into_iter().for_each(|item| item.cancel());
+    }
+
+    /// An initializer failed: CPython's `_initializer_failed`. Nothing more
+    /// runs; every queued task fails with `BrokenThreadPool`.
+    fn break_pool(&self, why: String) {
+        let failed = {
+            let mut state = lock(&self.state);
+            state.closed = true;
+            state.broken.get_or_insert(why.clone());
+            std::mem::take(&mut state.items)
+        };
+        self.ready.notify_all();
+        for item in failed {
+            item.fail(FutureError::BrokenThreadPool(why.clone()));
+        }
     }
 }
+
+/// What runs first on every new worker thread: CPython's `initializer`
+/// with its `initargs`, which a closure carries.
+type Initializer = Arc<dyn Fn() + Send + Sync>;
 
 /// A pool of up to `max_workers` threads. Build one with
 /// [`ThreadPoolExecutor::new`] or, to name its threads or size their
@@ -161,18 +191,26 @@ impl WorkQueue {
 pub struct ThreadPoolExecutor {
     // Shared with the workers; closed by `shutdown`.
     queue: Arc<WorkQueue>,
-    /// Set by `shutdown(cancel_futures=true)`: workers cancel what they
-    /// take off the queue instead of running it.
-    cancel_pending: Arc<AtomicBool>,
     // The threads started so far; taken (and joined) by the first
     // `shutdown(wait=true)`. `submit` holds the lock while it queues a task
     // and starts a thread for it, so `shutdown` never takes the list
     // between the two and misses a thread.
-    workers: Mutex<Vec<JoinHandle<()>>>,
+    workers: Mutex<Workers>,
+    /// `max_workers` threads were started: `submit` need not look.
+    all_started: AtomicBool,
     max_workers: usize,
     /// Names the threads `{prefix}_{n}`.
     prefix: String,
     stack_size: Option<usize>,
+    initializer: Option<Initializer>,
+}
+
+#[derive(Default)]
+struct Workers {
+    handles: Vec<JoinHandle<()>>,
+    /// How many were ever started (joined ones included), for the names
+    /// and the bound.
+    started: usize,
 }
 
 /// Numbers the pools without a `thread_name_prefix`, as CPython's
@@ -180,11 +218,21 @@ pub struct ThreadPoolExecutor {
 static POOLS: AtomicUsize = AtomicUsize::new(0);
 
 /// Options of a [`ThreadPoolExecutor`]: CPython's keyword arguments.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Builder {
     max_workers: Option<usize>,
     thread_name_prefix: Option<String>,
     stack_size: Option<usize>,
+    initializer: Option<Initializer>,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("max_workers", &self.max_workers)
+            .field("thread_name_prefix", &self.thread_name_prefix)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Builder {
@@ -203,11 +251,22 @@ impl Builder {
         self
     }
 
-    /// Each worker's stack size in bytes (std's default is 2 MiB; see
+    /// Each worker's stack size in bytes (see
     /// `std::thread::Builder::stack_size`). Small stacks let a pool of
     /// many threads, each blocked on the network, use less memory.
     pub fn stack_size(mut self, bytes: usize) -> Builder {
         self.stack_size = Some(bytes);
+        self
+    }
+
+    /// `initializer=f, initargs=(...)`: `initializer` runs on each worker
+    /// thread before its first task; the closure carries the arguments. If
+    /// it panics, the pool is broken ([`FutureError::BrokenThreadPool`]).
+    pub fn initializer(
+        mut self,
+        initializer: impl Fn() + Send + Sync + 'static,
+    ) -> Builder {
+        self.initializer = Some(Arc::new(initializer));
         self
     }
 
@@ -227,11 +286,12 @@ impl Builder {
         });
         Ok(ThreadPoolExecutor {
             queue: Arc::new(WorkQueue::default()),
-            cancel_pending: Arc::new(AtomicBool::new(false)),
-            workers: Mutex::new(Vec::new()),
+            workers: Mutex::new(Workers::default()),
+            all_started: AtomicBool::new(false),
             max_workers,
             prefix,
             stack_size: self.stack_size,
+            initializer: self.initializer,
         })
     }
 }
@@ -239,25 +299,24 @@ impl Builder {
 /// `ThreadPoolExecutor`'s default `max_workers`: `min(32, os.cpu_count() +
 /// 4)`. Threads that mostly wait for I/O can outnumber the cores.
 pub fn default_max_workers() -> usize {
-    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
-    (cpus + 4).min(32)
+    (crate::process_cpu_count() + 4).min(32)
 }
 
-/// The loop of one worker thread: take the next item, run it (or cancel
-/// it, after `shutdown(cancel_futures=true)`); stop when the queue is
-/// closed and empty.
-fn work(queue: &WorkQueue, cancel_pending: &AtomicBool) {
+/// The loop of one worker thread: the initializer, then take the next
+/// item and run it; stop when the queue is closed and empty.
+fn work(queue: &WorkQueue, initializer: Option<&Initializer>) {
+    if let Some(initializer) = initializer
+        && let Err(message) =
+            quiet::catch_unwind(AssertUnwindSafe(|| initializer()))
+    {
+        queue.break_pool(format!("the initializer panicked: {message}"));
+        return;
+    }
     // A new thread is not idle: it was started for an item already queued.
     let mut idle = false;
     // `None`: the executor was shut down and the queue is empty.
     while let Some(item) = queue.get(idle) {
-        // Relaxed: the flag carries no other data with it.
-        if cancel_pending.load(Ordering::Relaxed) {
-            queue.worker_idle();
-            item.cancel();
-        } else {
-            item.run(&|| queue.worker_idle());
-        }
+        item.run(&|| queue.worker_idle());
         idle = true;
     }
 }
@@ -290,9 +349,10 @@ impl ThreadPoolExecutor {
     /// `executor.submit(fn, *args)`: queues `task` and returns its future
     /// at once. Rust passes a function with its arguments as a closure, as
     /// `thread::spawn` does: `executor.submit(move || download_one(cc))`.
+    /// Refuses after shutdown and on a broken pool, as CPython raises.
     /// The result must be `Sync` as well as `Send`, because `result()`
     /// lends it to whichever thread asks.
-    pub fn submit<R, F>(&self, task: F) -> Future<R>
+    pub fn submit<R, F>(&self, task: F) -> Result<Future<R>, FutureError>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + Sync + 'static,
@@ -300,53 +360,95 @@ impl ThreadPoolExecutor {
         self.submit_outcome(move || Ok(task()))
     }
 
-    /// Queues a task whose outcome becomes its future's outcome as it is,
-    /// or fails it if the executor is shut down. What the process pool
-    /// builds on: its tasks can fail in ways of their own.
-    pub(crate) fn submit_outcome<R, F>(&self, task: F) -> Future<R>
+    /// `executor.map(fn, args)` with any closure: nothing is serialized on
+    /// a thread pool, so `f` may capture what it needs. Every task is
+    /// submitted before it returns; results come in submission order.
+    pub fn map<'a, A, R, F>(
+        &'a self,
+        f: F,
+        args: impl IntoIterator<Item = A, IntoIter: 'a>,
+    ) -> Map<'a, R>
+    where
+        F: Fn(A) -> R + Send + Sync + 'static,
+        A: Send + 'static,
+        R: Send + Sync + 'static,
+    {
+        self.map_with(f, args, MapOptions::default())
+    }
+
+    /// `executor.map(fn, args, timeout=..., buffersize=...)` with any
+    /// closure (`chunksize` means nothing here, as in CPython).
+    pub fn map_with<'a, A, R, F>(
+        &'a self,
+        f: F,
+        args: impl IntoIterator<Item = A, IntoIter: 'a>,
+        options: MapOptions,
+    ) -> Map<'a, R>
+    where
+        F: Fn(A) -> R + Send + Sync + 'static,
+        A: Send + 'static,
+        R: Send + Sync + 'static,
+    {
+        let f = Arc::new(f);
+        let submissions = args.into_iter().map(move |arg| {
+            let f = Arc::clone(&f);
+            self.submit(move || f(arg))
+        });
+        Map::new(submissions, options)
+    }
+
+    /// Queues a task whose outcome becomes its future's outcome as it is.
+    /// What the process pool builds on: its tasks can fail in ways of
+    /// their own.
+    pub(crate) fn submit_outcome<R, F>(
+        &self,
+        task: F,
+    ) -> Result<Future<R>, FutureError>
     where
         F: FnOnce() -> Outcome<R> + Send + 'static,
         R: Send + Sync + 'static,
     {
-        let (future, promise) = future::pair();
-        let mut workers = lock(&self.workers);
-        match self.queue.put(Box::new(Task { promise, task })) {
-            Err(item) => item.refuse(FutureError::Shutdown),
-            Ok(needs_worker)
-                if needs_worker && workers.len() < self.max_workers =>
-            {
-                if let Err(error) = self.start_worker(&mut workers) {
-                    // With no thread at all, nothing would ever run it.
-                    // Otherwise it waits for one of those already there.
-                    if workers.is_empty()
-                        && let Some(item) = self.queue.take_back()
-                    {
-                        item.refuse(FutureError::NoThread(error.to_string()));
-                    }
-                }
-            }
-            Ok(_) => {}
+        let (future, promise) = Future::pending();
+        let item = Box::new(Task { promise, task });
+        // Once every thread is started, no `submit` starts one, and none
+        // needs the list: the common case takes one lock, the queue's.
+        if self.all_started.load(Ordering::Acquire) {
+            self.queue.put(item)?;
+            return Ok(future);
         }
-        future
+        let mut workers = lock(&self.workers);
+        let needs_worker = self.queue.put(item)?;
+        if needs_worker
+            && workers.started < self.max_workers
+            && let Err(error) = self.start_worker(&mut workers)
+            // With no thread at all, nothing would ever run it. Otherwise
+            // it waits for one of those already there.
+            && workers.handles.is_empty()
+            && let Some(item) = self.queue.take_back()
+        {
+            drop(item);
+            return Err(FutureError::NoThread(error.to_string()));
+        }
+        Ok(future)
     }
 
     /// CPython's `_adjust_thread_count`, once `submit` found no idle worker
-    /// for its task: starts thread number `workers.len()`.
-    fn start_worker(
-        &self,
-        workers: &mut Vec<JoinHandle<()>>,
-    ) -> io::Result<()> {
-        let mut thread = thread::Builder::new().name(format!(
-            "{}_{}",
-            self.prefix,
-            workers.len()
-        ));
+    /// for its task: starts thread number `workers.started`.
+    fn start_worker(&self, workers: &mut Workers) -> io::Result<()> {
+        let mut thread = thread::Builder::new()
+            .name(format!("{}_{}", self.prefix, workers.started));
         if let Some(bytes) = self.stack_size {
             thread = thread.stack_size(bytes);
         }
         let queue = Arc::clone(&self.queue);
-        let cancel_pending = Arc::clone(&self.cancel_pending);
-        workers.push(thread.spawn(move || work(&queue, &cancel_pending))?);
+        let initializer = self.initializer.clone();
+        let handle =
+            thread.spawn(move || work(&queue, initializer.as_ref()))?;
+        workers.handles.push(handle);
+        workers.started += 1;
+        if workers.started == self.max_workers {
+            self.all_started.store(true, Ordering::Release);
+        }
         Ok(())
     }
 }
@@ -356,18 +458,15 @@ impl Executor for ThreadPoolExecutor {
         &self,
         f: fn(A) -> R,
         arg: A,
-    ) -> Future<R> {
+    ) -> Result<Future<R>, FutureError> {
         self.submit(move || f(arg))
     }
 
-    fn shutdown(&self, wait: bool, cancel_futures: bool) {
-        if cancel_futures {
-            self.cancel_pending.store(true, Ordering::Relaxed);
-        }
+    fn shutdown(&self, options: ShutdownOptions) {
         // The workers take what is left on the queue, then end.
-        self.queue.close();
-        if wait {
-            let workers = std::mem::take(&mut *lock(&self.workers));
+        self.queue.close(options.cancels_futures());
+        if options.waits() {
+            let workers = std::mem::take(&mut lock(&self.workers).handles);
             for worker in workers {
                 // A worker never panics (tasks' panics are caught).
                 let _ = worker.join();
@@ -381,7 +480,7 @@ impl Drop for ThreadPoolExecutor {
     /// `executor.shutdown(wait=True)`: every queued task runs, then the
     /// threads end.
     fn drop(&mut self) {
-        self.shutdown(true, false);
+        self.shutdown(ShutdownOptions::default());
     }
 }
 

@@ -1,117 +1,344 @@
 //! `ProcessPoolExecutor`, as CPython's
 //! `Lib/test/test_concurrent_futures/test_process_pool.py` checks it (each
-//! test names the one it mirrors), with tasks that have nothing to do with
-//! primes: real processes, reused, and a broken pool when one dies.
+//! test names the one it mirrors): real processes, reused, replaced after
+//! `max_tasks_per_child`, broken when one dies, and ended on demand.
+
+// The helpers the tests share unwrap as the tests do; clippy's
+// allow-unwrap-in-tests only sees `#[test]` functions.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::net::{Ipv4Addr, TcpListener};
 
 use concurrent_futures::{
-    Executor, FutureError, ProcessPoolExecutor, as_completed,
+    Executor, FutureError, MapOptions, ProcessPoolExecutor, ShutdownOptions,
+    process_pool,
 };
+use support::{Gate, exit, gated, mul, pid, pow};
 
-// The workers of these pools are this test binary started again; this
-// makes it run tasks instead of the tests.
 procspawn::enable_test_support!();
 
-fn shout(word: String) -> String {
-    word.to_uppercase()
+fn broken(outcome: Result<impl std::fmt::Debug, FutureError>) -> bool {
+    matches!(outcome, Err(FutureError::BrokenProcessPool(_)))
 }
 
-fn worker_pid(_: u32) -> u32 {
-    std::process::id()
+fn limited(workers: usize, max_tasks: usize) -> ProcessPoolExecutor {
+    process_pool::Builder::default()
+        .max_workers(workers)
+        .max_tasks_per_child(max_tasks)
+        .build()
+        .unwrap()
 }
 
-/// Ends its worker process abruptly, as CPython's tests use `os._exit`.
-fn die(_: ()) -> u32 {
-    std::process::abort()
+fn raise_123(_: ()) -> u32 {
+    panic!("123");
 }
 
-fn explode(n: u32) -> u32 {
-    if n == 1 {
-        panic!("boom");
+/// Mirrors `test_killed_child`: when a worker is killed from outside, its
+/// task fails with `BrokenProcessPool`, and so does `submit` afterwards.
+#[cfg(unix)]
+#[test]
+fn test_killed_child() {
+    let executor = ProcessPoolExecutor::new(2).unwrap();
+    let mut gate = Gate::new();
+    let future = gate.submit(&executor);
+    gate.wait_started();
+    let worker = executor.worker_pids()[0];
+    let killed = std::process::Command::new("kill")
+        .args(["-9", &worker.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(broken(future.result()));
+    assert!(broken(executor.submit(pow, (2, 8)).map(|_| ())));
+}
+
+/// Mirrors `test_map_chunksize`: any chunk size gives the plain `map`'s
+/// results.
+#[test]
+fn test_map_chunksize() {
+    let executor = ProcessPoolExecutor::new(2).unwrap();
+    let args = || (0..40u64).zip(0..40u32);
+    let expected: Vec<u64> = args().map(pow).collect();
+    for chunksize in [6, 50, 40] {
+        let options = MapOptions::default().chunksize(chunksize);
+        let results: Vec<u64> = executor
+            .map_with(pow, args(), options)
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(results, expected, "chunksize {chunksize}");
     }
-    n
 }
 
-/// Mirrors `test_submit` (executor.py): a task runs in another process.
+/// Mirrors `test_traceback`: a task's panic comes back from the worker
+/// as that task's error, with its message, and the pool stays usable.
+#[test]
+fn test_traceback() {
+    let executor = ProcessPoolExecutor::new(1).unwrap();
+    let error = executor.submit(raise_123, ()).unwrap().into_result();
+    assert_eq!(error, Err(FutureError::Panicked("123".to_owned())));
+    assert_eq!(executor.submit(mul, (6, 7)).unwrap().into_result(), Ok(42));
+}
+
+/// Mirrors `test_traceback_when_child_process_terminates_abruptly`: a
+/// worker that exits in the middle of its task is a `BrokenProcessPool`
+/// that says it terminated abruptly.
+#[test]
+fn test_traceback_when_child_process_terminates_abruptly() {
+    let executor = ProcessPoolExecutor::new(1).unwrap();
+    let error = executor.submit(exit, 99).unwrap().into_result().unwrap_err();
+    assert!(error.to_string().contains("terminated abruptly"), "{error}");
+}
+
+/// Mirrors `test_saturation`: with many tasks blocked, exactly
+/// `max_workers` processes run them.
+#[test]
+fn test_saturation() {
+    let executor = ProcessPoolExecutor::new(2).unwrap();
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let futures: Vec<_> =
+        (0..30).map(|_| executor.submit(gated, port).unwrap()).collect();
+    let mut running: Vec<_> =
+        (0..2).map(|_| listener.accept().unwrap().0).collect();
+    assert_eq!(executor.worker_pids().len(), 2);
+    // Let them go one by one, each replaced by the next queued task.
+    for _ in 2..30 {
+        running.remove(0).write_all(b"go").unwrap();
+        running.push(listener.accept().unwrap().0);
+    }
+    drop(running);
+    assert!(futures.iter().all(|f| f.result().is_ok()));
+    assert_eq!(executor.worker_pids().len(), 2);
+}
+
+/// Mirrors `test_idle_process_reuse_one`: tasks submitted one after
+/// another, each waited for, all run in the first process.
+#[test]
+fn test_idle_process_reuse_one() {
+    let executor = ProcessPoolExecutor::new(4).unwrap();
+    for args in [(21, 2), (6, 7), (3, 14)] {
+        assert_eq!(executor.submit(mul, args).unwrap().into_result(), Ok(42));
+    }
+    assert_eq!(executor.worker_pids().len(), 1);
+}
+
+/// Mirrors `test_idle_process_reuse_multiple`: processes start only for
+/// tasks that find none idle.
+#[test]
+fn test_idle_process_reuse_multiple() {
+    let executor = ProcessPoolExecutor::new(4).unwrap();
+    executor.submit(mul, (12, 7)).unwrap().result().unwrap();
+    executor.submit(mul, (33, 25)).unwrap();
+    executor.submit(mul, (25, 26)).unwrap().result().unwrap();
+    executor.submit(mul, (18, 29)).unwrap();
+    executor.submit(mul, (1, 2)).unwrap().result().unwrap();
+    executor.submit(mul, (0, 9)).unwrap();
+    assert!(executor.worker_pids().len() <= 3);
+    executor.shutdown(ShutdownOptions::default());
+}
+
+/// Mirrors `test_max_tasks_per_child`: a worker runs three tasks, then a
+/// new one takes its place.
+#[test]
+fn test_max_tasks_per_child() {
+    let executor = limited(1, 3);
+    let pids: Vec<u32> = (0..4)
+        .map(|_| executor.submit(pid, ()).unwrap().into_result().unwrap())
+        .collect();
+    assert_eq!(pids[0], pids[1]);
+    assert_eq!(pids[0], pids[2]);
+    assert_ne!(pids[0], pids[3]);
+    assert_eq!(executor.worker_pids().len(), 1);
+}
+
+/// Mirrors `test_max_tasks_per_child_pending_tasks_gh115634`: with more
+/// tasks queued than the workers may run, replacements take the backlog.
+#[test]
+fn test_max_tasks_per_child_pending_tasks_gh115634() {
+    for (workers, max_tasks, tasks) in [(1, 2, 6), (2, 2, 8)] {
+        let executor = limited(workers, max_tasks);
+        let futures: Vec<_> =
+            (0..tasks).map(|i| executor.submit(mul, (i, 2)).unwrap()).collect();
+        let results: Vec<u64> =
+            futures.iter().map(|f| *f.result().unwrap()).collect();
+        assert_eq!(results, (0..tasks).map(|i| i * 2).collect::<Vec<_>>());
+        executor.shutdown(ShutdownOptions::default().cancel_futures(true));
+    }
+}
+
+/// Mirrors `test_shutdown_no_wait_max_tasks_gh119592`: a worker that
+/// reaches its limit after `shutdown(wait=False)` is still replaced, so the
+/// queued tasks run.
+#[test]
+fn test_shutdown_no_wait_max_tasks_gh119592() {
+    let executor = limited(1, 1);
+    let mut gate = Gate::new();
+    let first = gate.submit(&executor);
+    let rest: Vec<_> =
+        (1..3).map(|i| executor.submit(mul, (i, 1)).unwrap()).collect();
+    gate.wait_started();
+    executor.shutdown(ShutdownOptions::default().wait(false));
+    gate.open();
+    assert!(first.result().is_ok());
+    let results: Vec<u64> = rest.iter().map(|f| *f.result().unwrap()).collect();
+    assert_eq!(results, [1, 2]);
+}
+
+/// Mirrors `test_force_shutdown_during_max_tasks_worker_exit`: killing
+/// the workers of a pool whose worker is at its task limit leaves no
+/// future waiting: the running one fails, the queued ones are cancelled.
+#[test]
+fn test_force_shutdown_during_max_tasks_worker_exit() {
+    let executor = limited(1, 1);
+    let mut gate = Gate::new();
+    let first = gate.submit(&executor);
+    let rest: Vec<_> =
+        (1..3).map(|i| executor.submit(mul, (i, 1)).unwrap()).collect();
+    gate.wait_started();
+    executor.kill_workers();
+    assert!(broken(first.result()));
+    assert!(rest.iter().all(|f| f.cancelled()));
+}
+
+/// Mirrors `test_max_tasks_early_shutdown`: with one task per worker,
+/// `shutdown()` right after submitting still runs them all.
+#[test]
+fn test_max_tasks_early_shutdown() {
+    let executor = limited(3, 1);
+    let futures: Vec<_> =
+        (0..6).map(|i| executor.submit(mul, (i, i)).unwrap()).collect();
+    executor.shutdown(ShutdownOptions::default());
+    for (i, future) in (0..).zip(&futures) {
+        assert_eq!(future.result(), Ok(&(i * i)));
+    }
+}
+
+/// Mirrors `test_terminate_workers`: `terminate_workers()` ends the
+/// running task's worker (its future fails) and shuts the pool down.
+#[test]
+fn test_terminate_workers() {
+    let executor = ProcessPoolExecutor::new(1).unwrap();
+    let mut gate = Gate::new();
+    let future = gate.submit(&executor);
+    gate.wait_started();
+    executor.terminate_workers();
+    assert!(broken(future.result()));
+}
+
+/// Mirrors `test_kill_workers`: the same with `kill_workers()`.
+#[test]
+fn test_kill_workers() {
+    let executor = ProcessPoolExecutor::new(1).unwrap();
+    let mut gate = Gate::new();
+    let future = gate.submit(&executor);
+    gate.wait_started();
+    executor.kill_workers();
+    assert!(broken(future.result()));
+}
+
+/// Mirrors `test_force_shutdown_workers`: a task that started is ended by
+/// either call before it could finish (it never hears the gate).
+#[test]
+fn test_force_shutdown_workers() {
+    for terminate in [true, false] {
+        let executor = ProcessPoolExecutor::new(1).unwrap();
+        let mut gate = Gate::new();
+        let future = gate.submit(&executor);
+        gate.wait_started();
+        if terminate {
+            executor.terminate_workers();
+        } else {
+            executor.kill_workers();
+        }
+        assert!(broken(future.result()));
+        gate.open();
+    }
+}
+
+/// Mirrors `test_force_shutdown_workers_dead_workers`: ending the workers
+/// of a pool already broken by a dead worker does not fail.
+#[test]
+fn test_force_shutdown_workers_dead_workers() {
+    let executor = ProcessPoolExecutor::new(1).unwrap();
+    assert!(broken(executor.submit(exit, 1).unwrap().into_result()));
+    executor.terminate_workers();
+    executor.kill_workers();
+}
+
+/// Mirrors `test_force_shutdown_workers_stops_pool`: after
+/// `terminate_workers()`, `submit` refuses with `RuntimeError`.
+#[test]
+fn test_force_shutdown_workers_stops_pool() {
+    let executor = ProcessPoolExecutor::new(1).unwrap();
+    assert_eq!(executor.submit(mul, (0, 0)).unwrap().into_result(), Ok(0));
+    executor.terminate_workers();
+    assert_eq!(
+        executor.submit(mul, (0, 0)).unwrap_err(),
+        FutureError::Shutdown
+    );
+}
+
+/// Mirrors `test_submit` (executor.py): the task runs in another process.
 #[test]
 fn submit_runs_the_task_in_another_process() {
     let executor = ProcessPoolExecutor::new(2).unwrap();
-    let pid = executor.submit(worker_pid, 0).into_result().unwrap();
-    assert_ne!(pid, std::process::id());
+    let worker = executor.submit(pid, ()).unwrap().into_result().unwrap();
+    assert_ne!(worker, std::process::id());
 }
 
-/// Mirrors `test_map` (executor.py): any serializable task, results in
-/// submission order.
-#[test]
-fn map_yields_results_in_submission_order() {
-    let executor = ProcessPoolExecutor::new(2).unwrap();
-    let words = ["br", "cn", "id", "in", "us"].map(String::from);
-    let shouted: Vec<String> =
-        executor.map(shout, words).map(Result::unwrap).collect();
-    assert_eq!(shouted, ["BR", "CN", "ID", "IN", "US"]);
-}
-
-/// Mirrors `test_idle_process_reuse_multiple` and `test_saturation`: the
-/// processes start once and are reused; never more than `max_workers`.
+/// The workers are reused across a `map` of many tasks: never more than
+/// `max_workers`, none of them this process.
 #[test]
 fn workers_are_reused_across_tasks() {
     let executor = ProcessPoolExecutor::new(2).unwrap();
-    let mut pids: Vec<u32> =
-        executor.map(worker_pid, 0..20).map(Result::unwrap).collect();
-    pids.sort_unstable();
-    pids.dedup();
+    let pids: HashSet<u32> =
+        executor.map(pid, vec![(); 20]).map(Result::unwrap).collect();
     assert!(!pids.contains(&std::process::id()));
     assert!(pids.len() <= 2, "{pids:?}");
 }
 
-/// Mirrors `test_killed_child` and `test_broken_process_pool_traceback`:
-/// when a worker dies, its task's future and every pending one fail with
-/// `BrokenProcessPool`, and so does a task submitted afterwards. Nothing
+/// A worker that dies fails its own task and the pending ones, and nothing
 /// hangs.
 #[test]
-fn a_dead_worker_breaks_the_pool() {
-    // One worker, so the two tasks after `die` are still pending when it
+fn a_dead_worker_fails_the_pending_tasks() {
+    // One worker, so the two tasks after `exit` are still pending when it
     // dies.
     let executor = ProcessPoolExecutor::new(1).unwrap();
-    let dying = executor.submit(die, ());
+    let dying = executor.submit(exit, 3).unwrap();
     let pending =
-        [executor.submit(worker_pid, 1), executor.submit(worker_pid, 2)];
+        [executor.submit(pid, ()).unwrap(), executor.submit(pid, ()).unwrap()];
     let error = dying.into_result().unwrap_err();
-    assert!(matches!(error, FutureError::BrokenProcessPool(_)), "{error}");
     assert!(error.to_string().starts_with("BrokenProcessPool: "), "{error}");
-    for future in as_completed(&pending) {
-        let error = future.result().unwrap_err();
-        assert!(matches!(error, FutureError::BrokenProcessPool(_)), "{error}");
+    assert!(error.is_broken_executor());
+    for future in &pending {
+        assert!(broken(future.result()));
     }
-    let later = executor.submit(worker_pid, 3).into_result();
-    assert!(matches!(later, Err(FutureError::BrokenProcessPool(_))));
 }
 
-/// A panic ends a pooled worker process (procspawn does not catch it
-/// there), so it breaks the pool too, as a dead worker does.
+/// A panicking task is its own error; the tasks around it are computed.
 #[test]
-fn a_panicking_task_breaks_the_pool() {
+fn a_panicking_task_leaves_the_pool_usable() {
+    fn explode(n: u32) -> u32 {
+        if n == 1 {
+            panic!("boom");
+        }
+        n
+    }
     let executor = ProcessPoolExecutor::new(1).unwrap();
     let results: Vec<_> = executor.map(explode, [0, 1, 2]).collect();
-    assert_eq!(results[0], Ok(0));
-    assert!(matches!(results[1], Err(FutureError::BrokenProcessPool(_))));
-    assert!(matches!(results[2], Err(FutureError::BrokenProcessPool(_))));
+    assert_eq!(
+        results,
+        [Ok(0), Err(FutureError::Panicked("boom".into())), Ok(2)]
+    );
 }
 
-/// Mirrors `test_max_workers_negative` (executor.py): 0 is refused.
+/// The default `max_workers` is `process_cpu_count()`, as CPython's.
 #[test]
-fn zero_workers_is_an_error() {
-    let error = ProcessPoolExecutor::new(0).unwrap_err();
-    assert_eq!(error.to_string(), "max_workers must be greater than 0");
-}
-
-/// Mirrors `test_context_manager_shutdown`: dropping the executor waits
-/// for the queued tasks, whose results stay readable.
-#[test]
-fn drop_waits_for_the_queued_tasks() {
-    let executor = ProcessPoolExecutor::new(2).unwrap();
-    let futures: Vec<_> =
-        (0..6).map(|n| executor.submit(shout, n.to_string())).collect();
-    drop(executor);
-    assert!(futures.iter().all(|f| f.done()));
-    assert_eq!(futures[5].result(), Ok(&"5".to_owned()));
+fn default_workers_are_the_cpu_count() {
+    let executor = ProcessPoolExecutor::builder().build().unwrap();
+    assert_eq!(executor.max_workers(), concurrent_futures::process_cpu_count());
 }

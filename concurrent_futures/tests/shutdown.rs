@@ -1,76 +1,255 @@
-//! Shutting a thread pool down, as CPython's
+//! Shutting a pool down, as CPython's
 //! `Lib/test/test_concurrent_futures/test_shutdown.py` checks it (each test
-//! names the one it mirrors): waiting, cancelling, and refusing new tasks.
+//! names the one it mirrors): waiting, cancelling, refusing new tasks, and
+//! the workers' ends; the shared tests on both pools, then each pool's own.
+
+// The shared tests are generic functions that `on_both_pools!` wraps in
+// `#[test]`s; clippy's allow-unwrap-in-tests does not see through that.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
-use concurrent_futures::{Executor, FutureError, ThreadPoolExecutor};
-use support::gated;
+use concurrent_futures::{
+    Executor, FutureError, ProcessPoolExecutor, ShutdownOptions,
+    ThreadPoolExecutor, process_pool,
+};
+use support::{Gate, Pool, gated_closure as gated, mul, pid};
 
-/// Mirrors `test_run_after_shutdown`: a task submitted after shutdown
-/// fails with CPython's `RuntimeError` message, and never runs.
-#[test]
-fn submit_after_shutdown_fails() {
-    let executor = ThreadPoolExecutor::new(1).unwrap();
-    executor.shutdown(true, false);
-    let future = executor.submit(|| 2u32.pow(5));
-    assert_eq!(future.result(), Err(FutureError::Shutdown));
+procspawn::enable_test_support!();
+
+fn no_wait() -> ShutdownOptions {
+    ShutdownOptions::default().wait(false)
+}
+
+/// Mirrors `test_run_after_shutdown`: `submit` after shutdown refuses,
+/// with CPython's `RuntimeError` message.
+fn test_run_after_shutdown<P: Pool>() {
+    let executor = P::with_workers(2);
+    executor.shutdown(ShutdownOptions::default());
+    let refused = executor.submit_fn(mul, (2, 5)).unwrap_err();
+    assert_eq!(refused, FutureError::Shutdown);
     assert_eq!(
-        FutureError::Shutdown.to_string(),
+        refused.to_string(),
         "cannot schedule new futures after shutdown"
     );
 }
 
-/// Mirrors `test_hang_issue12364`: shutdown with 50 tasks queued runs
-/// them all, and every result is there afterwards.
-#[test]
-fn shutdown_runs_every_queued_task() {
-    let executor = ThreadPoolExecutor::new(2).unwrap();
-    let futures: Vec<_> = (0..50).map(|n| executor.submit(move || n)).collect();
-    executor.shutdown(true, false);
-    assert!(futures.iter().all(|f| f.done()));
-    let total: u32 = futures.iter().map(|f| *f.result().unwrap()).sum();
-    assert_eq!(total, (0..50).sum());
+/// Mirrors `test_hang_issue12364`: shutdown with 50 tasks queued runs them
+/// all, and every result is there afterwards.
+fn test_hang_issue12364<P: Pool>() {
+    let executor = P::with_workers(2);
+    let futures: Vec<_> =
+        (0..50).map(|n| executor.submit_fn(mul, (n, 2)).unwrap()).collect();
+    executor.shutdown(ShutdownOptions::default());
+    let total: u64 = futures.iter().map(|f| *f.result().unwrap()).sum();
+    assert_eq!(total, (0..50).map(|n| n * 2).sum::<u64>());
 }
 
-/// Mirrors `test_cancel_futures`: with `cancel_futures`, the queued tasks
-/// are cancelled and the running one finishes.
+/// Mirrors `test_cancel_futures`: with `cancel_futures`, every queued task
+/// is cancelled before `shutdown` returns, and the running one finishes.
+fn test_cancel_futures<P: Pool>() {
+    let executor = P::with_workers(1);
+    let mut gate = Gate::new();
+    let running = gate.submit(&executor);
+    let queued: Vec<_> =
+        (0..50).map(|n| executor.submit_fn(mul, (n, 1)).unwrap()).collect();
+    gate.wait_started();
+    executor.shutdown(no_wait().cancel_futures(true));
+    assert!(queued.iter().all(|f| f.cancelled()));
+    gate.open();
+    assert!(running.result().is_ok());
+}
+
+/// Mirrors `test_cancel_futures_wait_false`: `shutdown(wait=False,
+/// cancel_futures=True)` returns while a task still runs, and the program
+/// goes on to its end without hanging.
+fn test_cancel_futures_wait_false<P: Pool>() {
+    let executor = P::with_workers(1);
+    let mut gate = Gate::new();
+    let running = gate.submit(&executor);
+    let queued = executor.submit_fn(mul, (1, 1)).unwrap();
+    gate.wait_started();
+    executor.shutdown(no_wait().cancel_futures(true));
+    assert!(!running.done() && queued.cancelled());
+    gate.open();
+    drop(executor);
+    assert!(running.done());
+}
+
+/// Mirrors `test_hang_gh83386`: a pool shut down without waiting, with a
+/// task still running, is then dropped (the end of the `with` block and of
+/// the program) and that waits for the task rather than hanging.
+fn test_hang_gh83386<P: Pool>() {
+    let executor = P::with_workers(1);
+    let mut gate = Gate::new();
+    let running = gate.submit(&executor);
+    gate.wait_started();
+    executor.shutdown(no_wait());
+    gate.open();
+    drop(executor);
+    assert!(running.result().is_ok());
+}
+
+/// Mirrors `test_shutdown_no_wait` (both pools have one): `shutdown(wait=
+/// False)` returns at once; the queued tasks still run and their results
+/// come.
+fn test_shutdown_no_wait<P: Pool>() {
+    let executor = P::with_workers(2);
+    let mut gate = Gate::new();
+    let running = gate.submit(&executor);
+    let queued: Vec<_> =
+        (0..4).map(|n| executor.submit_fn(mul, (n, 3)).unwrap()).collect();
+    gate.wait_started();
+    executor.shutdown(no_wait());
+    assert!(!running.done());
+    gate.open();
+    let results: Vec<u64> =
+        queued.iter().map(|f| *f.result().unwrap()).collect();
+    assert_eq!(results, [0, 3, 6, 9]);
+    assert!(running.result().is_ok());
+}
+
+/// Mirrors `test_context_manager_shutdown` (both pools have one):
+/// dropping the executor, as leaving its `with` block, waits for every
+/// task, whose results stay readable.
+fn test_context_manager_shutdown<P: Pool>() {
+    let executor = P::with_workers(2);
+    let futures: Vec<_> =
+        (0..6).map(|n| executor.submit_fn(mul, (n, n)).unwrap()).collect();
+    drop(executor);
+    assert!(futures.iter().all(|f| f.done()));
+    assert_eq!(futures[5].result(), Ok(&25));
+}
+
+on_both_pools!(
+    test_run_after_shutdown,
+    test_hang_issue12364,
+    test_cancel_futures,
+    test_cancel_futures_wait_false,
+    test_hang_gh83386,
+    test_shutdown_no_wait,
+    test_context_manager_shutdown,
+);
+
+/// Mirrors `test_hang_gh94440` (thread pool): a task cancelled right
+/// before shutdown does not make shutdown hang.
 #[test]
-fn shutdown_with_cancel_futures_cancels_the_queued_tasks() {
+fn test_hang_gh94440() {
+    let executor = ThreadPoolExecutor::new(1).unwrap();
+    executor.submit(|| 0).unwrap().result().unwrap();
+    executor.submit(|| 0).unwrap().cancel();
+    executor.shutdown(ShutdownOptions::default());
+}
+
+thread_local! {
+    /// Dropped when its thread ends: what tells the test a worker is gone.
+    static END: std::cell::RefCell<Option<mpsc::Sender<()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Mirrors `test_threads_terminate` (thread pool): after `shutdown()`,
+/// every worker thread has ended (each one's thread-locals are dropped).
+#[test]
+fn test_threads_terminate() {
+    let executor = ThreadPoolExecutor::new(3).unwrap();
+    let barrier = Arc::new(std::sync::Barrier::new(3));
+    let (end, ended) = mpsc::channel();
+    for _ in 0..3 {
+        let (barrier, end) = (Arc::clone(&barrier), end.clone());
+        executor
+            .submit(move || {
+                END.with(|slot| *slot.borrow_mut() = Some(end));
+                barrier.wait();
+            })
+            .unwrap();
+    }
+    drop(end);
+    executor.shutdown(ShutdownOptions::default());
+    // Every sender lived in a worker's thread-local: all gone means every
+    // worker ended.
+    assert!(ended.recv().is_err());
+}
+
+/// Mirrors `test_processes_terminate` (process pool): after `shutdown()`,
+/// no worker process is left.
+#[test]
+fn test_processes_terminate() {
+    let executor = ProcessPoolExecutor::new(2).unwrap();
+    let pids: Vec<_> =
+        (0..4).map(|_| executor.submit(pid, ()).unwrap()).collect();
+    for future in &pids {
+        future.result().unwrap();
+    }
+    assert!(!executor.worker_pids().is_empty());
+    executor.shutdown(ShutdownOptions::default());
+    assert!(executor.worker_pids().is_empty());
+}
+
+/// Mirrors `test_shutdown_gh_132969_case_1` (process pool): with
+/// `max_tasks_per_child=1`, `shutdown(wait=False)` still lets every queued
+/// task run, each in a fresh worker.
+#[test]
+fn test_shutdown_gh_132969_case_1() {
+    let executor = process_pool::Builder::default()
+        .max_workers(1)
+        .max_tasks_per_child(1)
+        .build()
+        .unwrap();
+    let futures: Vec<_> =
+        (0..3).map(|_| executor.submit(pid, ()).unwrap()).collect();
+    executor.shutdown(no_wait());
+    let pids: std::collections::HashSet<u32> =
+        futures.iter().map(|f| *f.result().unwrap()).collect();
+    assert_eq!(pids.len(), 3);
+}
+
+/// Mirrors `test_shutdown_gh_132969_case_2` (process pool): the same, with
+/// the pool dropped at once after `shutdown(wait=False)`.
+#[test]
+fn test_shutdown_gh_132969_case_2() {
+    let executor = process_pool::Builder::default()
+        .max_workers(1)
+        .max_tasks_per_child(1)
+        .build()
+        .unwrap();
+    let futures: Vec<_> =
+        (0..3).map(|n| executor.submit(mul, (n, 7)).unwrap()).collect();
+    executor.shutdown(no_wait());
+    drop(executor);
+    let results: Vec<u64> =
+        futures.iter().map(|f| *f.result().unwrap()).collect();
+    assert_eq!(results, [0, 7, 14]);
+}
+
+/// With `cancel_futures`, the queued closures of a thread pool are
+/// cancelled and the running one finishes.
+#[test]
+fn shutdown_with_cancel_futures_cancels_the_queued_closures() {
     let executor = ThreadPoolExecutor::new(1).unwrap();
     let running = gated(&executor, 1);
-    let queued: Vec<_> = (0..50).map(|n| executor.submit(move || n)).collect();
+    let queued: Vec<_> =
+        (0..50u32).map(|n| executor.submit(move || n).unwrap()).collect();
     running.wait_started();
-    executor.shutdown(false, true);
+    executor.shutdown(no_wait().cancel_futures(true));
     running.open();
-    executor.shutdown(true, false);
+    executor.shutdown(ShutdownOptions::default());
     assert_eq!(running.future.result(), Ok(&1));
     assert!(queued.iter().all(|f| f.cancelled()));
 }
 
-/// Mirrors `test_context_manager_shutdown`: dropping the executor, as
-/// leaving its `with` block, waits for every task.
+/// Dropping the thread pool waits for every closure it was given.
 #[test]
 fn drop_waits_for_every_task() {
     let ran = Arc::new(AtomicUsize::new(0));
     let executor = ThreadPoolExecutor::new(3).unwrap();
     for _ in 0..30 {
         let ran = Arc::clone(&ran);
-        executor.submit(move || ran.fetch_add(1, Ordering::SeqCst));
+        executor.submit(move || ran.fetch_add(1, Ordering::SeqCst)).unwrap();
     }
     drop(executor);
     assert_eq!(ran.load(Ordering::SeqCst), 30);
-}
-
-/// Mirrors `test_hang_gh94440`: a task cancelled right before shutdown
-/// does not make shutdown hang.
-#[test]
-fn shutdown_after_a_cancel_does_not_hang() {
-    let executor = ThreadPoolExecutor::new(1).unwrap();
-    executor.submit(|| 0).result().unwrap();
-    executor.submit(|| 0).cancel();
-    executor.shutdown(true, false);
 }

@@ -10,9 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Condvar, Mutex};
 
 use concurrent_futures::{
-    Executor, FutureError, ThreadPoolExecutor, default_max_workers,
+    Executor, FutureError, ShutdownOptions, ThreadPoolExecutor,
+    default_max_workers,
 };
-use support::gated;
+use support::gated_closure as gated;
 
 fn pow(x: u32) -> u32 {
     2u32.pow(x)
@@ -22,15 +23,15 @@ fn divide(d: u32) -> u32 {
     12 / d
 }
 
-/// Mirrors `test_submit`.
+/// `submit` runs a closure, and `submit_fn` a plain `fn`.
 #[test]
 fn submit_runs_the_task() {
     let executor = ThreadPoolExecutor::new(2).unwrap();
-    assert_eq!(executor.submit(|| pow(8)).result(), Ok(&256));
-    assert_eq!(executor.submit_fn(pow, 8).into_result(), Ok(256));
+    assert_eq!(executor.submit(|| pow(8)).unwrap().result(), Ok(&256));
+    assert_eq!(executor.submit_fn(pow, 8).unwrap().into_result(), Ok(256));
 }
 
-/// Mirrors `test_map`: results in submission order.
+/// `map` of a plain `fn`: results in submission order.
 #[test]
 fn map_yields_results_in_submission_order() {
     let executor = ThreadPoolExecutor::new(3).unwrap();
@@ -39,8 +40,8 @@ fn map_yields_results_in_submission_order() {
     assert_eq!(results, (0..20).map(pow).collect::<Vec<_>>());
 }
 
-/// Mirrors `test_map_exception`: the results before a panic come, then
-/// the panic, as the exception is raised from `next()`.
+/// A panic in `map` comes in its place, and the results after it still
+/// come (CPython main after gh-108518).
 #[test]
 fn map_yields_a_panic_in_its_place() {
     let executor = ThreadPoolExecutor::new(2).unwrap();
@@ -107,7 +108,7 @@ fn map_submits_without_iteration() {
     }
     let executor = ThreadPoolExecutor::new(2).unwrap();
     drop(executor.map(record, 0..10));
-    executor.shutdown(true, false);
+    executor.shutdown(ShutdownOptions::default());
     assert_eq!(RAN.load(Ordering::SeqCst), 10);
 }
 
@@ -141,7 +142,7 @@ fn dropping_a_started_map_cancels_what_has_not_started() {
     drop(results);
     *SECOND_MAY_END.lock().expect("not poisoned") = true;
     SECOND_RELEASED.notify_all();
-    executor.shutdown(true, false);
+    executor.shutdown(ShutdownOptions::default());
     assert_eq!(THIRD_RAN.load(Ordering::SeqCst), 0);
 }
 
@@ -152,11 +153,12 @@ fn submit_never_blocks() {
     let executor = ThreadPoolExecutor::new(1).unwrap();
     let busy = gated(&executor, 0);
     busy.wait_started();
-    let queued: Vec<_> = (1..=50).map(|n| executor.submit(move || n)).collect();
+    let queued: Vec<_> =
+        (1..=50u32).map(|n| executor.submit(move || n).unwrap()).collect();
     assert!(queued.iter().all(|f| !f.running() && !f.done()));
     busy.open();
     let total: u32 = queued.iter().map(|f| *f.result().unwrap()).sum();
-    assert_eq!(total, (1..=50).sum());
+    assert_eq!(total, (1..=50u32).sum::<u32>());
 }
 
 /// Mirrors `test_saturation`: exactly `max_workers` threads. The tasks
@@ -169,10 +171,12 @@ fn exactly_max_workers_threads_run_the_tasks() {
     let names: Vec<_> = (0..60)
         .map(|_| {
             let barrier = Arc::clone(&barrier);
-            executor.submit(move || {
-                barrier.wait();
-                std::thread::current().name().map(str::to_owned)
-            })
+            executor
+                .submit(move || {
+                    barrier.wait();
+                    std::thread::current().name().map(str::to_owned)
+                })
+                .unwrap()
         })
         .collect();
     let names: HashSet<_> =
@@ -190,15 +194,15 @@ fn an_idle_thread_is_reused_before_another_starts() {
     let names: HashSet<String> = (0..3)
         .map(|_| {
             let future = executor
-                .submit(|| std::thread::current().name().map(str::to_owned));
+                .submit(|| std::thread::current().name().map(str::to_owned))
+                .unwrap();
             future.into_result().unwrap().unwrap()
         })
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 }
 
-/// Mirrors `test_max_workers_negative`: 0 workers is refused, with
-/// CPython's message.
+/// `ThreadPoolExecutor::new(0)` is refused, with CPython's message.
 #[test]
 fn zero_workers_is_an_error() {
     let error = ThreadPoolExecutor::new(0).unwrap_err();
@@ -223,10 +227,12 @@ fn thread_names(executor: &ThreadPoolExecutor) -> Vec<String> {
     let futures: Vec<_> = (0..n)
         .map(|_| {
             let barrier = Arc::clone(&barrier);
-            executor.submit(move || {
-                barrier.wait();
-                std::thread::current().name().unwrap_or_default().to_owned()
-            })
+            executor
+                .submit(move || {
+                    barrier.wait();
+                    std::thread::current().name().unwrap_or_default().to_owned()
+                })
+                .expect("the pool takes the task")
         })
         .collect();
     let mut names: Vec<String> =
@@ -235,7 +241,7 @@ fn thread_names(executor: &ThreadPoolExecutor) -> Vec<String> {
     names
 }
 
-/// Mirrors `test_thread_names_assigned`: `{prefix}_{n}`.
+/// Mirrors `test_thread_names_assigned` (test_shutdown.py): `{prefix}_{n}`.
 #[test]
 fn thread_names_take_the_prefix() {
     let executor = ThreadPoolExecutor::builder()
@@ -248,7 +254,8 @@ fn thread_names_take_the_prefix() {
     assert_eq!(thread_names(&executor), expected);
 }
 
-/// Mirrors `test_thread_names_default`: `ThreadPoolExecutor-N_n`.
+/// Mirrors `test_thread_names_default` (test_shutdown.py):
+/// `ThreadPoolExecutor-N_n`.
 #[test]
 fn thread_names_default_to_the_pool_number() {
     let executor = ThreadPoolExecutor::new(2).unwrap();
@@ -264,8 +271,8 @@ fn thread_names_default_to_the_pool_number() {
 #[test]
 fn a_worker_survives_a_panicking_task() {
     let executor = ThreadPoolExecutor::new(1).unwrap();
-    let failed = executor.submit(|| -> u32 { panic!("boom") });
-    let next = executor.submit(|| 7);
+    let failed = executor.submit(|| -> u32 { panic!("boom") }).unwrap();
+    let next = executor.submit(|| 7).unwrap();
     assert!(failed.result().is_err());
     assert_eq!(next.result(), Ok(&7));
 }
@@ -279,5 +286,5 @@ fn workers_can_have_small_stacks() {
         .stack_size(64 * 1024)
         .build()
         .unwrap();
-    assert_eq!(executor.submit(|| pow(3)).result(), Ok(&8));
+    assert_eq!(executor.submit(|| pow(3)).unwrap().result(), Ok(&8));
 }

@@ -9,49 +9,56 @@
 //! ```
 //!
 //! The command line and the reports are `flags_common::main`'s, and
-//! `get_flag`, `http_client` and the constants are `flags_asyncio`'s, as
+//! `get_flag`, `http::client` and the constants are `flags_asyncio`'s, as
 //! the book's file is a copy of `flags2_asyncio.py` with `download_one`
 //! changed. `run_in_executor(None, ...)` hands the call to the event loop's
-//! default executor, a pool of threads; tokio's counterpart is its pool of
-//! blocking threads, `spawn_blocking`.
+//! default executor, a `concurrent.futures.ThreadPoolExecutor`, and wraps
+//! the `concurrent.futures.Future` it gets back (`asyncio.wrap_future`) so
+//! that the loop can await it. Here the executor is that same class, this
+//! workspace's `concurrent_futures::ThreadPoolExecutor` with its default
+//! size, and its future is awaited as it is: a `concurrent_futures::Future`
+//! is `IntoFuture`, woken by the worker that finishes it, so no thread of
+//! tokio's waits for it.
 //!
-//! How it differs from `flags_asyncio`'s `download_one`: both save on that
-//! same pool (the book's `asyncio.to_thread` is `run_in_executor(None,
-//! ...)` underneath), but `flags_asyncio` awaits the save, as the book's
+//! How it differs from `flags_asyncio`'s `download_one`: both save on a
+//! pool of threads (the book's `asyncio.to_thread` is
+//! `run_in_executor(None, ...)` underneath; `flags_asyncio` uses tokio's
+//! blocking pool), but `flags_asyncio` awaits the save, as the book's
 //! `await asyncio.to_thread(...)`, so a code counts as OK once its file is
 //! written, and a failed save is that code's error. The book does not
 //! await `run_in_executor` here: `download_one` reports OK as soon as the
-//! save is *handed over*, and goes on while a blocking thread writes. So:
+//! save is *handed over*, and goes on while a pool thread writes. So:
 //! - a code is counted, and `-v` prints `OK`, possibly before its file
 //!   exists;
 //! - a save that fails is not counted as an error: the book's exception
 //!   stays in a future nobody awaits; here it is printed on stderr at the
 //!   end, and the code stays counted as OK, as in the book;
 //! - `asyncio.run` waits for the default executor's work before it
-//!   returns. A tokio runtime that shuts down might drop a blocking task
-//!   that has not started yet, so `supervisor` keeps the saves in a
-//!   `JoinSet` and awaits them all after the last download, and every
-//!   flag is on disk before the final report.
+//!   returns, so `supervisor` keeps the saves' futures and awaits them all
+//!   after the last download, and every flag is on disk before the final
+//!   report.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use flags_asyncio::{
-    DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http_client,
-};
+use concurrent_futures::{Future, ThreadPoolExecutor};
+use flags_asyncio::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http};
 use flags_common::{
     Counter, DownloadStatus, FlagError, Settings, progress_bar, save_flag,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-/// The saves handed to the blocking pool and not yet waited for: what
-/// asyncio's default executor keeps track of for `asyncio.run`. A std
-/// Mutex, not tokio's, because nothing awaits while it is held (it is
-/// held only to add a save).
-type Executor = Mutex<JoinSet<Result<(), FlagError>>>;
+/// The loop's default executor, and the futures of the saves handed to it
+/// and not yet awaited: what `asyncio.run` waits for at the end.
+struct Executor {
+    pool: ThreadPoolExecutor,
+    /// A std Mutex, not tokio's, because nothing awaits while it is held
+    /// (it is held only to add a save, or to take them all).
+    saves: Mutex<Vec<Future<Result<(), FlagError>>>>,
+}
 
 // ANCHOR: download_one
-/// Downloads the flag of `cc` and hands its saving to the blocking pool
+/// Downloads the flag of `cc` and hands its saving to the executor
 /// without waiting for it. A 404 is `NOT_FOUND`; `Ok(None)` means Ctrl-C
 /// came before this code's turn.
 async fn download_one(
@@ -77,10 +84,19 @@ async fn download_one(
             // `loop.run_in_executor(None, save_flag, image, f'{cc}.gif')`,
             // not awaited: the save is queued, and this task goes on.
             let (dest, filename) = (settings.dest.clone(), format!("{cc}.gif"));
-            executor
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .spawn_blocking(move || save_flag(&image, &dest, &filename));
+            let save = executor
+                .pool
+                .submit(move || save_flag(&image, &dest, &filename));
+            match save {
+                Ok(save) => executor
+                    .saves
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(save),
+                // Only a pool that was shut down refuses, and this one is
+                // dropped after the last download.
+                Err(error) => eprintln!("{cc}: {error}"),
+            }
             (DownloadStatus::Ok, "OK".to_owned())
         }
         Err(FlagError::Http { status: 404, url, .. }) => {
@@ -97,11 +113,11 @@ async fn download_one(
 
 // ANCHOR: supervisor
 /// Starts one task per code and counts the outcomes as they complete, as
-/// `flags_asyncio::supervisor` does; then waits for the saves still on the
-/// blocking pool, as `asyncio.run` waits for its default executor.
+/// `flags_asyncio::supervisor` does; then awaits the saves still on the
+/// executor, as `asyncio.run` waits for its default executor.
 async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    let client = match http_client(settings.timeout, settings.concur_req) {
+    let client = match http::client(settings.timeout, settings.concur_req) {
         Ok(client) => client,
         Err(error) => {
             eprintln!("cannot create the HTTP client: {error}");
@@ -109,7 +125,15 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
         }
     };
     let semaphore = Arc::new(Semaphore::new(settings.concur_req));
-    let executor = Arc::new(Executor::default());
+    // `ThreadPoolExecutor()`, as asyncio makes its default executor.
+    let pool = match ThreadPoolExecutor::builder().build() {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("cannot start the thread pool: {error}");
+            return counter;
+        }
+    };
+    let executor = Arc::new(Executor { pool, saves: Mutex::default() });
     let settings = Arc::new(settings.clone());
     let bar = progress_bar(cc_list.len(), settings.verbose);
     let mut to_do = JoinSet::new();
@@ -147,17 +171,20 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     }
     bar.finish();
     // Every download task has ended, so no one adds a save any more.
-    let mut saves = std::mem::take(
-        &mut *executor.lock().unwrap_or_else(PoisonError::into_inner),
+    let saves = std::mem::take(
+        &mut *executor.saves.lock().unwrap_or_else(PoisonError::into_inner),
     );
-    while let Some(joined) = saves.join_next().await {
-        match joined {
+    for save in saves {
+        // `await asyncio.wrap_future(future)`: this task sleeps until the
+        // worker that saves the flag wakes it.
+        match save.await {
             Ok(Ok(())) => {}
             // Already counted as OK: only told, as the book's lost
             // exception would be, by asyncio's "exception was never
             // retrieved" on stderr.
             Ok(Err(error)) => eprintln!("{error}"),
-            Err(error) => std::panic::resume_unwind(error.into_panic()),
+            // The save panicked: the same, with the panic's message.
+            Err(error) => eprintln!("{error}"),
         }
     }
     counter
@@ -165,8 +192,7 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
 // ANCHOR_END: supervisor
 
 /// `asyncio.run(supervisor(...))` on a single-threaded runtime, as the
-/// library's `download_many`; the saves run on the runtime's blocking
-/// threads.
+/// library's `download_many`; the saves run on the executor's threads.
 fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().build();

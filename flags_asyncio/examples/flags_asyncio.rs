@@ -78,12 +78,9 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
 // ANCHOR: supervisor
 async fn supervisor(cc_list: &[&str]) -> anyhow::Result<usize> {
     // One client, so the tasks share its pool of connections. It follows
-    // redirects by default, as `follow_redirects=True`. Its TLS is the
-    // flags2 client's (rustls on ring): reqwest is built without a crypto
-    // provider of its own, and would panic without one.
-    let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(flags_asyncio::tls_config())
-        .build()?;
+    // redirects by default, as `follow_redirects=True`, and its TLS is the
+    // flags2 client's (see `flags_asyncio::http`).
+    let client = flags_asyncio::http::client_builder().build()?;
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
     // A spawned task starts running at the next `.await` of this one, as

@@ -12,75 +12,31 @@
 //! - [`supervisor`]: every code as a task, counting the outcomes as they
 //!   complete.
 //! - [`download_many`]: start the runtime and run the supervisor on it.
-//! - [`fetch`]: the GET under `get_flag` (and `flags3_asyncio`'s
-//!   `get_country`): the error page read to its end, the body capped.
+//!
+//! Layout:
+//! - [`http`]: what httpx does for the book: the `reqwest::Client` with
+//!   its TLS, and `fetch`, the GET under `get_flag` (and `flags3_asyncio`'s
+//!   `get_country`: the body capped, an error page read to its end);
+//! - [`runtime`]: `asyncio.run` and `asyncio.to_thread`, on tokio.
+
+pub mod http;
+pub mod runtime;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use flags_common::{
-    Counter, DownloadStatus, FlagError, MAX_ERROR_PAGE_BYTES, MAX_FLAG_BYTES,
-    MAX_REDIRECTS, Settings, flag_url, idle_connections, progress_bar,
-    save_flag,
+    Counter, DownloadStatus, FlagError, MAX_FLAG_BYTES, Settings, flag_url,
+    idle_connections, progress_bar, status_of,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 /// `-m` when none is given, and the most this client will use. The book
-/// sets the default low "to avoid errors from remote site, such as 503 -
-/// Service Temporarily Unavailable"; a waiting task costs a few hundred
-/// bytes, so 1000 is nothing for the client itself.
+/// sets the default low to spare the remote site errors such as 503; a
+/// waiting task costs a few hundred bytes, so 1000 is nothing for the
+/// client itself.
 pub const DEFAULT_CONCUR_REQ: usize = 5;
 pub const MAX_CONCUR_REQ: usize = 1000;
-
-/// The HTTP client every request goes through: the book's
-/// `httpx.AsyncClient()`.
-///
-/// A `reqwest::Client` is a cheap clone of a handle to one connection pool,
-/// so every task shares the connections, and a connection a finished task
-/// leaves idle is reused by the next one. The pool keeps up to `max_idle`
-/// (`flags_common::idle_connections` says how many are worth keeping).
-pub fn http_client(
-    timeout: Duration,
-    max_idle: usize,
-) -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        // One deadline for the whole request, body included: a server that
-        // sends headers and then stalls cannot hold us past `--timeout`.
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS as usize))
-        // reqwest never limits how many connections it opens (the semaphore
-        // does); this is how many idle ones it keeps for reuse.
-        .pool_max_idle_per_host(max_idle)
-        // HTTPS through rustls on ring, as ureq: see `tls_config`.
-        .tls_backend_preconfigured(tls_config())
-        .build()
-}
-
-/// The TLS settings of [`http_client`]: rustls on ring, the crypto library
-/// ureq uses too, so a fresh build compiles one C crypto library, not two
-/// (reqwest's own choice would be aws-lc). It trusts Mozilla's roots, as
-/// ureq does, or those of SSL_CERT_FILE: see `flags_common::tls`.
-///
-/// Every `reqwest::Client` of this crate needs it (the examples' too):
-/// reqwest is built without a crypto provider, and panics without one.
-pub fn tls_config() -> rustls::ClientConfig {
-    // The process's provider: this fails only if one is installed already,
-    // and ring is the only one compiled in, so it is ring either way.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut roots = rustls::RootCertStore::empty();
-    match flags_common::tls::roots_from_env() {
-        Some(certs) => {
-            // A certificate rustls cannot parse is left out, and servers
-            // it signed are not trusted.
-            roots.add_parsable_certificates(certs);
-        }
-        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
-    }
-    rustls::ClientConfig::builder()
-        .with_root_certificates(roots)
-        .with_no_client_auth()
-}
 
 // ANCHOR: get_flag
 /// Downloads the flag of `cc` and returns the image bytes.
@@ -91,7 +47,9 @@ pub async fn get_flag(
 ) -> Result<Vec<u8>, FlagError> {
     let url = flag_url(base_url, cc);
     tracing::debug!(cc, url, "GET");
-    fetch(client, &url, MAX_FLAG_BYTES).await
+    // The book's `client.get` and `raise_for_status()`, with the body
+    // capped so a broken server cannot fill memory: see `http::fetch`.
+    http::fetch(client, &url, MAX_FLAG_BYTES).await
 }
 // ANCHOR_END: get_flag
 
@@ -127,18 +85,10 @@ pub async fn download_one(
     let (status, msg) = match result {
         Ok(image) => {
             // The book's `await asyncio.to_thread(save_flag, ...)`: writing
-            // a file blocks, so it runs on tokio's pool of blocking threads
-            // while this one goes on driving the other downloads.
+            // a file blocks, so it runs on another thread while this one
+            // goes on driving the other downloads.
             let (dest, filename) = (settings.dest.clone(), format!("{cc}.gif"));
-            let path = dest.join(&filename);
-            tokio::task::spawn_blocking(move || {
-                save_flag(&image, &dest, &filename)
-            })
-            .await
-            .map_err(|error| FlagError::Save {
-                path,
-                source: std::io::Error::other(error),
-            })??;
+            runtime::save_flag_on_thread(image, dest, filename).await?;
             (DownloadStatus::Ok, "OK".to_owned())
         }
         Err(FlagError::Http { status: 404, url, .. }) => {
@@ -157,8 +107,10 @@ pub async fn download_one(
 /// Starts one task per code and counts the outcomes as they complete.
 pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
+    // The book's `httpx.AsyncClient()`, its TLS and its idle connections:
+    // see `http::client` and `flags_common::idle_connections`.
     let idle = idle_connections(cc_list.len(), settings.concur_req);
-    let client = match http_client(settings.timeout, idle) {
+    let client = match http::client(settings.timeout, idle) {
         Ok(client) => client,
         Err(error) => {
             // Building fails only if TLS cannot be set up; then no request
@@ -195,18 +147,11 @@ pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
             Ok(done) => done,
             Err(error) => std::panic::resume_unwind(error.into_panic()),
         };
-        let status = match result {
-            Ok(Some(status)) => status,
-            // Not started because of Ctrl-C: not counted, as nothing after
-            // the book's `break` is.
-            Ok(None) => continue,
-            Err(error) => {
-                if settings.verbose {
-                    println!("{cc} error: {error}");
-                }
-                DownloadStatus::Error
-            }
-        };
+        // Not started because of Ctrl-C: not counted, as nothing after the
+        // book's `break` is.
+        let Some(result) = result.transpose() else { continue };
+        // The book's `except` clauses: a failure is counted as an ERROR.
+        let status = status_of(&cc, result, settings.verbose);
         counter[status] += 1;
         bar.inc(1);
     }
@@ -219,69 +164,7 @@ pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
 /// Downloads the flags concurrently on one thread and counts the outcomes:
 /// the book's `asyncio.run(supervisor(...))`.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
-    // One thread, as asyncio's event loop: all the downloads interleave on
-    // it, which is the point of the chapter. A multi-thread runtime would
-    // also work, but would mix threads back into the async model; the
-    // blocking saves get their own threads from `spawn_blocking` anyway.
-    let runtime =
-        tokio::runtime::Builder::new_current_thread().enable_all().build();
-    match runtime {
-        Ok(runtime) => runtime.block_on(supervisor(cc_list, settings)),
-        Err(error) => {
-            eprintln!("cannot start the async runtime: {error}");
-            Counter::default()
-        }
-    }
+    // One thread, as asyncio's event loop: see `runtime::run`.
+    runtime::run(supervisor(cc_list, settings))
 }
 // ANCHOR_END: download_many
-
-/// One GET: the body, up to `limit` bytes, or why there is none. Any
-/// status outside 2xx is a `FlagError::Http`, as `raise_for_status()`.
-pub async fn fetch(
-    client: &reqwest::Client,
-    url: &str,
-    limit: u64,
-) -> Result<Vec<u8>, FlagError> {
-    let mut resp = client.get(url).send().await.map_err(to_flag_error)?;
-    let status = resp.status();
-    tracing::debug!(url, status = status.as_u16(), "response");
-    if !status.is_success() {
-        // Read the short error page to its end, ignoring what it says:
-        // hyper puts a connection back in its pool only after a whole body,
-        // and the next code should reuse it after a 404 as after a 200.
-        let mut drained = 0;
-        while let Ok(Some(chunk)) = resp.chunk().await {
-            drained += chunk.len() as u64;
-            if drained > MAX_ERROR_PAGE_BYTES {
-                break;
-            }
-        }
-        return Err(FlagError::http(status.as_u16(), url.to_owned()));
-    }
-    // Chunk by chunk, stopping past the limit: a Content-Length header may
-    // be missing or lie, the bytes received cannot.
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(to_flag_error)? {
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(FlagError::TooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// Names the cause of a failed request in words a user can act on.
-///
-/// reqwest's own message only says what it was doing ("error sending
-/// request for url (...)"); the cause, such as "Connection refused", is at
-/// the end of its chain of sources, so that is what the user reads.
-fn to_flag_error(error: reqwest::Error) -> FlagError {
-    if error.is_timeout() {
-        return FlagError::Timeout;
-    }
-    let mut cause: &dyn std::error::Error = &error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    FlagError::Transport(cause.to_string())
-}

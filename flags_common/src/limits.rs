@@ -101,6 +101,17 @@ pub fn lowered_notice(
     })
 }
 
+/// [`fit_concurrency`] for the `actual_req` requests `main` worked out
+/// from `-m max_req`: the requests that fit, after printing
+/// [`lowered_notice`] on stderr if they are fewer.
+pub fn make_room(max_req: usize, actual_req: usize) -> usize {
+    let fit = fit_concurrency(actual_req);
+    if let Some(notice) = lowered_notice(max_req, actual_req, &fit) {
+        eprintln!("{notice}");
+    }
+    fit.concur_req
+}
+
 /// Descriptors a run of `concur_req` requests needs in all, when `in_use`
 /// are open already.
 // Called on Unix only; Windows has nothing to fit (see the module doc).
@@ -125,29 +136,20 @@ fn requests_that_fit(concur_req: usize, in_use: u64, limit: u64) -> usize {
 }
 
 /// Grows this process's table of file descriptors to hold `fds` of them,
-/// which took 30 ms off asyncio's start in a `-e -m 1000` run (the README's
-/// "At the floor" table), at no cost.
-///
-/// Linux starts a process with room for 64 descriptors and doubles the
-/// table as sockets are opened past it: at the 64th, the 128th, the 256th
-/// and the 512th. In a process with more than one thread, each growth
-/// waits for an RCU grace period (`expand_fdtable` calls
-/// `synchronize_rcu`, since another thread may be reading the old table),
-/// and every thread that opens a socket meanwhile waits too: 10 to 15 ms
-/// each on a 2-core machine (`strace -f -T -e trace=socket`). Both concurrent clients have more than one thread
-/// by then (the thread pool's workers; the Ctrl-C handler's thread and
-/// tokio's blocking pool), and all of it is before the last request goes
-/// out, so it all adds to the run. Grown here, while the process has one
-/// thread, the table never needs to grow again, and no grace period is
-/// waited for.
+/// so that it need not grow while the run opens its connections: in a
+/// process with more than one thread, each growth makes every thread that
+/// opens a descriptor meanwhile wait. Both concurrent clients have more
+/// than one thread by the time they connect, so it is done here, while
+/// there is one; `flags_server` does the same as it binds. What it saves,
+/// and how the kernel grows the table: docs/tuning.md#descriptor-table.
 ///
 /// The growth is a `fcntl(F_DUPFD_CLOEXEC)` asking for a descriptor
 /// numbered `fds - 1` or more, closed at once: the table keeps its size.
 /// `F_DUPFD` takes the lowest free number from there, so no descriptor in
-/// use is touched (`dup2` would close one). Linux only: the wait is that
-/// of Linux's RCU, and elsewhere there is nothing to avoid.
+/// use is touched (`dup2` would close one). Linux only: elsewhere the
+/// table's growth makes no thread wait, and there is nothing to avoid.
 #[cfg(target_os = "linux")]
-fn reserve_descriptors(fds: u64) {
+pub fn reserve_descriptors(fds: u64) {
     let Ok(highest) = i32::try_from(fds.saturating_sub(1)) else {
         return;
     };
@@ -161,7 +163,7 @@ fn reserve_descriptors(fds: u64) {
 
 /// Elsewhere the table's growth waits for no one: nothing to reserve.
 #[cfg(all(unix, not(target_os = "linux")))]
-fn reserve_descriptors(_fds: u64) {}
+pub fn reserve_descriptors(_fds: u64) {}
 
 /// How many descriptors this process has open: the entries of `/dev/fd`
 /// (on Linux a link to `/proc/self/fd`; macOS has it too), less the one

@@ -93,6 +93,34 @@ impl FlagError {
     }
 }
 
+/// The book's `except` clauses around `download_one` in `download_many`:
+/// the status a download returned, or `ERROR` for a failure, whose
+/// message is printed as `CC error: ...` under `-v`.
+pub fn status_of<E: fmt::Display>(
+    cc: &str,
+    result: Result<DownloadStatus, E>,
+    verbose: bool,
+) -> DownloadStatus {
+    result.unwrap_or_else(|error| {
+        if verbose {
+            println!("{cc} error: {error}");
+        }
+        DownloadStatus::Error
+    })
+}
+
+/// `raise_for_status()` for a response with `status` from `url`: `Ok` for
+/// 2xx, else the [`FlagError::Http`] to return. Logs the status first,
+/// for `RUST_LOG=debug`.
+pub fn raise_for_status(url: &str, status: u16) -> Result<(), FlagError> {
+    tracing::debug!(url, status, "response");
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(FlagError::http(status, url.to_owned()))
+    }
+}
+
 /// The reason phrase printed after a status, as the book prints httpx's
 /// `reason_phrase`. Neither ureq nor reqwest hands over the phrase the
 /// server sent, so this is the standard one for the code, except for 418:
@@ -122,6 +150,37 @@ impl fmt::Display for DownloadStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A download's own status is kept; a failure of any kind is ERROR.
+    #[test]
+    fn status_of_counts_a_failure_as_an_error() {
+        let ok: Result<_, FlagError> = Ok(DownloadStatus::NotFound);
+        assert_eq!(status_of("ZZ", ok, false), DownloadStatus::NotFound);
+        let failed = Err(FlagError::Timeout);
+        assert_eq!(status_of("BR", failed, false), DownloadStatus::Error);
+        let panicked: Result<DownloadStatus, _> = Err("a panic".to_owned());
+        assert_eq!(status_of("CN", panicked, false), DownloadStatus::Error);
+    }
+
+    /// Every 2xx status passes `raise_for_status`, as in httpx.
+    #[test]
+    fn success_statuses_are_not_raised() {
+        for status in [200, 203, 299] {
+            assert!(raise_for_status("http://x/br/br.gif", status).is_ok());
+        }
+    }
+
+    /// A status outside 2xx is an `Http` error naming the status, the
+    /// reason phrase and the URL, the way the book prints it.
+    #[test]
+    fn other_statuses_are_http_errors() {
+        let error = raise_for_status("http://x/zz/zz.gif", 404).unwrap_err();
+        assert_eq!(error.to_string(), "HTTP error 404 - Not Found");
+        assert!(matches!(error, FlagError::Http { status: 404, ref url, .. }
+                if url == "http://x/zz/zz.gif"));
+        assert!(raise_for_status("http://x", 304).is_err());
+        assert!(raise_for_status("http://x", 418).is_err());
+    }
 
     /// `counter[status] += 1` counts each status on its own, as Python's
     /// Counter does.

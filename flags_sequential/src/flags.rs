@@ -43,10 +43,11 @@ pub fn save_flag(img: &[u8], filename: &str) -> Result<(), FlagError> {
 // ANCHOR_END: save_flag
 
 // ANCHOR: get_flag
-/// Downloads one flag and returns the image bytes. As `httpx.get(url,
-/// timeout=6.1, follow_redirects=True)` then `raise_for_status()`: ureq
-/// follows redirects and, by default, turns a status outside 2xx into an
-/// `Err`. The body is capped, so a broken server cannot fill memory.
+/// Downloads one flag and returns the image bytes, as `flags.py`'s
+/// `get_flag` does with `httpx.get` (a timeout, redirects followed) and
+/// `raise_for_status()`: ureq follows redirects and, by default, turns a
+/// status outside 2xx into an `Err`. The body is capped, so a broken
+/// server cannot fill memory.
 pub fn get_flag(cc: &str) -> Result<Vec<u8>, ureq::Error> {
     let url = flags_common::flag_url(&base_url(), cc);
     let mut resp = ureq::get(&url)

@@ -1,19 +1,15 @@
-//! Name resolution once per host, for the agent of [`crate::http_agent`].
+//! Name resolution once per host, for the agent of [`crate::http::agent`].
 //!
 //! Not in the book: httpx hides it. ureq looks the host up before every
 //! request, even one that goes out on a pooled keep-alive connection, and
 //! when a timeout is set it does the lookup on a new thread, so that a slow
-//! DNS answer can be abandoned. For `-a` that is 194 threads, and waiting
-//! for each to be scheduled cost up to a scheduler tick (4 ms) per flag on
-//! a busy machine: `-a` on LOCAL took three times as long as `curl` with
-//! the same 194 URLs. A host's addresses do not change during one run, so
-//! the first answer is kept and reused.
+//! DNS answer can be abandoned: a thread started and waited for per flag.
+//! A host's addresses do not change during one run, so the first answer
+//! is kept and reused. What it saved: docs/tuning.md#resolver.
 //!
 //! The thread pool's workers all make their first request at once, so the
 //! first lookup of a host is made by one of them while the others wait for
-//! its answer. When each looked up for itself, every worker that came
-//! before the first answer started a lookup thread of its own: with
-//! `-e -m 1000`, 1 to 13 of them on a quiet run, about 100 under strace.
+//! its answer, rather than each starting a lookup thread of its own.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};

@@ -166,18 +166,3 @@ fn refused_custom_url_gets_no_hint_and_names_the_cause() {
     let dest = cwd.path().join("downloaded");
     assert!(file_names(Path::new(&dest)).is_empty());
 }
-
-/// `--version` prints the binary's name and version, and exits 0.
-#[test]
-fn version_prints_name_and_version() {
-    let output = std::process::Command::new(BIN)
-        .arg("--version")
-        .output()
-        .expect("the binary runs");
-    assert!(output.status.success());
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        stdout,
-        format!("flags_sequential {}\n", env!("CARGO_PKG_VERSION"))
-    );
-}

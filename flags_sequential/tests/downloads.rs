@@ -12,16 +12,16 @@
 use std::time::Duration;
 
 use flags_server::{Config, Kind, corpus};
-use flags_testkit::checks::{self, Client};
+use flags_testkit::checks::Client;
 use flags_testkit::client::{Fixture, assert_saved_exactly, file_names};
 
 /// `python3 flags2_sequential.py` in the book: one request at a time,
 /// whatever `-m` says.
-const CLIENT: Client = Client {
-    bin: env!("CARGO_BIN_EXE_flags_sequential"),
-    default_concur_req: 1,
-    max_concur_req: 1,
-};
+const CLIENT: Client =
+    Client::new(env!("CARGO_BIN_EXE_flags_sequential"), 1, 1);
+
+// The runs every client shows, and `--version`: from the test kit.
+flags_testkit::download_tests!(CLIENT, "flags_sequential");
 
 /// The codes of the book's `country_codes.txt`, as `-a` asks for them.
 fn all_codes() -> Vec<&'static str> {
@@ -114,18 +114,6 @@ fn all_downloads_194_flags_byte_for_byte() {
     assert_saved_exactly(&fx.dest(), &all_codes());
 }
 
-/// `-e` asks for 676 codes: 194 downloaded, 482 not found, 194 files.
-#[test]
-fn every_finds_194_flags_and_482_not_found() {
-    checks::every_finds_194_flags_and_482_not_found(&CLIENT);
-}
-
-/// `-v` prints one line per code: `OK`, or `not found:` and the URL.
-#[test]
-fn verbose_prints_one_line_per_code() {
-    checks::verbose_prints_one_line_per_code(&CLIENT);
-}
-
 /// One letter stands for its 26 codes, requested in order, in lower case.
 #[test]
 fn one_letter_requests_its_26_codes() {
@@ -178,15 +166,6 @@ fn sequential_uses_one_connection_whatever_m_says() {
     assert_eq!(stats.peak_in_flight, 1);
     let first = stats.records[0].connection;
     assert!(stats.records.iter().all(|r| r.connection == first));
-}
-
-/// Against ERROR, every code is counted once, as the server answered it.
-///
-/// With a fixed seed and millisecond delays, some codes get 418; the
-/// three counts add up to the codes asked and match the server's.
-#[test]
-fn error_server_counts_add_up_to_the_codes_asked() {
-    checks::error_server_counts_add_up_to_the_codes_asked(&CLIENT);
 }
 
 /// A `--timeout` shorter than DELAY's delay gives errors that say so.

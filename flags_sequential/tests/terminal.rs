@@ -9,11 +9,7 @@ use std::process::{Command, Stdio};
 
 use flags_server::{Config, Kind, TestServer};
 use flags_testkit::client::Scratch;
-
-// The pseudo-terminal helper of `flags_server`'s own tests, shared by
-// path: Cargo cannot share a `tests/` module between packages otherwise.
-#[path = "../../testing/flags_server/tests/support/pty.rs"]
-mod pty;
+use flags_testkit::pty::{self, assert_colours};
 
 const BIN: &str = env!("CARGO_BIN_EXE_flags_sequential");
 
@@ -52,16 +48,14 @@ fn log_at_a_terminal(no_color: Option<&str>) -> String {
 #[test]
 fn logs_are_coloured_at_a_terminal() {
     let log = log_at_a_terminal(None);
-    assert!(log.contains("GET"), "{log:?}");
-    assert!(log.contains('\x1b'), "{log:?}");
+    assert_colours(&log, "GET", true);
 }
 
 /// `NO_COLOR=1` takes the colours away, even at a terminal.
 #[test]
 fn no_color_turns_colours_off_at_a_terminal() {
     let log = log_at_a_terminal(Some("1"));
-    assert!(log.contains("GET"), "{log:?}");
-    assert!(!log.contains('\x1b'), "{log:?}");
+    assert_colours(&log, "GET", false);
 }
 
 /// The progress bar, drawn at a terminal, ends with a newline once done,

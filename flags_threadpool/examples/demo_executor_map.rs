@@ -10,8 +10,7 @@
 //! No server needed. `DEMO_SLEEP_SCALE` multiplies every sleep (the tests
 //! use a small one); the default, 1, is the book's seconds. What differs
 //! in Rust:
-//! - `map` is `concurrent_futures::Executor::map` on a
-//!   `ThreadPoolExecutor`. Like Python's, it submits all five tasks before
+//! - `map` is `ThreadPoolExecutor::map` (which takes any closure). Like Python's, it submits all five tasks before
 //!   it returns, so the workers start while `main` is still printing;
 //! - the time stamps are UTC: the standard library has no time zones, and
 //!   a time-zone crate for one demo line is more than it is worth;
@@ -26,7 +25,7 @@ use std::fmt::Display;
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use concurrent_futures::{Executor, ThreadPoolExecutor, without_modules};
+use concurrent_futures::{ThreadPoolExecutor, without_modules};
 
 // ANCHOR: display
 /// Prints the arguments after a `[HH:MM:SS]` time stamp (UTC).

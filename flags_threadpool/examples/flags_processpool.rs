@@ -13,9 +13,11 @@
 //! that did it (the workers share the terminal), then
 //! `20 downloads in 0.05s`. What differs in Rust:
 //! - the executor is `concurrent_futures::ProcessPoolExecutor`, and `map`
-//!   is `concurrent_futures::Executor::map`: the same trait the
-//!   `flags_threadpool` example calls on a thread pool, so the two
-//!   `download_many` differ in one line, as in the book;
+//!   is `concurrent_futures::Executor::map`, called as the
+//!   `flags_threadpool` example calls the thread pool's, so the two
+//!   `download_many` differ in one line, as in the book; with no
+//!   `max_workers`, the pool has one process per CPU, as CPython's
+//!   `ProcessPoolExecutor()`;
 //! - a worker is this program started again, so `main` must begin with
 //!   `concurrent_futures::init()`, which in a worker runs tasks and never
 //!   returns (Python's `multiprocessing` does the same behind the scenes);
@@ -24,7 +26,6 @@
 //!   String>`. The worker reads `FLAGS_BASE_URL` from the environment it
 //!   inherited, so the base URL needs no sending.
 
-use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
 use concurrent_futures::{Executor, ProcessPoolExecutor};
@@ -35,7 +36,7 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     let mut cc_list: Vec<String> =
         cc_list.iter().map(|&cc| cc.to_owned()).collect();
     cc_list.sort();
-    let executor = ProcessPoolExecutor::new(max_workers())?;
+    let executor = ProcessPoolExecutor::builder().build()?;
     // Each item is the future's outcome (`Err` if its worker died)
     // holding `download_one`'s own `Result`; `collect` stops at the first
     // error.
@@ -46,13 +47,6 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     Ok(res.len())
 }
 // ANCHOR_END: download_many
-
-/// `ProcessPoolExecutor`'s default: one process per CPU. Downloads are not
-/// CPU-bound, so more would also help, but the point here is the switch of
-/// executor, not the tuning.
-fn max_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
-}
 
 // ANCHOR: main
 fn main() -> ExitCode {

@@ -13,9 +13,9 @@
 //! - `ThreadPoolExecutor::new` fails instead of raising, hence the `?`;
 //!   its default size is `concurrent_futures::default_max_workers()`,
 //!   CPython's `min(32, os.cpu_count() + 4)`;
-//! - `map` is `concurrent_futures::Executor::map`: it submits every task
-//!   before returning and yields results in submission order, as
-//!   `ThreadPoolExecutor.map` does;
+//! - `map` is `ThreadPoolExecutor::map`, which takes any closure (a plain
+//!   `fn` here): it submits every task before returning and yields results
+//!   in submission order, as `ThreadPoolExecutor.map` does;
 //! - Python leaves the `with` block (which waits for every thread) before
 //!   `len(list(res))`; here the results iterator borrows the executor, so
 //!   it is read first and the executor is dropped (and joined) after;
@@ -24,7 +24,7 @@
 
 use std::process::ExitCode;
 
-use concurrent_futures::{Executor, ThreadPoolExecutor, default_max_workers};
+use concurrent_futures::{ThreadPoolExecutor, default_max_workers};
 use flags_sequential::flags::{download_one, main as run};
 
 // ANCHOR: download_many

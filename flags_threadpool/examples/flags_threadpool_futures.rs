@@ -54,7 +54,7 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     let mut to_do = Vec::new();
     for cc in cc_list {
         let task_cc = cc.to_owned();
-        let future = executor.submit(move || download_one(task_cc));
+        let future = executor.submit(move || download_one(task_cc))?;
         println!("Scheduled for {cc}: {future}");
         to_do.push(future);
     }

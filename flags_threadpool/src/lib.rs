@@ -16,11 +16,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use concurrent_futures::{Executor, ThreadPoolExecutor, as_completed};
+use concurrent_futures::{
+    Executor, ShutdownOptions, ThreadPoolExecutor, as_completed,
+};
 use flags_common::{
     Counter, DownloadStatus, Settings, idle_connections, progress_bar,
+    status_of,
 };
-use flags_sequential::http_agent;
+use flags_sequential::http;
 
 /// `-m` when none is given, and the most this client will use: a thread
 /// waiting on the network costs little, so 30 is a safe default and 1000
@@ -28,32 +31,32 @@ use flags_sequential::http_agent;
 pub const DEFAULT_CONCUR_REQ: usize = 30;
 pub const MAX_CONCUR_REQ: usize = 1000;
 
+// ANCHOR: get_flag
+// ANCHOR: download_one
 /// The book's `from flags2_sequential import download_one`: a blocking
 /// download is the same on a worker thread as on the main one, so the
 /// thread pool reuses the sequential `get_flag` and `download_one` as they
 /// are.
 pub use flags_sequential::{download_one, get_flag};
+// ANCHOR_END: download_one
+// ANCHOR_END: get_flag
 
 // ANCHOR: download_many
 /// Downloads the flags on a pool of `settings.concur_req` threads and
 /// counts the outcomes as they complete.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
-    // One agent for every worker: cloning an `Agent` clones a handle to one
-    // connection pool, so a thread reuses a connection another one opened.
+    let mut counter = Counter::default();
+    // The connections httpx opens for the book, kept alive and shared by
+    // every worker: see `http::agent` and `flags_common::idle_connections`.
     let idle = idle_connections(cc_list.len(), settings.concur_req);
-    let agent = http_agent(settings.timeout, idle);
+    let agent = http::agent(settings.timeout, idle);
     // The tasks outlive this call as far as the compiler knows (the pool's
     // threads are not scoped), so they share the settings through an Arc.
     let shared = Arc::new(settings.clone());
-    let mut counter = Counter::default();
-    // `with futures.ThreadPoolExecutor(max_workers=concur_req) as
-    // executor:`; the `with` block's end is the executor's drop, which
-    // waits for the threads. At least one worker, even with no codes.
-    // Each worker keeps std's 2 MiB stack. That is address space, not
-    // memory: only the pages a thread touches are resident, about 32 KiB
-    // per worker here (ureq parses a response head with 128 header slots
-    // on the stack, among others), and a 16 KiB stack overflows. A smaller
-    // `stack_size` would leave the resident figure where it is.
+    // `futures.ThreadPoolExecutor(max_workers=concur_req)` in a `with`
+    // block, whose end is the executor's drop, which waits for the
+    // threads. At least one worker, even with no codes. Each keeps std's
+    // default stack: see docs/tuning.md#thread-stacks.
     let executor = match ThreadPoolExecutor::builder()
         .max_workers(settings.concur_req.max(1))
         .thread_name_prefix("flags-worker")
@@ -70,16 +73,25 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     for cc in cc_list {
         let (agent, settings, task_cc) =
             (agent.clone(), Arc::clone(&shared), cc.clone());
-        let future =
-            executor.submit(move || download_one(&agent, &task_cc, &settings));
-        to_do_map.insert(future, cc);
+        match executor.submit(move || download_one(&agent, &task_cc, &settings))
+        {
+            Ok(future) => {
+                to_do_map.insert(future, cc);
+            }
+            // Only a pool that was shut down or broke refuses a task, as
+            // CPython's `submit` raises: then that flag is an ERROR.
+            Err(error) => {
+                let refused = Err::<DownloadStatus, _>(error);
+                counter[status_of(cc, refused, shared.verbose)] += 1;
+            }
+        }
     }
     // `executor.shutdown(wait=False)`: nothing more will be submitted, so
     // each worker ends as soon as it finds the queue empty, while the
-    // others are still waiting for their flags, rather than all 676 of
-    // `-e -m 1000` ending at once after the last one, which took 40-70 ms.
-    // The `with` block's end still waits for them.
-    executor.shutdown(false, false);
+    // others still wait for their flags, rather than all of them at the
+    // end of the `with` block, which still waits for them: see
+    // docs/tuning.md#ending-the-workers-early.
+    executor.shutdown(ShutdownOptions::default().wait(false));
     let bar = progress_bar(cc_list.len(), settings.verbose);
     for future in as_completed(to_do_map.keys()) {
         // Ctrl-C: Python raises `KeyboardInterrupt` in the main thread,
@@ -88,24 +100,22 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
         // come out of `as_completed` cancelled and are not counted. Those
         // in flight finish and are counted.
         if settings.interrupt.is_set() {
-            executor.shutdown(false, true);
+            executor.shutdown(
+                ShutdownOptions::default().wait(false).cancel_futures(true),
+            );
         }
         if future.cancelled() {
             continue;
         }
-        // The book's `try: status = future.result()`, with an `except` per
-        // kind of error; here `download_one` returns its `FlagError`.
-        let (status, error_msg) = match future.result() {
-            Ok(Ok(status)) => (*status, String::new()),
-            Ok(Err(error)) => (DownloadStatus::Error, error.to_string()),
-            // `download_one` panicked: a bug, but only this flag's error.
-            Err(error) => (DownloadStatus::Error, error.to_string()),
+        // The book's `future.result()`: what `download_one` returned, or
+        // its panic, a bug, but only this flag's error.
+        let result = match future.result() {
+            Ok(outcome) => outcome.as_ref().copied().map_err(|e| e.to_string()),
+            Err(panic) => Err(panic.to_string()),
         };
+        // The book's `except` clauses: a failure is counted as an ERROR.
+        let status = status_of(to_do_map[future], result, settings.verbose);
         counter[status] += 1;
-        if settings.verbose && !error_msg.is_empty() {
-            let cc = to_do_map[future];
-            println!("{cc} error: {error_msg}");
-        }
         bar.inc(1);
     }
     bar.finish();

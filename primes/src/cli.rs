@@ -4,15 +4,14 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
-use std::thread;
 use std::time::Instant;
 
 use clap::error::{ContextKind, ContextValue};
 use clap::{CommandFactory, Parser, ValueEnum};
 
 use concurrent_futures::{
-    Executor, FutureError, ProcessPoolExecutor, SequentialExecutor,
-    ThreadPoolExecutor, as_completed,
+    Executor, Future, FutureError, ProcessPoolExecutor, SequentialExecutor,
+    ThreadPoolExecutor, as_completed, process_cpu_count,
 };
 
 use crate::check::{NUMBERS, PrimeResult, check};
@@ -94,33 +93,47 @@ pub fn run(args: &Args) -> io::Result<bool> {
         args.numbers.clone()
     };
     numbers.sort_unstable_by(|a, b| b.cmp(a));
-    let workers = match args.workers {
-        Some(workers) => workers as usize,
-        // `ProcessPoolExecutor()` defaults to `os.cpu_count()` workers.
-        None => thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let mut out = io::stdout().lock();
     // Each pool is started before `report` starts the clock, as the book
     // creates its executor before `t0`: the total time is the checking.
+    // Without WORKERS, each pool takes its own default, as the book's
+    // `ProcessPoolExecutor()` does: one process per CPU (and, for the
+    // threads, the same count, so the two runs compare).
+    let workers = args.workers.map(|workers| workers as usize);
     match args.executor {
         Kind::Processes => {
-            let executor = ProcessPoolExecutor::new(workers)?;
-            let how =
-                format!("with {}", plural(workers, "process", "processes"));
+            let mut builder = ProcessPoolExecutor::builder();
+            if let Some(workers) = workers {
+                builder = builder.max_workers(workers);
+            }
+            let executor = builder.build()?;
+            let count = executor.max_workers();
+            let how = format!("with {}", plural(count, "process", "processes"));
             report(
+                &mut out,
                 &executor,
-                check_in_worker,
+                check,
                 &how,
                 &numbers,
                 args.as_completed,
             )
         }
         Kind::Threads => {
-            let executor = ThreadPoolExecutor::new(workers)?;
-            let how = format!("with {}", plural(workers, "thread", "threads"));
-            report(&executor, check, &how, &numbers, args.as_completed)
+            let count = workers.unwrap_or_else(process_cpu_count);
+            let executor = ThreadPoolExecutor::new(count)?;
+            let how = format!("with {}", plural(count, "thread", "threads"));
+            report(
+                &mut out,
+                &executor,
+                check,
+                &how,
+                &numbers,
+                args.as_completed,
+            )
         }
         // No worker count in the header: there are no workers to count.
         Kind::Sequential => report(
+            &mut out,
             &SequentialExecutor,
             check,
             "sequentially",
@@ -132,15 +145,17 @@ pub fn run(args: &Args) -> io::Result<bool> {
 // ANCHOR_END: run
 
 // ANCHOR: report
-/// The book's `main` after the executor exists: header, rows, total time.
-fn report(
+/// The book's `main` after the executor exists: header, rows, total time,
+/// written to `out`; `Ok(false)` if some row is an error. Public so that a
+/// test can run it with a job of its own (one that fails on purpose).
+pub fn report(
+    out: &mut impl Write,
     executor: &impl Executor,
     job: fn(u64) -> PrimeResult,
     how: &str,
     numbers: &[u64],
     in_completion_order: bool,
 ) -> io::Result<bool> {
-    let mut out = io::stdout().lock();
     let count = plural(numbers.len(), "number", "numbers");
     writeln!(out, "Checking {count} {how}:")?;
     let t0 = Instant::now();
@@ -150,8 +165,14 @@ fn report(
         // future as it finishes. A list rather than a map, so the futures
         // already done (all of them, on the sequential executor) come out
         // in submission order, which is their completion order.
-        let to_do: Vec<_> =
-            numbers.iter().map(|&n| (executor.submit_fn(job, n), n)).collect();
+        // A task the pool refuses (it broke meanwhile) is a row with its
+        // error, as a future that failed.
+        let submit = |n| {
+            executor
+                .submit_fn(job, n)
+                .unwrap_or_else(|e| Future::finished(Err(e)))
+        };
+        let to_do: Vec<_> = numbers.iter().map(|&n| (submit(n), n)).collect();
         for future in as_completed(to_do.iter().map(|(future, _)| future)) {
             let n = to_do.iter().find(|(f, _)| f == future).map_or(0, |t| t.1);
             let outcome = future.result();
@@ -185,37 +206,6 @@ pub fn row(n: u64, outcome: Result<&PrimeResult, &FutureError>) -> String {
         }
         Err(error) => format!("{n:16}  ! error: {error}"),
     }
-}
-
-/// `check`, as run by a worker process. For the tests only, the
-/// environment variable `PRIMES_TEST_KILL_WORKER_ON=N` makes the worker
-/// that receives `N` kill itself, as `kill -9` or the Task Manager's "End
-/// task" would, so a test can show that a dead worker becomes an error row
-/// and the run still ends.
-fn check_in_worker(n: u64) -> PrimeResult {
-    let doomed = std::env::var("PRIMES_TEST_KILL_WORKER_ON")
-        .is_ok_and(|value| value.parse() == Ok(n));
-    if doomed {
-        #[cfg(unix)]
-        // SAFETY: sends a signal to ourselves; no memory is involved.
-        unsafe {
-            libc::kill(libc::getpid(), libc::SIGKILL);
-        }
-        // Windows' counterpart of SIGKILL, rather than `abort`, which
-        // there is a "fast fail" crash that Windows Error Reporting may
-        // stop to report, with a dialog on a desktop.
-        #[cfg(windows)]
-        // SAFETY: ends this process at once, as SIGKILL does; the handle
-        // GetCurrentProcess returns needs no closing.
-        unsafe {
-            use windows_sys::Win32::System::Threading::{
-                GetCurrentProcess, TerminateProcess,
-            };
-            TerminateProcess(GetCurrentProcess(), 1);
-        }
-        std::process::abort();
-    }
-    check(n)
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {

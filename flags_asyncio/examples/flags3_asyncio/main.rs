@@ -28,11 +28,11 @@ mod safe_name;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use flags_asyncio::{
-    DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, fetch, get_flag, http_client,
-};
+use flags_asyncio::http::{self, fetch};
+use flags_asyncio::runtime::{self, save_flag_on_thread};
+use flags_asyncio::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag};
 use flags_common::{
-    Counter, DownloadStatus, FlagError, Settings, progress_bar, save_flag,
+    Counter, DownloadStatus, FlagError, Settings, progress_bar,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -93,18 +93,10 @@ async fn download_one(
         Ok(None) => return Ok(None),
         Ok(Some((image, country))) => {
             let filename = safe_file_name(&country, cc);
-            let dest = settings.dest.clone();
-            let path = dest.join(&filename);
             // Writing a file blocks: off the runtime's thread, as the
             // book's `asyncio.to_thread(save_flag, ...)`.
-            tokio::task::spawn_blocking(move || {
-                save_flag(&image, &dest, &filename)
-            })
-            .await
-            .map_err(|error| FlagError::Save {
-                path,
-                source: std::io::Error::other(error),
-            })??;
+            let dest = settings.dest.clone();
+            save_flag_on_thread(image, dest, filename).await?;
             (DownloadStatus::Ok, "OK".to_owned())
         }
         Err(FlagError::Http { status: 404, url, .. }) => {
@@ -124,7 +116,7 @@ async fn download_one(
 /// library's `supervisor`, with this file's `download_one`.
 async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    let client = match http_client(settings.timeout, settings.concur_req) {
+    let client = match http::client(settings.timeout, settings.concur_req) {
         Ok(client) => client,
         Err(error) => {
             eprintln!("cannot create the HTTP client: {error}");
@@ -171,15 +163,7 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
 /// `asyncio.run(supervisor(...))` on a single-threaded runtime, as the
 /// library's `download_many`.
 fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
-    let runtime =
-        tokio::runtime::Builder::new_current_thread().enable_all().build();
-    match runtime {
-        Ok(runtime) => runtime.block_on(supervisor(cc_list, settings)),
-        Err(error) => {
-            eprintln!("cannot start the async runtime: {error}");
-            Counter::default()
-        }
-    }
+    runtime::run(supervisor(cc_list, settings))
 }
 
 fn main() -> ExitCode {

@@ -157,28 +157,13 @@ fn rate(text: &str) -> Result<f64, String> {
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let ansi = colours_wanted(
-        io::IsTerminal::is_terminal(&io::stderr()),
-        std::env::var_os("NO_COLOR").as_deref(),
-    );
+    // Colours only for a person at a terminal, as the clients decide.
+    let ansi = flags_common::colours_on_stderr();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .with_ansi(ansi)
         .init();
-}
-
-/// Whether log lines on stderr get colours: only for a person at a
-/// terminal (not in a log file or a pipe), and only if they have not
-/// asked for none by setting `NO_COLOR` to a non-empty value, as
-/// no-color.org defines it. The clients' `flags_common` decides the same
-/// way; the two lines are written twice rather than making the server
-/// link the clients' library.
-pub fn colours_wanted(
-    stderr_is_terminal: bool,
-    no_color: Option<&std::ffi::OsStr>,
-) -> bool {
-    stderr_is_terminal && no_color.is_none_or(std::ffi::OsStr::is_empty)
 }
 
 /// Runs the servers in the foreground until Ctrl-C or SIGTERM, then stops
@@ -319,26 +304,4 @@ fn shutdown_signal() -> io::Result<impl Future<Output = ()>> {
             std::future::pending::<()>().await;
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use std::ffi::OsStr;
-
-    use super::colours_wanted;
-
-    /// Colours only at a terminal, and `NO_COLOR=1` turns them off there.
-    #[test]
-    fn colours_only_at_a_terminal_without_no_color() {
-        assert!(colours_wanted(true, None));
-        assert!(!colours_wanted(false, None));
-        assert!(!colours_wanted(true, Some(OsStr::new("1"))));
-        assert!(!colours_wanted(false, Some(OsStr::new("1"))));
-    }
-
-    /// An empty `NO_COLOR` counts as unset, as no-color.org says.
-    #[test]
-    fn empty_no_color_is_ignored() {
-        assert!(colours_wanted(true, Some(OsStr::new(""))));
-    }
 }

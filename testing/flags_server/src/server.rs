@@ -91,13 +91,14 @@ pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 /// On Linux it also grows the table of descriptors to hold
 /// [`RESERVED_FDS`] (or the limit, if lower), so that the first client to
 /// open hundreds of connections does not wait while the kernel grows it:
-/// see [`reserve_descriptors`].
+/// see `flags_common::limits::reserve_descriptors`, which the clients
+/// call for their own connections.
 pub fn raise_open_file_limit() -> Option<u64> {
     #[cfg(unix)]
     match rlimit::increase_nofile_limit(u64::MAX) {
         Ok(limit) => {
             #[cfg(target_os = "linux")]
-            reserve_descriptors(limit.min(RESERVED_FDS));
+            flags_common::limits::reserve_descriptors(limit.min(RESERVED_FDS));
             Some(limit)
         }
         Err(e) => {
@@ -115,32 +116,6 @@ pub fn raise_open_file_limit() -> Option<u64> {
 /// table of 32 KiB.
 #[cfg(target_os = "linux")]
 const RESERVED_FDS: u64 = 4096;
-
-/// Grows this process's table of descriptors to hold `fds` of them.
-///
-/// Linux starts a process with room for 64 and doubles the table as
-/// sockets are accepted past it; in a process with more than one thread,
-/// as the server's runtime has, each growth waits for an RCU grace period
-/// (`expand_fdtable` calls `synchronize_rcu`), and so does every accept
-/// meanwhile: 10-15 ms each on a 2-core machine, while 676 connections
-/// of `-e -m 1000` come in. Grown once, here, before any client comes, the
-/// table never grows again. A `fcntl(F_DUPFD_CLOEXEC)` asking for a
-/// descriptor numbered `fds - 1` or more, closed at once, does it without
-/// touching any descriptor in use. The clients do the same for their own
-/// connections (`flags_common`'s `limits.rs`, which this crate does not
-/// link).
-#[cfg(target_os = "linux")]
-fn reserve_descriptors(fds: u64) {
-    let Ok(highest) = i32::try_from(fds.saturating_sub(1)) else {
-        return;
-    };
-    // Any open descriptor will do to duplicate; if /dev/null cannot be
-    // opened, the server only loses the speed-up.
-    if let Ok(null) = std::fs::File::open("/dev/null") {
-        // The copy is dropped, so closed, at once.
-        let _ = rustix::io::fcntl_dupfd_cloexec(&null, highest);
-    }
-}
 
 /// What the handlers of one server share: its configuration and its
 /// statistics. Cheap to clone (one `Arc`); give the same state to the

@@ -227,7 +227,7 @@ fn requests_are_not_printed_without_verbose() {
 /// stops it, and returns what it logged there (the `stopping` line).
 #[cfg(unix)]
 fn log_at_a_terminal(no_color: Option<&str>) -> String {
-    let pty = support::pty::Pty::open();
+    let pty = flags_testkit::pty::Pty::open();
     let mut command = Command::new(BIN);
     command
         .args(["--bind", "127.0.0.1", "--only", "local", "--local-port", "0"])
@@ -248,8 +248,7 @@ fn log_at_a_terminal(no_color: Option<&str>) -> String {
 #[test]
 fn logs_are_coloured_at_a_terminal() {
     let log = log_at_a_terminal(None);
-    assert!(log.contains("stopping"), "{log:?}");
-    assert!(log.contains('\x1b'), "{log:?}");
+    flags_testkit::pty::assert_colours(&log, "stopping", true);
 }
 
 /// `NO_COLOR=1` takes the colours away, even at a terminal.
@@ -257,8 +256,7 @@ fn logs_are_coloured_at_a_terminal() {
 #[test]
 fn no_color_turns_colours_off_at_a_terminal() {
     let log = log_at_a_terminal(Some("1"));
-    assert!(log.contains("stopping"), "{log:?}");
-    assert!(!log.contains('\x1b'), "{log:?}");
+    flags_testkit::pty::assert_colours(&log, "stopping", false);
 }
 
 /// `--version` prints the binary's name and version, and exits 0.

@@ -34,6 +34,16 @@ pub struct Client {
 }
 
 impl Client {
+    /// The client `bin`, with `-m default_concur_req` when none is given
+    /// and never more than `max_concur_req` connections.
+    pub const fn new(
+        bin: &'static str,
+        default_concur_req: usize,
+        max_concur_req: usize,
+    ) -> Client {
+        Client { bin, default_concur_req, max_concur_req }
+    }
+
     /// The line that ends the initial report when `codes` codes are asked
     /// for with `-m m` (`None`: no `-m`). The concurrency used is the
     /// smallest of `-m`, the client's maximum and the number of codes.
@@ -307,6 +317,18 @@ fn assert_peak(
     let stats = fx.stats();
     assert_eq!(stats.requests, u64::try_from(codes).expect("a small count"));
     assert_eq!(stats.peak_in_flight, u64::try_from(peak).expect("small"));
+}
+
+/// `--version` prints the package's `name` and the binary's version (the
+/// workspace's, so this crate's), and exits 0.
+pub fn version_prints_name_and_version(client: &Client, name: &str) {
+    let output = std::process::Command::new(client.bin)
+        .arg("--version")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout, format!("{name} {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[cfg(test)]

@@ -12,16 +12,14 @@
 //! lines and the book's constants are the clients' own, not copies.
 //!
 //! A client's test file is a list of `#[test]`s, each with a one-line doc
-//! naming the behaviour and a call or two into this crate:
+//! naming the behaviour and a call or two into this crate (or, for the
+//! behaviours every client shares, one of the macros of [`suites`]):
 //!
 //! ```no_run
 //! use flags_testkit::checks::{self, Client};
 //!
-//! const CLIENT: Client = Client {
-//!     bin: "target/debug/flags_threadpool",
-//!     default_concur_req: 30,
-//!     max_concur_req: 1000,
-//! };
+//! const CLIENT: Client =
+//!     Client::new("target/debug/flags_threadpool", 30, 1000);
 //!
 //! /// `-m 7` puts exactly 7 requests in flight.
 //! fn peak_in_flight_is_exactly_m() {
@@ -41,11 +39,19 @@
 //! - [`examples`]: finding and running the clients' example binaries,
 //!   the chapter's smaller programs, and the checks they share (on Unix,
 //!   that each ends quietly on a closed pipe);
+//! - [`suites`]: the clients' test files as macros, one `#[test]` per
+//!   behaviour per client ([`fault_tests!`], [`download_tests!`],
+//!   [`concurrent_tests!`], [`https_tests!`]);
+//! - [`tls`]: an HTTPS front for the test server, and the HTTPS checks;
+//! - [`pty`] (Unix, feature `pty`, in `harness`): a pseudo-terminal as a
+//!   binary's stderr, for the colour tests of the clients and the server;
 //! - [`rusage`]: a child's exit status and peak memory from `wait4`, which
 //!   `cargo xtask compare` uses too. It is the whole crate without the
 //!   default feature `harness`, which is how xtask takes it: a tool built
 //!   in release mode need not compile the rest.
 
+#[cfg(feature = "harness")]
+mod background;
 #[cfg(feature = "harness")]
 pub mod checks;
 #[cfg(feature = "harness")]
@@ -54,4 +60,10 @@ pub mod client;
 pub mod examples;
 #[cfg(feature = "harness")]
 pub mod faulty;
+#[cfg(all(unix, feature = "pty"))]
+pub mod pty;
 pub mod rusage;
+#[cfg(feature = "harness")]
+pub mod suites;
+#[cfg(feature = "harness")]
+pub mod tls;

@@ -6,9 +6,6 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
-#[cfg(unix)]
-pub mod pty;
-
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;

@@ -11,7 +11,6 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -19,6 +18,8 @@ use flags_server::corpus;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
+
+use crate::background::Background;
 
 use super::{
     DRIP_BYTES, DRIP_PAUSE, ENDLESS_LIMIT, Fault, GOOD_TARGET, HUGE_BODY, STALL,
@@ -47,8 +48,8 @@ struct Seen {
 pub struct FaultyServer {
     addr: SocketAddr,
     seen: Arc<Seen>,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    /// The server's thread, stopped when this is dropped.
+    _background: Background,
 }
 
 impl FaultyServer {
@@ -59,36 +60,17 @@ impl FaultyServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        // One thread is plenty: every connection is an async task, and the
-        // tests run a handful at a time.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
         let seen = Arc::new(Seen::default());
-        let (shutdown, stop) = oneshot::channel();
-        let thread = std::thread::Builder::new()
-            .name("faulty-server".to_owned())
-            .spawn({
-                let seen = Arc::clone(&seen);
-                move || {
-                    runtime.block_on(async move {
-                        match TcpListener::from_std(listener) {
-                            Ok(listener) => accept(listener, seen, stop).await,
-                            Err(error) => {
-                                eprintln!("faulty server: {error}");
-                            }
-                        }
-                    });
-                    // Dropping the runtime here cancels the connections
-                    // still open (a stall, a drip): nothing outlives Drop.
+        let background = Background::spawn("faulty-server", {
+            let seen = Arc::clone(&seen);
+            move |stop| async move {
+                match TcpListener::from_std(listener) {
+                    Ok(listener) => accept(listener, seen, stop).await,
+                    Err(error) => eprintln!("faulty server: {error}"),
                 }
-            })?;
-        Ok(FaultyServer {
-            addr,
-            seen,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-        })
+            }
+        })?;
+        Ok(FaultyServer { addr, seen, _background: background })
     }
 
     /// The base URL to give a client with `-s`:
@@ -124,17 +106,6 @@ impl FaultyServer {
         match self.seen.requests.lock() {
             Ok(requests) => requests.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-}
-
-impl Drop for FaultyServer {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A pseudo-terminal for tests that need a binary to believe its stderr is
 //! a person's terminal (colours are only for terminals), while the test
-//! reads every byte it wrote there.
+//! reads every byte it wrote there. The clients' colour tests and
+//! `flags_server`'s use it, with [`assert_colours`] for what they check.
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
@@ -17,6 +18,7 @@ pub struct Pty {
 }
 
 impl Pty {
+    /// A new pseudo-terminal, with a thread already reading its output.
     pub fn open() -> Pty {
         let controller = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY)
             .expect("a pseudo-terminal");
@@ -51,4 +53,12 @@ impl Pty {
         drop(self.terminal);
         self.reader.join().expect("the reader thread")
     }
+}
+
+/// What the colour tests check of a `log` written to a terminal: it holds
+/// `event` (so something was logged), with colours (escape sequences) or
+/// without, as `coloured` says.
+pub fn assert_colours(log: &str, event: &str, coloured: bool) {
+    assert!(log.contains(event), "{log:?}");
+    assert_eq!(log.contains('\x1b'), coloured, "{log:?}");
 }

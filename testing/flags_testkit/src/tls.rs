@@ -8,20 +8,25 @@
 //! HTTP server, byte for byte. The flags_server test server stays plain
 //! HTTP; only this front speaks TLS.
 //!
-//! It lives in flags_sequential's tests and flags_asyncio's include it by
-//! path: Cargo shares code between the tests of two packages only through
-//! a crate, and this is the only piece they share that needs TLS.
+//! The checks [`https_saves_the_flags`] and
+//! [`https_refuses_an_unknown_authority`] run a client against it; the
+//! clients' `tests/https.rs` call them through [`crate::https_tests`].
+
+// A panic in the test kit is a failed test, with the line that failed.
+#![allow(clippy::unwrap_used)]
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use crate::client::{Run, Scratch, assert_saved_exactly};
 use flags_server::{Config, Kind, TestServer};
-use flags_testkit::client::{Run, Scratch, assert_saved_exactly};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::sync::oneshot;
+
+use crate::background::Background;
 
 /// Runs `bin -v BR JP ZZ` against an HTTPS front of LOCAL whose authority
 /// SSL_CERT_FILE names (`trusted`) or not; returns the run and where it
@@ -79,9 +84,9 @@ pub fn https_refuses_an_unknown_authority(bin: &str) {
 /// dropped.
 pub struct TlsFront {
     addr: SocketAddr,
+    /// The relay's thread, stopped when this is dropped (before `dir`).
+    _background: Background,
     dir: tempfile::TempDir,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl TlsFront {
@@ -96,16 +101,12 @@ impl TlsFront {
             std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let addr = listener.local_addr().unwrap();
         listener.set_nonblocking(true).unwrap();
-        let (stop, stopped) = oneshot::channel();
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(relay(listener, acceptor, upstream, stopped));
-        });
-        TlsFront { addr, dir, stop: Some(stop), thread: Some(thread) }
+        let background = Background::spawn("tls-front", move |stopped| {
+            relay(listener, acceptor, upstream, stopped)
+        })
+        .unwrap();
+        TlsFront { addr, _background: background, dir }
     }
 
     /// The base URL the clients' `-s` takes: `https://127.0.0.1:{port}/flags`.
@@ -117,17 +118,6 @@ impl TlsFront {
     /// what `SSL_CERT_FILE` must name for a client to trust it.
     pub fn ca_file(&self) -> PathBuf {
         self.dir.path().join("ca.pem")
-    }
-}
-
-impl Drop for TlsFront {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -1,0 +1,49 @@
+//! What asyncio gives `flags2_asyncio.py` for free and tokio asks for:
+//! starting the event loop ([`run`], the book's `asyncio.run`) and handing
+//! a blocking save to a thread ([`save_flag_on_thread`], the book's
+//! `asyncio.to_thread(save_flag, ...)`), each with its failure turned into
+//! what the client reports.
+
+use std::future::Future;
+use std::path::PathBuf;
+
+use flags_common::{Counter, FlagError, save_flag};
+
+/// Runs `supervisor` to its end on a new single-threaded runtime and
+/// returns its counts: the book's `asyncio.run(supervisor(...))`.
+///
+/// One thread, as asyncio's event loop: all the downloads interleave on
+/// it, which is the point of the chapter. A multi-thread runtime would
+/// also work, but would mix threads back into the async model; the
+/// blocking saves get their own threads from `spawn_blocking` anyway.
+/// A runtime that cannot start (no thread, no event queue) means nothing
+/// was downloaded: one line on stderr, and nothing counted.
+pub fn run(supervisor: impl Future<Output = Counter>) -> Counter {
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(supervisor),
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            Counter::default()
+        }
+    }
+}
+
+/// Saves `image` as `filename` in `dest` on tokio's pool of blocking
+/// threads, while the calling task's thread goes on driving the other
+/// downloads: writing a file blocks. A save that panicked is that flag's
+/// `FlagError::Save`, as any other failed save.
+pub async fn save_flag_on_thread(
+    image: Vec<u8>,
+    dest: PathBuf,
+    filename: String,
+) -> Result<(), FlagError> {
+    let path = dest.join(&filename);
+    tokio::task::spawn_blocking(move || save_flag(&image, &dest, &filename))
+        .await
+        .map_err(|error| FlagError::Save {
+            path,
+            source: std::io::Error::other(error),
+        })?
+}
