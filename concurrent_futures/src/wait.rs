@@ -81,6 +81,7 @@ impl<'a, R> Waiting<'a, R> {
     }
 }
 
+// ANCHOR: as_completed
 /// `futures.as_completed(fs)`: the futures, each once, in the order they
 /// finish (or are cancelled); those already done come first. Waits while
 /// none is new. Duplicates in `fs` are yielded once, as in CPython.
@@ -93,6 +94,7 @@ pub fn as_completed<'a, R: 'a>(
     let mut waiting = Waiting::new(fs, None);
     std::iter::from_fn(move || waiting.next().ok().flatten())
 }
+// ANCHOR_END: as_completed
 
 /// `futures.as_completed(fs, timeout)`: as [`as_completed`], but once
 /// `timeout` (from this call) has passed with futures still not done, the

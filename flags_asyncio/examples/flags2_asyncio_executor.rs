@@ -57,6 +57,7 @@ struct Executor {
     saves: Mutex<Vec<Future<Result<(), FlagError>>>>,
 }
 
+// ANCHOR: download_one
 /// Downloads the flag of `cc` and hands its saving to the executor
 /// without waiting for it. A 404 is `NOT_FOUND`; `Ok(None)` means Ctrl-C
 /// came before this code's turn.
@@ -108,7 +109,9 @@ async fn download_one(
     }
     Ok(Some(status))
 }
+// ANCHOR_END: download_one
 
+// ANCHOR: supervisor
 /// Starts one task per code and counts the outcomes as they complete, as
 /// `flags_asyncio::supervisor` does; then awaits the saves still on the
 /// executor, as `asyncio.run` waits for its default executor.
@@ -186,6 +189,7 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     }
     counter
 }
+// ANCHOR_END: supervisor
 
 /// `asyncio.run(supervisor(...))` on a single-threaded runtime, as the
 /// library's `download_many`; the saves run on the executor's threads.

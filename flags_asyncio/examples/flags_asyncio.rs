@@ -29,6 +29,7 @@ use anyhow::bail;
 use flags_common::{MAX_FLAG_BYTES, flag_url};
 use flags_sequential::flags::{base_url, main as run, save_flag};
 
+// ANCHOR: download_one
 async fn download_one(
     client: reqwest::Client,
     cc: String,
@@ -39,7 +40,9 @@ async fn download_one(
     std::io::stdout().flush()?;
     Ok(cc)
 }
+// ANCHOR_END: download_one
 
+// ANCHOR: get_flag
 async fn get_flag(
     client: &reqwest::Client,
     cc: &str,
@@ -61,14 +64,18 @@ async fn get_flag(
     }
     Ok(image)
 }
+// ANCHOR_END: get_flag
 
+// ANCHOR: download_many
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     // `asyncio.run`: one thread runs every task (see the module doc).
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(supervisor(cc_list))
 }
+// ANCHOR_END: download_many
 
+// ANCHOR: supervisor
 async fn supervisor(cc_list: &[&str]) -> anyhow::Result<usize> {
     // One client, so the tasks share its pool of connections. It follows
     // redirects by default, as `follow_redirects=True`, and its TLS is the
@@ -92,6 +99,7 @@ async fn supervisor(cc_list: &[&str]) -> anyhow::Result<usize> {
     }
     Ok(res.len())
 }
+// ANCHOR_END: supervisor
 
 fn main() -> ExitCode {
     run(download_many)

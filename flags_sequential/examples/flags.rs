@@ -13,6 +13,8 @@ use std::process::ExitCode;
 
 use flags_sequential::flags::{download_many, main as run};
 
+// ANCHOR: main
 fn main() -> ExitCode {
     run(download_many)
 }
+// ANCHOR_END: main

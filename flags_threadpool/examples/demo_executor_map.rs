@@ -27,11 +27,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use concurrent_futures::{ThreadPoolExecutor, without_modules};
 
+// ANCHOR: display
 /// Prints the arguments after a `[HH:MM:SS]` time stamp (UTC).
 fn display(message: impl Display) {
     println!("{} {message}", timestamp());
 }
+// ANCHOR_END: display
 
+// ANCHOR: loiter
 /// Prints a message, sleeps `n` seconds (scaled), prints another, and
 /// returns `n * 10`, so the results can be told apart.
 fn loiter(n: u64) -> u64 {
@@ -42,7 +45,9 @@ fn loiter(n: u64) -> u64 {
     display(format!("{tabs}loiter({n}): done."));
     n * 10
 }
+// ANCHOR_END: loiter
 
+// ANCHOR: main
 fn main() -> std::process::ExitCode {
     // `| head` ends the demo quietly, as it does the flag clients.
     flags_common::restore_sigpipe();
@@ -71,6 +76,7 @@ fn main() -> std::process::ExitCode {
     }
     std::process::ExitCode::SUCCESS
 }
+// ANCHOR_END: main
 
 /// `DEMO_SLEEP_SCALE` if it is a number from 0 to 60 seconds per second,
 /// else 1: the book's timing.

@@ -31,6 +31,7 @@ use std::process::ExitCode;
 use concurrent_futures::{Executor, ProcessPoolExecutor};
 use flags_sequential::flags::{download_one, main as run};
 
+// ANCHOR: download_many
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     let mut cc_list: Vec<String> =
         cc_list.iter().map(|&cc| cc.to_owned()).collect();
@@ -45,9 +46,12 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
         .collect::<anyhow::Result<Vec<String>>>()?;
     Ok(res.len())
 }
+// ANCHOR_END: download_many
 
+// ANCHOR: main
 fn main() -> ExitCode {
     // First, before anything else: in a worker process this never returns.
     concurrent_futures::init();
     run(download_many)
 }
+// ANCHOR_END: main

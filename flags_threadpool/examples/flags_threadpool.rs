@@ -27,6 +27,7 @@ use std::process::ExitCode;
 use concurrent_futures::{ThreadPoolExecutor, default_max_workers};
 use flags_sequential::flags::{download_one, main as run};
 
+// ANCHOR: download_many
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     let mut cc_list: Vec<String> =
         cc_list.iter().map(|&cc| cc.to_owned()).collect();
@@ -41,7 +42,10 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
         .collect::<anyhow::Result<Vec<String>>>()?;
     Ok(res.len())
 }
+// ANCHOR_END: download_many
 
+// ANCHOR: main
 fn main() -> ExitCode {
     run(download_many)
 }
+// ANCHOR_END: main

@@ -43,6 +43,7 @@ use std::process::ExitCode;
 use concurrent_futures::{ThreadPoolExecutor, as_completed};
 use flags_sequential::flags::{download_one, main as run};
 
+// ANCHOR: download_many
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     // Only the five most populous countries, sorted, so the results
     // visibly arrive out of order.
@@ -66,7 +67,10 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     }
     Ok(count)
 }
+// ANCHOR_END: download_many
 
+// ANCHOR: main
 fn main() -> ExitCode {
     run(download_many)
 }
+// ANCHOR_END: main

@@ -44,6 +44,7 @@ pub const NUMBERS: [u64; PRIME_FIXTURE.len()] = {
     numbers
 };
 
+// ANCHOR: is_prime
 /// Trial division, exactly as the chapter does it, so the work (and so the
 /// time) is comparable: 2 and even numbers first, then every odd divisor up
 /// to the integer square root. The largest fixture primes need about
@@ -61,6 +62,7 @@ pub fn is_prime(n: u64) -> bool {
     let root = n.isqrt();
     (3..=root).step_by(2).all(|i| !n.is_multiple_of(i))
 }
+// ANCHOR_END: is_prime
 
 /// One row of the report. It crosses the process boundary, so it is
 /// serializable; `Duration` rather than the book's float seconds, because
@@ -72,6 +74,7 @@ pub struct PrimeResult {
     pub elapsed: Duration,
 }
 
+// ANCHOR: check
 /// Checks `n` and measures how long that took, in whichever process or
 /// thread runs it, so the elapsed time excludes queueing and transport.
 pub fn check(n: u64) -> PrimeResult {
@@ -79,6 +82,7 @@ pub fn check(n: u64) -> PrimeResult {
     let prime = is_prime(n);
     PrimeResult { n, prime, elapsed: t0.elapsed() }
 }
+// ANCHOR_END: check
 
 #[cfg(test)]
 mod tests {

@@ -82,6 +82,7 @@ fn parse_args() -> Args {
     })
 }
 
+// ANCHOR: run
 /// Runs the whole report; `Ok(false)` if some row is an error.
 pub fn run(args: &Args) -> io::Result<bool> {
     // As the book, in descending order, so the slow big numbers start
@@ -141,7 +142,9 @@ pub fn run(args: &Args) -> io::Result<bool> {
         ),
     }
 }
+// ANCHOR_END: run
 
+// ANCHOR: report
 /// The book's `main` after the executor exists: header, rows, total time,
 /// written to `out`; `Ok(false)` if some row is an error. Public so that a
 /// test can run it with a job of its own (one that fails on purpose).
@@ -190,6 +193,7 @@ pub fn report(
     writeln!(out, "Total time: {:.2}s", t0.elapsed().as_secs_f64())?;
     Ok(all_ok)
 }
+// ANCHOR_END: report
 
 /// One line of the report: the book's `{n:16}  {label} {elapsed:9.6f}s`,
 /// or, for a job that failed, `!` in the label column and the reason.

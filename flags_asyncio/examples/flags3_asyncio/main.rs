@@ -49,6 +49,7 @@ struct Metadata {
     country: String,
 }
 
+// ANCHOR: get_country
 /// Downloads `metadata.json` for `cc` and returns its `country`.
 async fn get_country(
     client: &reqwest::Client,
@@ -62,7 +63,9 @@ async fn get_country(
         .map_err(|e| FlagError::Transport(format!("bad metadata.json: {e}")))?;
     Ok(metadata.country)
 }
+// ANCHOR_END: get_country
 
+// ANCHOR: download_one
 /// Downloads the flag and the country name of `cc`, and saves the flag
 /// under that name. A 404 on either is `NOT_FOUND`; `Ok(None)` means
 /// Ctrl-C came before this code's turn.
@@ -106,7 +109,9 @@ async fn download_one(
     }
     Ok(Some(status))
 }
+// ANCHOR_END: download_one
 
+// ANCHOR: supervisor
 /// Starts one task per code and counts the outcomes as they complete: the
 /// library's `supervisor`, with this file's `download_one`.
 async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
@@ -153,6 +158,7 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     bar.finish();
     counter
 }
+// ANCHOR_END: supervisor
 
 /// `asyncio.run(supervisor(...))` on a single-threaded runtime, as the
 /// library's `download_many`.
