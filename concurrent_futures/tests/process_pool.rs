@@ -217,45 +217,48 @@ fn test_max_tasks_early_shutdown() {
     }
 }
 
-/// Mirrors `test_terminate_workers`: `terminate_workers()` ends the
-/// running task's worker (its future fails) and shuts the pool down.
-#[test]
-fn test_terminate_workers() {
+/// Ends the workers of a pool whose only task is running, held at a gate
+/// it would need to finish, with `terminate_workers` or `kill_workers`,
+/// and checks that the task failed; the pool, for more checks.
+fn end_a_running_task(terminate: bool) -> ProcessPoolExecutor {
     let executor = ProcessPoolExecutor::new(1).unwrap();
     let mut gate = Gate::new();
     let future = gate.submit(&executor);
     gate.wait_started();
-    executor.terminate_workers();
+    if terminate {
+        executor.terminate_workers();
+    } else {
+        executor.kill_workers();
+    }
     assert!(broken(future.result()));
+    gate.open();
+    executor
+}
+
+/// Mirrors `test_terminate_workers`: `terminate_workers()` ends the
+/// running task's worker (its future fails) and shuts the pool down.
+#[test]
+fn test_terminate_workers() {
+    end_a_running_task(true);
 }
 
 /// Mirrors `test_kill_workers`: the same with `kill_workers()`.
 #[test]
 fn test_kill_workers() {
-    let executor = ProcessPoolExecutor::new(1).unwrap();
-    let mut gate = Gate::new();
-    let future = gate.submit(&executor);
-    gate.wait_started();
-    executor.kill_workers();
-    assert!(broken(future.result()));
+    end_a_running_task(false);
 }
 
-/// Mirrors `test_force_shutdown_workers`: a task that started is ended by
-/// either call before it could finish (it never hears the gate).
+/// Mirrors `test_force_shutdown_workers`: with either operation, a task
+/// that started is ended before it could finish (it never hears the gate),
+/// and the pool takes no more tasks.
 #[test]
 fn test_force_shutdown_workers() {
     for terminate in [true, false] {
-        let executor = ProcessPoolExecutor::new(1).unwrap();
-        let mut gate = Gate::new();
-        let future = gate.submit(&executor);
-        gate.wait_started();
-        if terminate {
-            executor.terminate_workers();
-        } else {
-            executor.kill_workers();
-        }
-        assert!(broken(future.result()));
-        gate.open();
+        let executor = end_a_running_task(terminate);
+        assert_eq!(
+            executor.submit(pid, ()).unwrap_err(),
+            FutureError::Shutdown
+        );
     }
 }
 
