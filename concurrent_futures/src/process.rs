@@ -36,7 +36,7 @@ use std::collections::HashMap;
 use std::io;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use ipc_channel::ipc::{self, IpcReceiver, IpcSender};
 use serde::{Deserialize, Serialize};
@@ -204,6 +204,7 @@ struct Shared {
     next_id: AtomicUsize,
     initializer: Option<(isize, isize, Vec<u8>)>,
     max_tasks: Option<usize>,
+    spawner: Spawner,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -238,9 +239,7 @@ impl Shared {
         }
     }
 
-    /// Starts a worker process. On Linux it is told to die with its
-    /// parent: a worker busy in a long task would otherwise keep computing
-    /// after the parent is killed.
+    /// Starts a worker process, with its two channels.
     fn spawn_worker(&self) -> Result<Worker, FutureError> {
         let spawn_failed = |error: io::Error| {
             FutureError::BrokenProcessPool(format!(
@@ -261,18 +260,7 @@ impl Shared {
             initializer,
             max_tasks: self.max_tasks,
         };
-        let mut builder = procspawn::Builder::new();
-        #[cfg(target_os = "linux")]
-        {
-            let parent = std::process::id();
-            // SAFETY: the closure runs in the forked child before `exec`, so
-            // it may only make async-signal-safe calls; `prctl` and
-            // `getppid` are plain system calls, and it allocates nothing.
-            unsafe {
-                builder.pre_exec(move || die_with_parent(parent));
-            }
-        }
-        let handle = builder.spawn(args, serve);
+        let handle = self.spawner.spawn(args).map_err(spawn_failed)?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         lock(&self.handles).insert(id, handle);
         Ok(Worker { id, jobs, replies, done: 0 })
@@ -334,6 +322,54 @@ impl Shared {
         for (_, handle) in handles {
             let _ = handle.join();
         }
+    }
+}
+
+/// The one thread that starts the pool's worker processes, for as long as
+/// the pool lives. On Linux a worker is told to die with its parent (a
+/// worker busy in a long task would otherwise keep computing after the
+/// parent is killed), and to the kernel that parent is the *thread* that
+/// started it, not the process. Were the feeder threads to start workers,
+/// a feeder that ends at shutdown would take with it a worker that
+/// another feeder is still waiting on.
+struct Spawner {
+    requests: mpsc::Sender<SpawnRequest>,
+}
+
+/// A worker's arguments, and where to send back its handle.
+type SpawnRequest = (WorkerArgs, mpsc::Sender<procspawn::JoinHandle<()>>);
+
+impl Spawner {
+    fn start() -> io::Result<Spawner> {
+        let (requests, incoming) = mpsc::channel::<SpawnRequest>();
+        std::thread::Builder::new()
+            .name("ProcessPoolExecutor-spawner".to_owned())
+            .spawn(move || {
+                let mut builder = procspawn::Builder::new();
+                #[cfg(target_os = "linux")]
+                {
+                    let parent = std::process::id();
+                    // SAFETY: the closure runs in the forked child before
+                    // `exec`, so it may only make async-signal-safe calls;
+                    // `prctl` and `getppid` are plain system calls, and it
+                    // allocates nothing.
+                    unsafe {
+                        builder.pre_exec(move || die_with_parent(parent));
+                    }
+                }
+                // Ends when the pool's last reference goes.
+                for (args, reply) in incoming {
+                    reply.send(builder.spawn(args, serve)).ok();
+                }
+            })?;
+        Ok(Spawner { requests })
+    }
+
+    fn spawn(&self, args: WorkerArgs) -> io::Result<procspawn::JoinHandle<()>> {
+        let gone = || io::Error::other("the spawner thread is gone");
+        let (reply, handle) = mpsc::channel();
+        self.requests.send((args, reply)).map_err(|_| gone())?;
+        handle.recv().map_err(|_| gone())
     }
 }
 
@@ -450,6 +486,7 @@ impl Builder {
                 next_id: AtomicUsize::new(0),
                 initializer: self.initializer,
                 max_tasks: self.max_tasks_per_child,
+                spawner: Spawner::start()?,
             }),
         })
     }
@@ -466,9 +503,6 @@ pub struct ProcessPoolExecutor {
 impl ProcessPoolExecutor {
     /// `ProcessPoolExecutor(max_workers)`. Fails if `max_workers` is 0, as
     /// CPython raises `ValueError`.
-    ///
-    /// Call it on a thread that lives as long as the pool (normally the
-    /// main thread).
     pub fn new(max_workers: usize) -> io::Result<ProcessPoolExecutor> {
         Builder::default().max_workers(max_workers).build()
     }

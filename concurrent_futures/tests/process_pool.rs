@@ -345,3 +345,27 @@ fn default_workers_are_the_cpu_count() {
     let executor = ProcessPoolExecutor::builder().build().unwrap();
     assert_eq!(executor.max_workers(), concurrent_futures::process_cpu_count());
 }
+
+/// A worker process lives as long as the pool, not as long as the feeder
+/// thread that happened to start it: after `shutdown(wait=False)` the idle
+/// feeder ends while a task still runs in a worker it may have started,
+/// and the task finishes. (Each round gives that a fair chance: which of
+/// two feeders takes the third task is up to the scheduler.)
+#[test]
+fn a_worker_outlives_the_thread_that_started_it() {
+    for _ in 0..30 {
+        let executor = ProcessPoolExecutor::new(2).unwrap();
+        // Two tasks at once: each feeder thread starts a worker.
+        let mut gates = [Gate::new(), Gate::new()];
+        let first: Vec<_> = gates.iter().map(|g| g.submit(&executor)).collect();
+        gates.iter_mut().for_each(Gate::wait_started);
+        gates.iter_mut().for_each(Gate::open);
+        first.iter().for_each(|f| assert!(f.result().is_ok()));
+        let mut gate = Gate::new();
+        let running = gate.submit(&executor);
+        gate.wait_started();
+        executor.shutdown(ShutdownOptions::default().wait(false));
+        gate.open();
+        assert_eq!(*running.result().unwrap(), u64::from(gate.port()));
+    }
+}
