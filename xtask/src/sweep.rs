@@ -39,7 +39,7 @@ use crate::parse::parse_report;
 use crate::peers::FixedPortServer;
 use crate::python::{Python, book_dir, flag_script};
 use crate::runner::{fresh_dir, measured_run};
-use crate::sweep_plot::{Plot, Point, Series, seconds};
+use crate::sweep_plot::{Plot, seconds};
 use crate::{cargo, clients, measure, table};
 
 /// Their counterparts in the book, run with `--python DIR`.
@@ -99,13 +99,6 @@ pub struct Args {
 
     #[command(flatten)]
     pub binaries: cargo::Prebuilt,
-}
-
-/// One run of the sweep: a model at one `-m`.
-struct Step {
-    model: String,
-    max_req: u64,
-    run: Run,
 }
 
 /// Everything `sweep` found, as `--json` prints it.
@@ -209,14 +202,15 @@ pub fn run(args: &Args) -> Result<bool> {
     if python.is_some() {
         models.extend(PYTHON_SCRIPTS);
     }
-    let total = args.max_req.len() * models.len();
-    let mut steps = Vec::new();
+    let mut rows: Vec<Row> =
+        models.iter().map(|&model| Row::new(model, Vec::new())).collect();
+    let total = args.max_req.len() * rows.len();
+    let mut done = 0;
     for &m in &args.max_req {
-        for (i, &model) in models.iter().enumerate() {
-            eprintln!(
-                "sweep: {model} -m {m} (run {} of {total})",
-                steps.len() + 1
-            );
+        for (i, row) in rows.iter_mut().enumerate() {
+            done += 1;
+            let model = row.model.as_str();
+            eprintln!("sweep: {model} -m {m} (run {done} of {total})");
             let mut run_args = client_args.clone();
             run_args.extend(["-m".to_owned(), m.to_string()]);
             let dest = fresh_dir()?;
@@ -239,28 +233,19 @@ pub fn run(args: &Args) -> Result<bool> {
                 (None, None) => bail!("{model} without --python"),
             };
             let run = run.with_context(|| format!("{model} -m {m} failed"))?;
-            steps.push(Step { model: model.to_owned(), max_req: m, run });
+            row.runs.push(run);
         }
     }
 
     // The agreement of counts, as `compare` checks it: one row per model.
-    let rows: Vec<Row> = models
-        .iter()
-        .map(|model| {
-            let runs = steps
-                .iter()
-                .filter(|s| s.model == *model)
-                .map(|s| s.run.clone())
-                .collect();
-            Row::new(*model, runs)
-        })
-        .collect();
     let agreement = Agreement::of(Kind::Delay, &rows);
     notes.extend(measure::rss_floor_note());
-    let runs: Vec<RunOut> = models
+    let runs: Vec<RunOut> = rows
         .iter()
-        .flat_map(|model| steps.iter().filter(move |s| s.model == *model))
-        .map(RunOut::from)
+        .flat_map(|row| {
+            let runs = args.max_req.iter().zip(&row.runs);
+            runs.map(|(&m, run)| RunOut::new(&row.model, m, run))
+        })
         .collect();
     let floor = runs.iter().map(|r| r.longest_delay).fold(0.0, f64::max);
     let out = Output {
@@ -276,7 +261,13 @@ pub fn run(args: &Args) -> Result<bool> {
     };
     args.format.print(&out, |markdown| render(&out, markdown))?;
     if let Some(path) = &args.svg {
-        let svg = plot(&out, &steps).render();
+        let plot = Plot {
+            title: format!("{}: one point per run", what_ran(&out)),
+            floor: out.floor,
+            rows: &rows,
+            max_req: &args.max_req,
+        };
+        let svg = plot.render();
         crate::svg::save(path, &svg)?;
         eprintln!("sweep: picture written to {}", path.display());
     }
@@ -286,17 +277,17 @@ pub fn run(args: &Args) -> Result<bool> {
     Ok(out.agreement.agree)
 }
 
-impl From<&Step> for RunOut {
-    fn from(step: &Step) -> RunOut {
-        let run = &step.run;
+impl RunOut {
+    /// The figures of `model`'s run at `-m max_req`.
+    fn new(model: &str, max_req: u64, run: &Run) -> RunOut {
         let mut by_status = BTreeMap::new();
         for record in &run.records {
             *by_status.entry(record.status).or_insert(0) += 1;
         }
         let counts = run.report.counts;
         RunOut {
-            model: step.model.clone(),
-            max_req: step.max_req,
+            model: model.to_owned(),
+            max_req,
             concurrency: run.report.concurrency,
             ok: counts.ok,
             not_found: counts.not_found,
@@ -423,41 +414,6 @@ fn what_ran(out: &Output) -> String {
         out.codes,
         out.client_args.join(" ")
     )
-}
-
-/// The picture's data: one series per model, and the server's figures.
-fn plot(out: &Output, steps: &[Step]) -> Plot {
-    let series = out
-        .models
-        .iter()
-        .map(|model| Series {
-            name: model.model.clone(),
-            book: model.model.ends_with(".py"),
-            points: out
-                .runs
-                .iter()
-                .filter(|r| r.model == model.model)
-                .map(|r| Point {
-                    max_req: r.max_req,
-                    concurrency: r.concurrency,
-                    elapsed: r.elapsed,
-                    rss_mib: r.max_rss_kib.map(|kib| kib as f64 / 1024.0),
-                })
-                .collect(),
-        })
-        .collect();
-    // The sum of the delays is the same for every run (the same draws), so
-    // the first run's stands for all.
-    let total_delay = steps
-        .first()
-        .map(|s| s.run.records.iter().map(|r| r.delay).sum())
-        .unwrap_or(0.0);
-    Plot {
-        title: format!("{}: one point per run", what_ran(out)),
-        floor: out.floor,
-        total_delay,
-        series,
-    }
 }
 
 #[cfg(test)]
