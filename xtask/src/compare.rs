@@ -53,9 +53,8 @@ use flags_server::Kind;
 
 use crate::clients::{CLIENTS, ServerArgs, Site};
 use crate::model::{Agreement, Observed, Row, Run, Unobserved};
-use crate::parse::parse_report;
 use crate::peers::Curl;
-use crate::runner::{fresh_dir, measured_run, progress};
+use crate::runner::progress;
 use crate::{cargo, clients, peers, svg, table, timeline};
 
 /// The options of `compare` (its help text is on `Cli::Compare`).
@@ -227,10 +226,7 @@ pub fn run(args: &Args) -> Result<bool> {
         cmd_args.extend(extra_args(&args.extra, name)?);
         let ours = |n: u32| -> Result<Run> {
             progress(name, n, args.runs);
-            let dest = fresh_dir()?;
-            let mut cmd =
-                clients::command(program, &cmd_args, &site, dest.path());
-            measured_run(&mut cmd, observed.as_ref(), parse_report, true)
+            clients::run(program, &cmd_args, &site, observed.as_ref())
                 .with_context(|| format!("{name} failed"))
         };
         let mut runs: Vec<Run> = Vec::new();

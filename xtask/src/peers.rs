@@ -16,7 +16,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread::JoinHandle;
 
@@ -26,7 +26,7 @@ use tokio::sync::broadcast;
 
 use crate::model::{Observed, Row, Run};
 use crate::parse::{Counts, Report, parse_report};
-use crate::python::{Python, book_dir, flag_script};
+use crate::python::{Python, book_dir};
 use crate::runner;
 
 /// The most connections `curl -Z` opens at once (its documented maximum
@@ -166,12 +166,8 @@ pub fn python_rows(
     rows: &mut Vec<Row>,
     notes: &mut Vec<String>,
 ) -> Result<()> {
-    let ready = book_dir(dir, &PYTHON_SCRIPTS, "getflags").and_then(|dir| {
-        let python = Python::find(&["httpx", "tqdm"])?;
-        Ok((dir, python, FixedPortServer::start(kind, config.clone())?))
-    });
-    let (dir, python, server) = match ready {
-        Ok(ready) => ready,
+    let book = match BookScripts::start(dir, &PYTHON_SCRIPTS, kind, config) {
+        Ok(book) => book,
         Err(error) => {
             notes.push(format!("{error:#}; the Python rows are left out"));
             return Ok(());
@@ -181,21 +177,62 @@ pub fn python_rows(
         let mut all = Vec::new();
         for n in 1..=runs {
             runner::progress(script, n, runs);
-            let (mut cmd, _work) = flag_script(
-                python,
-                &dir,
-                script,
-                client_args,
-                &kind.to_string(),
-            )?;
-            let run =
-                runner::measured_run(&mut cmd, &server, parse_report, true)
-                    .with_context(|| format!("{script} failed"))?;
-            all.push(run);
+            let run = book.run(script, client_args);
+            all.push(run.with_context(|| format!("{script} failed"))?);
         }
         rows.push(Row::new(script, all));
     }
     Ok(())
+}
+
+/// The book's flag scripts in the reader's checkout, a Python 3 to run
+/// them, and the server on the book's port they download from.
+pub struct BookScripts {
+    python: Python,
+    dir: PathBuf,
+    kind: Kind,
+    server: FixedPortServer,
+}
+
+impl BookScripts {
+    /// Checks that `dir` holds `files`, finds a Python 3 with the scripts'
+    /// modules, and serves `kind` on its book's port.
+    pub fn start(
+        dir: &Path,
+        files: &[&str],
+        kind: Kind,
+        config: &Config,
+    ) -> Result<BookScripts> {
+        let dir = book_dir(dir, files, "getflags")?;
+        let python = Python::find(&["httpx", "tqdm"])
+            .context("--python: cannot run the book's scripts")?;
+        let server = FixedPortServer::start(kind, config.clone())
+            .with_context(|| {
+                format!("--python: cannot serve {kind} on the book's port")
+            })?;
+        Ok(BookScripts { python, dir, kind, server })
+    }
+
+    /// One run of `script` with `client_args`, in a fresh working
+    /// directory: the scripts save into `downloaded/` and `-a` reads
+    /// `country_codes.txt`, both relative to the current directory (DIR's
+    /// copy of that file if there is one, else ours, the same 194 codes).
+    /// They know only the book's ports, so `-s` is the label alone.
+    pub fn run(&self, script: &str, client_args: &[String]) -> Result<Run> {
+        let work = runner::fresh_dir()?;
+        fs::create_dir(work.path().join("downloaded"))?;
+        let codes = fs::read_to_string(self.dir.join("country_codes.txt"))
+            .unwrap_or_else(|_| {
+                flags_common::cli::COUNTRY_CODES_FILE.to_owned()
+            });
+        fs::write(work.path().join("country_codes.txt"), codes)?;
+        let mut cmd = self.python.command();
+        cmd.arg(self.dir.join(script))
+            .args(client_args)
+            .args(["-s", &self.kind.to_string()])
+            .current_dir(work.path());
+        runner::measured_run(&mut cmd, &self.server, parse_report, true)
+    }
 }
 
 /// Whether a command runs and exits 0 (output discarded).

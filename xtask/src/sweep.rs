@@ -35,10 +35,7 @@ use serde::Serialize;
 
 use crate::clients::{CONCURRENT, ServerArgs, Site};
 use crate::model::{Agreement, Row, Run};
-use crate::parse::parse_report;
-use crate::peers::FixedPortServer;
-use crate::python::{Python, book_dir, flag_script};
-use crate::runner::{fresh_dir, measured_run};
+use crate::peers::BookScripts;
 use crate::sweep_plot::{Plot, seconds};
 use crate::{cargo, clients, measure, table};
 
@@ -170,16 +167,10 @@ pub fn run(args: &Args) -> Result<bool> {
     let codes = clients::codes(&client_args)?.len() as u64;
     // The book's scripts are checked for first, so a missing one is said
     // at once rather than after an hour of sweeping.
-    let python = match &args.python {
+    let files = [PYTHON_SCRIPTS[0], PYTHON_SCRIPTS[1], "flags2_common.py"];
+    let book = match &args.python {
         Some(dir) => {
-            let files =
-                [PYTHON_SCRIPTS[0], PYTHON_SCRIPTS[1], "flags2_common.py"];
-            let dir = book_dir(dir, &files, "getflags")?;
-            let python = Python::find(&["httpx", "tqdm"])
-                .context("--python: cannot run the book's scripts")?;
-            let server = FixedPortServer::start(Kind::Delay, config.clone())
-                .context("--python: cannot serve DELAY on the book's port")?;
-            Some((python, dir, server))
+            Some(BookScripts::start(dir, &files, Kind::Delay, &config)?)
         }
         None => None,
     };
@@ -188,7 +179,7 @@ pub fn run(args: &Args) -> Result<bool> {
     let server = clients::start_server(config)?;
     let observed = (&server, Kind::Delay);
     let site = Site::ours(&server, Kind::Delay);
-    if python.is_some() && max_delay >= PYTHON_TIMEOUT {
+    if book.is_some() && max_delay >= PYTHON_TIMEOUT {
         notes.push(format!(
             "the book's scripts give each request {PYTHON_TIMEOUT} s, so \
              with delays up to {max_delay} s some of theirs time out \
@@ -199,7 +190,7 @@ pub fn run(args: &Args) -> Result<bool> {
     // Every model at one -m, then the next -m: a machine that gets busier
     // or quieter during the sweep then weighs on all models alike.
     let mut models: Vec<&str> = CONCURRENT.to_vec();
-    if python.is_some() {
+    if book.is_some() {
         models.extend(PYTHON_SCRIPTS);
     }
     let mut rows: Vec<Row> =
@@ -213,23 +204,12 @@ pub fn run(args: &Args) -> Result<bool> {
             eprintln!("sweep: {model} -m {m} (run {done} of {total})");
             let mut run_args = client_args.clone();
             run_args.extend(["-m".to_owned(), m.to_string()]);
-            let dest = fresh_dir()?;
-            let run = match (programs.get(i), &python) {
+            let run = match (programs.get(i), &book) {
                 (Some(program), _) => {
                     run_args.extend(["--timeout".into(), timeout.to_string()]);
-                    let mut cmd = clients::command(
-                        program,
-                        &run_args,
-                        &site,
-                        dest.path(),
-                    );
-                    measured_run(&mut cmd, &observed, parse_report, true)
+                    clients::run(program, &run_args, &site, &observed)
                 }
-                (None, Some((python, dir, book_server))) => {
-                    let (mut cmd, _work) =
-                        flag_script(*python, dir, model, &run_args, "DELAY")?;
-                    measured_run(&mut cmd, book_server, parse_report, true)
-                }
+                (None, Some(book)) => book.run(model, &run_args),
                 (None, None) => bail!("{model} without --python"),
             };
             let run = run.with_context(|| format!("{model} -m {m} failed"))?;
