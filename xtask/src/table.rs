@@ -66,7 +66,8 @@ pub struct Output<'a> {
     pub notes: Vec<String>,
 }
 
-/// One model's figures over its runs.
+/// One model's figures over its runs: each [`Run`]'s figure, as the
+/// median and the range of the runs.
 #[derive(Debug, Serialize)]
 pub struct RowOut {
     pub model: String,
@@ -93,23 +94,13 @@ pub struct RowOut {
     /// seconds: no model can finish sooner, however concurrent (0 on
     /// LOCAL).
     pub longest_delay: Spread,
-    /// With `--with-curl`: wall time over that of the curl run with the
-    /// same parallelism, the median and range of the ratios of the pairs.
+    /// With `--with-curl`: the ratios of the pairs ([`Row::vs_curl`]).
     pub vs_curl: Option<Spread>,
     /// Where the wall time went, as the server saw it; `None` when it
     /// recorded nothing.
-    pub phases: Option<PhasesOut>,
+    pub phases: Option<Phases<Spread>>,
     /// The codes of the first run in the order the server answered them.
     pub arrival: Vec<String>,
-}
-
-/// [`Phases`] over the runs of a row, in seconds.
-#[derive(Debug, Serialize)]
-pub struct PhasesOut {
-    pub to_first_request: Spread,
-    pub arrival_spread: Spread,
-    pub serving: Spread,
-    pub to_exit: Spread,
 }
 
 /// The median of N measurements and their range.
@@ -136,32 +127,31 @@ impl Spread {
         };
         Some(Spread { median, min, max })
     }
+
+    /// The spread of `f` over `runs`, `None` if some run has no figure.
+    fn of_all(runs: &[Run], f: impl Fn(&Run) -> Option<f64>) -> Option<Spread> {
+        Spread::of(runs.iter().map(f).collect::<Option<Vec<f64>>>()?)
+    }
 }
 
 impl From<&Row> for RowOut {
     fn from(row: &Row) -> RowOut {
         let runs = &row.runs;
         let spread = |f: &dyn Fn(&Run) -> f64| {
-            Spread::of(runs.iter().map(f)).unwrap_or(Spread::ZERO)
+            Spread::of_all(runs, |run| Some(f(run))).unwrap_or(Spread::ZERO)
         };
         // Counts agree between runs, or `compare` says so; the median
         // keeps one odd run from showing here.
         let count = |f: &dyn Fn(&Run) -> u64| {
             spread(&|run| f(run) as f64).median.round() as u64
         };
-        let rss: Option<Vec<f64>> =
-            runs.iter().map(|run| run.max_rss_kib.map(|k| k as f64)).collect();
-        let peaks: Option<Vec<f64>> = runs
-            .iter()
-            .map(|run| run.peak_in_flight.map(|n| n as f64))
-            .collect();
         let phases: Option<Vec<Phases>> =
             runs.iter().map(Run::phases).collect();
         let phases = phases.filter(|p| !p.is_empty()).map(|p| {
             let of = |f: fn(&Phases) -> f64| {
                 Spread::of(p.iter().map(f)).unwrap_or(Spread::ZERO)
             };
-            PhasesOut {
+            Phases {
                 to_first_request: of(|p| p.to_first_request),
                 arrival_spread: of(|p| p.arrival_spread),
                 serving: of(|p| p.serving),
@@ -179,8 +169,12 @@ impl From<&Row> for RowOut {
             flags_per_sec: spread(&|run| {
                 run.report.counts.total() as f64 / run.wall.max(1e-6)
             }),
-            max_rss_kib: rss.and_then(Spread::of),
-            peak_in_flight: peaks.and_then(Spread::of),
+            max_rss_kib: Spread::of_all(runs, |run| {
+                run.max_rss_kib.map(|kib| kib as f64)
+            }),
+            peak_in_flight: Spread::of_all(runs, |run| {
+                run.peak_in_flight.map(|n| n as f64)
+            }),
             requests: runs.iter().map(|run| run.records.len()).collect(),
             longest_delay: spread(&|run| {
                 run.records.iter().map(|r| r.delay).fold(0.0, f64::max)
