@@ -1,28 +1,14 @@
 //! `cargo xtask compare`: the three concurrency models of the chapter side
-//! by side, on the same codes, against the same server.
+//! by side, on the same codes, against the same server. What it runs by
+//! default, and its options, are its `--help` (`Cli::Compare`).
 //!
 //! The book compares `flags2_sequential.py`, `flags2_threadpool.py` and
 //! `flags2_asyncio.py` by running each by hand against `slow_server.py`
-//! and reading their `Elapsed time:` lines. This does the same with
-//! `flags_sequential`, `flags_threadpool` and `flags_asyncio`: it builds
-//! them in release mode, starts `flags_server` in this process on free
-//! ports, runs each client with the same arguments into its own fresh
-//! directory, and prints one table. Beside the client's own figures it
-//! shows what only an outside observer sees: the child's peak memory (from
-//! `wait4`) and how many requests the server had in flight at once (from
-//! its statistics).
-//!
-//! With no arguments it shows the chapter's result: the book's 20 flags
-//! (the clients' default) from DELAY, with delays drawn from a fixed seed
-//! between 0.1 and 0.5 s, short enough for the whole run to take seconds
-//! and long enough for the network to dominate, as it does in the book.
-//! The sequential client then takes several times as long as either
-//! concurrent one, which have several requests in flight at once; under
-//! the table, each model's order of arrival shows the chapter's second
-//! observation (the sequential client's flags come in alphabetical order,
-//! the concurrent ones' do not); and the timeline picture is written to
-//! `target/xtask/compare-timeline.svg`. `-s LOCAL -a` is the run on a
-//! server that answers at once, where the models hardly differ.
+//! and reading their `Elapsed time:` lines. This does the same with our
+//! three clients, each with the same arguments into its own fresh
+//! directory, and adds what only an outside observer sees: the child's
+//! peak memory (from `wait4`) and how many requests the server had in
+//! flight at once (from its statistics).
 //!
 //! Counts that must agree: on LOCAL every model must get the same OK / not
 //! found / errors, or something is wrong, and `compare` exits 1 with the
@@ -33,18 +19,15 @@
 //! the same codes: on ERROR the errors and the sum OK + not found must
 //! agree, on DELAY all three counts. Unless some request timed out: which
 //! ones do depends on timing, so then the check is skipped with a note.
+//! `-s URL` (another server, such as nginx serving the same files) has no
+//! server statistics, and all three counts must agree, as on LOCAL.
 //!
-//! `-s URL` points every client at another server instead, such as nginx
-//! serving the same files: then there are no server statistics, and all
-//! three counts must agree, as on LOCAL.
-//!
-//! `--with-curl` pairs each client with a curl doing the same downloads
-//! with the same parallelism, and runs the two in turn: A B, then B A, and
-//! so on, each run in a fresh, empty directory after a `sync`. Whoever runs
-//! second inherits the first one's dirty pages and warm caches; alternating
-//! shares that out, and the ratio of each pair's wall times, of which the
-//! table shows the median, cancels whatever else the machine was doing
-//! during that pair.
+//! `--with-curl` runs each client and a curl with the same parallelism in
+//! turn: A B, then B A, and so on, each run in a fresh, empty directory
+//! after a `sync`. Whoever runs second inherits the first one's dirty
+//! pages and warm caches; alternating shares that out, and the ratio of
+//! each pair's wall times, of which the table shows the median, cancels
+//! whatever else the machine was doing during that pair.
 
 use std::path::{Path, PathBuf};
 

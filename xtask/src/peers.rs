@@ -1,28 +1,26 @@
 //! Reference rows for `compare`: programs that are not ours doing the same
 //! downloads, so the Rust figures have something outside to be read
-//! against.
+//! against. A missing tool is a one-line note under the table, never a
+//! failure.
 //!
-//! - `--with-curl`: `curl -K list` (one connection, reused) and
-//!   `curl -Z --parallel-max M -K list` (M connections at once), the
-//!   command-line tool everybody already trusts, each paired with the
-//!   client that has the same parallelism (see `compare.rs`).
+//! - `--with-curl`: curl, the command-line tool everybody already trusts,
+//!   each run paired with the client that has the same parallelism.
 //! - `--python DIR`: the book's own `flags2_sequential.py`,
 //!   `flags2_threadpool.py` and `flags2_asyncio.py`. They hard-code
 //!   `localhost:8000/8001/8002`, so for those rows a server is started on
 //!   the book's port, from the same `flags_server` library and config.
-//!
-//! A missing tool is a one-line note under the table, never a failure.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::thread::JoinHandle;
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, ServerState, Stats};
+use tokio::runtime::Runtime;
 use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
 
 use crate::model::{Observed, Row, Run};
 use crate::parse::{Counts, Report, parse_report};
@@ -39,7 +37,7 @@ pub const PYTHON_SCRIPTS: [&str; 3] =
 
 /// Whether there is a curl to compare with.
 pub fn curl_available() -> bool {
-    answers(Command::new("curl").arg("--version"))
+    runner::answers(Command::new("curl").arg("--version"))
 }
 
 /// The same downloads as a client, by curl: `curl -K list` (one connection,
@@ -235,25 +233,17 @@ impl BookScripts {
     }
 }
 
-/// Whether a command runs and exits 0 (output discarded).
-fn answers(cmd: &mut Command) -> bool {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
 /// One `flags_server` on the book's fixed port for `kind`, on 127.0.0.1
 /// and ::1 (the scripts ask for `localhost`, which may resolve either
-/// way), served from a thread with its own runtime until dropped.
+/// way), served by a runtime of its own until dropped.
 ///
 /// Fixed ports are fine here and nowhere else: this is a benchmark run by
 /// hand, and the book's scripts cannot be told another port.
 pub struct FixedPortServer {
     state: ServerState,
     stop: broadcast::Sender<()>,
-    thread: Option<JoinHandle<()>>,
+    servers: Vec<JoinHandle<std::io::Result<()>>>,
+    runtime: Runtime,
 }
 
 impl FixedPortServer {
@@ -268,6 +258,7 @@ impl FixedPortServer {
             .build()?;
         let (stop, _) = broadcast::channel::<()>(1);
         let mut servers = Vec::new();
+        // Binding a tokio listener needs the runtime's reactor.
         let _inside = runtime.enter();
         for ip in
             [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)]
@@ -279,7 +270,7 @@ impl FixedPortServer {
                         let _ = stopped.recv().await;
                     };
                     let state = state.clone();
-                    servers.push(tokio::spawn(flags_server::run(
+                    servers.push(runtime.spawn(flags_server::run(
                         listener, kind, state, shutdown,
                     )));
                 }
@@ -291,14 +282,7 @@ impl FixedPortServer {
             }
         }
         drop(_inside);
-        let thread = std::thread::spawn(move || {
-            runtime.block_on(async {
-                for server in servers {
-                    let _ = server.await;
-                }
-            });
-        });
-        Ok(FixedPortServer { state, stop, thread: Some(thread) })
+        Ok(FixedPortServer { state, stop, servers, runtime })
     }
 }
 
@@ -312,11 +296,15 @@ impl Observed for FixedPortServer {
 }
 
 impl Drop for FixedPortServer {
+    /// Stops the servers and waits for them to finish.
     fn drop(&mut self) {
         let _ = self.stop.send(());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        let servers = std::mem::take(&mut self.servers);
+        self.runtime.block_on(async {
+            for server in servers {
+                let _ = server.await;
+            }
+        });
     }
 }
 
@@ -340,7 +328,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn curl_saves_where_the_config_says() {
-        if !answers(Command::new("curl").arg("--version")) {
+        if !curl_available() {
             eprintln!("no curl on PATH: nothing to check");
             return;
         }

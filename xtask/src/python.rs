@@ -11,9 +11,11 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+
+use crate::runner::answers;
 
 /// A way to start Python 3: a program and the arguments that come first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,16 +64,8 @@ fn first(candidates: &[Python], modules: &[&str]) -> Option<Python> {
     for module in modules {
         check += &format!("; import {module}");
     }
-    candidates.iter().copied().find(|python| {
-        python
-            .command()
-            .args(["-c", &check])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
-    })
+    let runs = |python: &Python| answers(python.command().args(["-c", &check]));
+    candidates.iter().copied().find(runs)
 }
 
 impl fmt::Display for Python {

@@ -3,7 +3,7 @@
 //! of the server's statistics to their snapshot, with the instants of spawn
 //! and exit put on the server's clock.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -73,6 +73,15 @@ fn sync() {
     unsafe {
         libc::sync();
     }
+}
+
+/// Whether a command runs and exits 0 (output discarded).
+pub fn answers(cmd: &mut Command) -> bool {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 /// A fresh, empty directory for one run's downloads, removed on drop.
