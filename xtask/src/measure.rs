@@ -4,9 +4,6 @@
 //! `Elapsed time:` line, and this module adds what a script cannot see of
 //! itself: the process's start-up and its maximum resident set size.
 //!
-//! Used by `compare` (the flag clients, curl, the book's Python scripts) and
-//! by `compare primes`.
-//!
 //! The instants of spawn and exit are read on the machine's monotonic clock
 //! ([`monotonic_ns`]), which every process shares: the trampoline below is
 //! another process, and `compare --breakdown` puts these instants on one
@@ -38,9 +35,7 @@ pub struct Measured {
 /// The hidden first argument that turns xtask into [`trampoline`].
 pub const TRAMPOLINE: &str = "__measure";
 
-/// The line the trampoline adds at the end of stderr: the program's raw
-/// wait status, its peak memory in KiB, and the instants it was spawned and
-/// reaped, in nanoseconds of [`monotonic_ns`].
+/// The start of the line the trampoline adds at the end of stderr.
 const MARKER: &str = "__xtask_measure__";
 
 /// Runs `cmd` to the end with stdin closed and both outputs captured.
@@ -102,8 +97,8 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
 /// The body of `xtask __measure PROGRAM ARGS...`, called first thing in
 /// `main`, before xtask has grown: runs PROGRAM with the same stdin,
 /// stdout and stderr, waits for it with `wait4`, and appends one line to
-/// stderr with its wait status, peak memory, and the instants of spawn and
-/// reap. Returns the
+/// stderr: [`MARKER`], the wait status, the peak memory in KiB, and the
+/// instants of spawn and reap on [`monotonic_ns`]. Returns the
 /// trampoline's own exit code: 0 when it could report, 1 when not.
 pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
     let Some(program) = args.next() else {
@@ -132,16 +127,12 @@ pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
     }
 }
 
-/// The smallest peak memory [`run`] can report: what `true`, a program
-/// that does nothing, shows through the trampoline. A figure near it
-/// means "this much or less".
-pub fn rss_floor_kib() -> Option<u64> {
-    run(&mut Command::new("true")).ok()?.max_rss_kib
-}
-
-/// The note under a table that says what [`rss_floor_kib`] means.
+/// The note under a table on the smallest peak memory [`run`] can
+/// report: what `true`, a program that does nothing, shows through the
+/// trampoline. A figure near it means "this much or less".
 pub fn rss_floor_note() -> Option<String> {
-    let mib = rss_floor_kib()? as f64 / 1024.0;
+    let kib = run(&mut Command::new("true")).ok()?.max_rss_kib?;
+    let mib = kib as f64 / 1024.0;
     Some(format!(
         "peak RSS cannot read below {mib:.1} MiB here, what the small \
          process that starts each program weighs itself"

@@ -100,6 +100,12 @@ impl Run {
         records.iter().map(|r| code(&r.path)).collect()
     }
 
+    /// The longest delay the server chose for any request of the run,
+    /// seconds: no model can finish sooner, however concurrent.
+    pub fn longest_delay(&self) -> f64 {
+        self.records.iter().map(|r| r.delay).fold(0.0, f64::max)
+    }
+
     /// Requests the client gave up on before the server answered: the
     /// server records them with status 499.
     pub fn timed_out(&self) -> usize {

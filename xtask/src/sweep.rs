@@ -1,14 +1,12 @@
 //! `cargo xtask sweep`: how the time of a download falls, and the memory
 //! grows, as concurrency rises; the question the chapter answers by trying
-//! a few values of `-m` by hand.
+//! a few values of `-m` by hand. What it runs is its `--help`
+//! (`Cli::Sweep`); the picture is drawn by `sweep_plot.rs`.
 //!
-//! It runs `flags_threadpool` and `flags_asyncio` on DELAY once for each
-//! `-m` of a list (by default 1, 2, 5, ... 1000), on every code `-e` names,
-//! against a server whose delays are drawn from a fixed seed and the
-//! request's ordinal: every run makes the same requests and meets the same
-//! delays, so the runs differ in their concurrency alone. It prints one
-//! table (elapsed, peak memory, and the peak in flight the server saw) and
-//! draws one SVG (`--svg`, see `sweep_plot.rs`).
+//! Every run asks for the same codes from a server whose delays are drawn
+//! from a fixed seed and the request's ordinal: every run makes the same
+//! requests and meets the same delays, so the runs differ in their
+//! concurrency alone.
 //!
 //! `-e` rather than `-a`: with the 194 codes of `-a` every `-m` above 194
 //! runs the same 194 requests at once, so the top of the sweep would be
@@ -16,15 +14,10 @@
 //! to 500 (and 1000 becomes 676, which the table shows). `-a` is there
 //! for a shorter sweep.
 //!
-//! Two figures answer the chapter's questions and are printed under the
-//! table: the first `-m` at which a model's elapsed time comes within 10%
-//! of the floor (the longest delay the server chose: no model can end
-//! sooner), and the slope of peak memory against concurrency, in MiB per
-//! 100 workers, fitted by least squares over the runs.
-//!
-//! `--python DIR` adds the book's `flags2_threadpool.py` and
-//! `flags2_asyncio.py`, served on the book's port 8001 as `compare
-//! --python` does, from the same server configuration.
+//! Under the table, the two answers: the first `-m` at which a model's
+//! elapsed time comes within 10% of the floor (the longest delay the
+//! server chose: no model can end sooner), and the slope of peak memory
+//! against concurrency, fitted by least squares over the runs.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -280,11 +273,7 @@ impl RunOut {
             peak_in_flight: run.peak_in_flight.unwrap_or_default(),
             requests: run.records.len() as u64,
             by_status,
-            longest_delay: run
-                .records
-                .iter()
-                .map(|r| r.delay)
-                .fold(0.0, f64::max),
+            longest_delay: run.longest_delay(),
         }
     }
 }

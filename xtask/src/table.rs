@@ -90,9 +90,7 @@ pub struct RowOut {
     pub peak_in_flight: Option<Spread>,
     /// Requests the server saw per run.
     pub requests: Vec<usize>,
-    /// The longest delay the server chose for any request of a run,
-    /// seconds: no model can finish sooner, however concurrent (0 on
-    /// LOCAL).
+    /// [`Run::longest_delay`] (0 on LOCAL).
     pub longest_delay: Spread,
     /// With `--with-curl`: the ratios of the pairs ([`Row::vs_curl`]).
     pub vs_curl: Option<Spread>,
@@ -176,9 +174,7 @@ impl From<&Row> for RowOut {
                 run.peak_in_flight.map(|n| n as f64)
             }),
             requests: runs.iter().map(|run| run.records.len()).collect(),
-            longest_delay: spread(&|run| {
-                run.records.iter().map(|r| r.delay).fold(0.0, f64::max)
-            }),
+            longest_delay: spread(&Run::longest_delay),
             vs_curl: Spread::of(row.vs_curl.iter().copied()),
             phases,
             arrival: runs.first().map(Run::arrival).unwrap_or_default(),
