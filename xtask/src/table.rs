@@ -1,13 +1,9 @@
 //! The results of `compare`: one serialisable value (`--json`), and the
-//! table a person reads (plain, or `--markdown` for the README).
-//!
-//! With `--runs N` each cell shows the median, and the timing cells add
-//! the range of the N runs in brackets, so a reader sees how much of a
-//! difference between two models is noise. With `--with-curl` a column
-//! gives each client's wall time over curl's with the same parallelism:
-//! the median of the ratios of the pairs, each pair run back to back.
-//! With `--breakdown` a second table splits each run's wall time into the
-//! phases the server saw ([`Phases`]).
+//! table a person reads (plain, or `--markdown` for the README), with
+//! `--breakdown` a second table of the [`Phases`] of each run. With `--runs
+//! N` each cell shows the median, and the timing cells add the range of
+//! the N runs in brackets, so a reader sees how much of a difference
+//! between two models is noise.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -126,6 +122,11 @@ impl Spread {
         Some(Spread { median, min, max })
     }
 
+    /// The spread of `f` of each of them.
+    fn map(self, f: impl Fn(f64) -> f64) -> Spread {
+        Spread { median: f(self.median), min: f(self.min), max: f(self.max) }
+    }
+
     /// The spread of `f` over `runs`, `None` if some run has no figure.
     fn of_all(runs: &[Run], f: impl Fn(&Run) -> Option<f64>) -> Option<Spread> {
         Spread::of(runs.iter().map(f).collect::<Option<Vec<f64>>>()?)
@@ -215,6 +216,9 @@ const PHASE_HEADERS: [&str; 9] = [
 pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     let ranges = out.runs > 1;
     let paired = out.rows.iter().any(|row| row.vs_curl.is_some());
+    // What "as fast as it gets" means on DELAY and ERROR: a run cannot
+    // end before the answer the server made it wait for longest.
+    let floors = out.server == "DELAY" || out.server == "ERROR";
     let cells: Vec<Vec<String>> = out
         .rows
         .iter()
@@ -228,13 +232,15 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
                 seconds(row.elapsed, ranges),
                 seconds_fine(row.wall, ranges),
                 rate(row.flags_per_sec.median),
-                row.max_rss_kib.map_or("–".into(), |kib| mib(kib, ranges)),
+                row.max_rss_kib.map_or("–".into(), |kib| {
+                    cell(kib.map(|kib| kib / 1024.0), ranges, 1, " MiB")
+                }),
                 row.peak_in_flight
                     .map_or("–".into(), |peak| format!("{:.0}", peak.median)),
             ];
             if paired {
-                cells
-                    .push(row.vs_curl.map_or("–".into(), |r| ratio(r, ranges)));
+                let ratio = row.vs_curl.map(|r| cell(r, ranges, 2, ""));
+                cells.push(ratio.unwrap_or("–".into()));
             }
             cells
         })
@@ -243,8 +249,7 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     if paired {
         headers.push(VS_CURL);
     }
-    let mut text = String::new();
-    let delays = if out.server == "DELAY" || out.server == "ERROR" {
+    let delays = if floors {
         format!(
             ", delays {}–{} s, error rate {}, seed {}",
             out.settings.min_delay,
@@ -260,16 +265,14 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     } else {
         String::new()
     };
-    text += &format!(
+    let mut text = format!(
         "{} server{delays}; client args: {}, {} codes{runs}\n\n",
         out.server,
         shown_args(&out.client_args),
         out.codes
     );
     text += &grid(&headers, &cells, markdown);
-    if out.server == "DELAY" || out.server == "ERROR" {
-        // What "as fast as it gets" means on DELAY and ERROR: a run cannot
-        // end before the answer the server made it wait for longest.
+    if floors {
         let floors: Vec<String> = out
             .rows
             .iter()
@@ -298,7 +301,7 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         text += "\nWhere the wall time went, on the server's clock \
                  (launch and exit are the spawn and the reap of the \
                  process):\n\n";
-        text += &phase_table(out, markdown, ranges);
+        text += &phase_table(out, markdown, ranges, floors);
     }
     text += &format!("\nCounts: {}\n", out.agreement.note);
     if let Some(path) = &out.timeline {
@@ -378,9 +381,13 @@ fn order(codes: &[String]) -> String {
 const ARRIVAL_SHOWN: usize = 20;
 
 /// The `--breakdown` table: one row per model whose server kept records;
-/// on DELAY and ERROR, with the floor each run could not beat.
-fn phase_table(out: &Output, markdown: bool, ranges: bool) -> String {
-    let delays = out.server == "DELAY" || out.server == "ERROR";
+/// with `floors` (on DELAY and ERROR), the floor each run could not beat.
+fn phase_table(
+    out: &Output,
+    markdown: bool,
+    ranges: bool,
+    floors: bool,
+) -> String {
     let cells: Vec<Vec<String>> = out
         .rows
         .iter()
@@ -395,7 +402,7 @@ fn phase_table(out: &Output, markdown: bool, ranges: bool) -> String {
                 seconds_fine(phases.to_exit, ranges),
                 seconds_fine(row.wall, ranges),
             ];
-            if delays {
+            if floors {
                 let over = row.elapsed.median - row.longest_delay.median;
                 cells.push(format!("{:.3} s", row.longest_delay.median));
                 cells.push(format!("{:+.0} ms", over * 1000.0));
@@ -406,7 +413,7 @@ fn phase_table(out: &Output, markdown: bool, ranges: bool) -> String {
     if cells.is_empty() {
         return "(the server recorded no request)\n".into();
     }
-    let n = if delays { PHASE_HEADERS.len() } else { PHASE_HEADERS.len() - 2 };
+    let n = if floors { PHASE_HEADERS.len() } else { PHASE_HEADERS.len() - 2 };
     grid(&PHASE_HEADERS[..n], &cells, markdown)
 }
 
@@ -475,11 +482,6 @@ fn cell(spread: Spread, ranges: bool, decimals: usize, unit: &str) -> String {
     text
 }
 
-/// "0.85", or "0.85 (0.80–0.90)" over several pairs.
-fn ratio(spread: Spread, ranges: bool) -> String {
-    cell(spread, ranges, 2, "")
-}
-
 /// "0.42 s", or "0.42 s (0.40–0.45)" over several runs.
 pub fn seconds(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, 2, " s")
@@ -499,17 +501,6 @@ fn rate(per_sec: f64) -> String {
     } else {
         format!("{per_sec:.0}")
     }
-}
-
-/// "5.2 MiB", or with the range over several runs.
-fn mib(kib: Spread, ranges: bool) -> String {
-    let Spread { median, min, max } = kib;
-    let mib = Spread {
-        median: median / 1024.0,
-        min: min / 1024.0,
-        max: max / 1024.0,
-    };
-    cell(mib, ranges, 1, " MiB")
 }
 
 #[cfg(test)]
