@@ -212,8 +212,11 @@ pub fn run(args: &Args) -> Result<bool> {
             clients::run(program, &cmd_args, &site, observed.as_ref())
                 .with_context(|| format!("{name} failed"))
         };
-        let mut runs: Vec<Run> = Vec::new();
-        let mut curl_runs: Vec<Run> = Vec::new();
+        let theirs = |parallel: u64, n: u32| -> Result<Run> {
+            progress(&Curl::model(parallel), n, args.runs);
+            curl.run(parallel, observed.as_ref())
+        };
+        let (mut runs, mut curl_runs) = (Vec::new(), Vec::new());
         let mut parallel = 1;
         for n in 1..=args.runs {
             // A B, B A, ...: the client first in odd pairs, curl first in
@@ -221,42 +224,32 @@ pub fn run(args: &Args) -> Result<bool> {
             // says the parallelism curl is to match.
             let curl_first = with_curl && n % 2 == 0;
             if curl_first {
-                progress(&Curl::model(parallel), n, args.runs);
-                curl_runs.push(curl.run(parallel, observed.as_ref())?);
+                curl_runs.push(theirs(parallel, n)?);
             }
             runs.push(ours(n)?);
+            parallel = curl.parallel(runs[0].report.concurrency);
             if with_curl && !curl_first {
-                if n == 1 {
-                    parallel = curl.parallel(runs[0].report.concurrency);
-                }
-                progress(&Curl::model(parallel), n, args.runs);
-                curl_runs.push(curl.run(parallel, observed.as_ref())?);
+                curl_runs.push(theirs(parallel, n)?);
             }
         }
         let mut row = Row::new(*name, runs);
+        // A ratio only between equals: curl opens at most 300 transfers at
+        // once, and a client with more in flight would be compared with a
+        // curl doing less at a time, to the client's credit.
+        let concurrency = row.runs[0].report.concurrency;
+        if with_curl && parallel == concurrency {
+            let pairs = row.runs.iter().zip(&curl_runs);
+            row.vs_curl =
+                pairs.map(|(a, b)| a.wall / b.wall.max(1e-9)).collect();
+        } else if with_curl {
+            notes.push(format!(
+                "--with-curl: curl opens at most {parallel} transfers at once \
+                 and {name} had {concurrency}, so that pair has no ratio"
+            ));
+        }
+        rows.push(row);
         if with_curl {
-            // A ratio only between equals: curl opens at most 300 transfers
-            // at once, and a client with more in flight would be compared
-            // with a curl doing less at a time, to the client's credit.
-            let concurrency = row.runs[0].report.concurrency;
-            if parallel == concurrency {
-                row.vs_curl = row
-                    .runs
-                    .iter()
-                    .zip(&curl_runs)
-                    .map(|(ours, theirs)| ours.wall / theirs.wall.max(1e-9))
-                    .collect();
-            } else {
-                notes.push(format!(
-                    "--with-curl: curl opens at most {parallel} transfers at \
-                     once and {name} had {concurrency}, so that pair has no \
-                     ratio"
-                ));
-            }
-            rows.push(row);
             rows.push(Row::new(Curl::model(parallel), curl_runs));
-        } else {
-            rows.push(row);
         }
     }
     if let Some(dir) = &args.python {

@@ -9,13 +9,9 @@
 //! divided by workers; 1.0 is perfect).
 //!
 //! With `--python DIR` the book's own program joins the table, run from
-//! the reader's checkout and never copied here: `proc_pool.py` as it is
-//! (processes); the same file with `concurrent.futures`'
-//! `ThreadPoolExecutor` put in place of its `ProcessPoolExecutor` before
-//! it runs (threads, [`THREADS_INSTEAD`]); and that with one worker
-//! (sequential: one thread does all the work, one number after another).
-//! Each language's rows are measured against its own sequential run, so
-//! the GIL shows as a number: Python's threads take as long as one.
+//! the reader's checkout three ways ([`python_jobs`]). Each language's
+//! rows are measured against its own sequential run, so the GIL shows as
+//! a number: Python's threads take as long as one.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -134,11 +130,12 @@ pub fn run(args: &Args) -> Result<()> {
         if executor != "sequential" {
             command.arg(n.to_string());
         }
+        let label = format!("primes --executor {executor}");
         jobs.push(Job {
             language: "Rust",
             executor,
             workers: n,
-            label: format!("primes --executor {executor}"),
+            label,
             command,
         });
     }
@@ -197,8 +194,10 @@ pub fn run(args: &Args) -> Result<()> {
     })
 }
 
-/// The book's `proc_pool.py` three ways: sequential (a pool of one
-/// thread), on `workers` threads, and on `workers` processes as written.
+/// The book's `proc_pool.py` three ways: as it is (processes); with
+/// `ThreadPoolExecutor` put in place of its `ProcessPoolExecutor` before
+/// it runs (threads, [`THREADS_INSTEAD`]); and that with one worker
+/// (sequential: one thread does all the work, one number after another).
 fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     let script = dir.join("proc_pool.py");
     let job = |executor, n: u32, on: &str, threads_instead: bool| {
