@@ -17,7 +17,7 @@
 use anyhow::{Context, Result, bail};
 
 /// The figures of one client's report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Counts {
     pub ok: u64,
     pub not_found: u64,
@@ -29,9 +29,7 @@ impl Counts {
     pub fn total(&self) -> u64 {
         self.ok + self.not_found + self.errors
     }
-}
 
-impl Counts {
     /// Counts from HTTP statuses, one per code, as the clients classify
     /// them: how curl's rows are read.
     pub fn from_statuses(statuses: impl IntoIterator<Item = u16>) -> Counts {
@@ -55,10 +53,11 @@ impl std::fmt::Display for Counts {
 }
 
 /// One client's report, as parsed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Report {
     /// From "N concurrent connections will be used.".
     pub concurrency: u64,
+    #[serde(flatten)]
     pub counts: Counts,
     /// From "Elapsed time: 0.42s": the client's own timing of
     /// `download_many`, without process start-up.

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use crate::clients::{CONCURRENT, ServerArgs, Site};
 use crate::model::{Agreement, Row, Run};
+use crate::parse::Report;
 use crate::peers::BookScripts;
 use crate::sweep_plot::{Plot, seconds};
 use crate::{cargo, clients, measure, table};
@@ -116,13 +117,10 @@ pub struct RunOut {
     pub model: String,
     /// The `-m` it was given.
     pub max_req: u64,
-    /// The concurrency it said it would use.
-    pub concurrency: u64,
-    pub ok: u64,
-    pub not_found: u64,
-    pub errors: u64,
-    /// The client's own "Elapsed time", seconds.
-    pub elapsed: f64,
+    /// The concurrency it said it would use, its counts and its own
+    /// "Elapsed time".
+    #[serde(flatten)]
+    pub report: Report,
     /// Spawn to exit, seconds.
     pub wall: f64,
     pub max_rss_kib: Option<u64>,
@@ -257,15 +255,10 @@ impl RunOut {
         for record in &run.records {
             *by_status.entry(record.status).or_insert(0) += 1;
         }
-        let counts = run.report.counts;
         RunOut {
             model: model.to_owned(),
             max_req,
-            concurrency: run.report.concurrency,
-            ok: counts.ok,
-            not_found: counts.not_found,
-            errors: counts.errors,
-            elapsed: run.report.elapsed,
+            report: run.report,
             wall: run.wall,
             max_rss_kib: run.max_rss_kib,
             // The sweep always runs against our own server, which always
@@ -285,13 +278,13 @@ fn summary(model: &str, runs: &[RunOut], floor: f64) -> ModelOut {
     mine.sort_by_key(|r| r.max_req);
     let near_floor_from = mine
         .iter()
-        .find(|r| floor > 0.0 && r.elapsed <= floor * NEAR_FLOOR)
+        .find(|r| floor > 0.0 && r.report.elapsed <= floor * NEAR_FLOOR)
         .map(|r| r.max_req);
     let points: Vec<(f64, f64)> = mine
         .iter()
         .filter_map(|r| {
             let mib = r.max_rss_kib? as f64 / 1024.0;
-            Some((r.concurrency as f64, mib))
+            Some((r.report.concurrency as f64, mib))
         })
         .collect();
     ModelOut {
@@ -330,15 +323,16 @@ pub fn render(out: &Output, markdown: bool) -> String {
         .runs
         .iter()
         .map(|run| {
+            let Report { concurrency, counts, elapsed } = run.report;
             [
                 run.model.clone(),
                 run.max_req.to_string(),
-                run.concurrency.to_string(),
-                run.ok.to_string(),
-                run.not_found.to_string(),
-                run.errors.to_string(),
-                format!("{:.2} s", run.elapsed),
-                format!("{:.2}", run.elapsed / out.floor.max(1e-9)),
+                concurrency.to_string(),
+                counts.ok.to_string(),
+                counts.not_found.to_string(),
+                counts.errors.to_string(),
+                format!("{elapsed:.2} s"),
+                format!("{:.2}", elapsed / out.floor.max(1e-9)),
                 run.max_rss_kib.map_or("–".into(), |kib| {
                     format!("{:.1} MiB", kib as f64 / 1024.0)
                 }),
@@ -388,6 +382,7 @@ fn what_ran(out: &Output) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::Counts;
 
     /// The slope of a line is its slope; a single x has none.
     #[test]
@@ -401,11 +396,11 @@ mod tests {
         RunOut {
             model: "m".into(),
             max_req,
-            concurrency: max_req,
-            ok: 0,
-            not_found: 0,
-            errors: 0,
-            elapsed,
+            report: Report {
+                concurrency: max_req,
+                counts: Counts::default(),
+                elapsed,
+            },
             wall: elapsed,
             max_rss_kib: Some(1024 * max_req),
             peak_in_flight: max_req,
