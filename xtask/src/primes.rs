@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::parse::parse_total_time;
 use crate::python::{Python, book_dir};
 use crate::runner::progress;
-use crate::table::Spread;
+use crate::table::{Column, Spread};
 use crate::{cargo, measure, table};
 
 /// Runs `primes` sequentially, on threads and on processes, and compares.
@@ -240,44 +240,28 @@ fn compare_with_sequential(rows: &mut [Row]) {
 }
 
 fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
-    let headers = [
-        "executor",
-        "workers",
-        "total",
-        "÷ sequential",
-        "speedup",
-        "efficiency",
-        "peak RSS",
-    ];
     // With Python rows beside ours, each row says its language.
     let languages = rows.iter().any(|row| row.language != "Rust");
-    let cells: Vec<[String; 7]> = rows
-        .iter()
-        .map(|row| {
-            let total = table::seconds(row.total, runs > 1);
-            let executor = if languages {
+    let columns: [Column<Row>; 7] = [
+        ("executor", &|row| {
+            if languages {
                 format!("{} {}", row.language, row.executor)
             } else {
                 row.executor.to_owned()
-            };
-            [
-                executor,
-                row.workers.to_string(),
-                total,
-                format!("{:.2}", row.vs_sequential),
-                format!("{:.2}×", row.speedup),
-                format!("{:.2}", row.efficiency),
-                row.max_rss_kib.map_or("–".into(), |kib| {
-                    format!("{:.1} MiB", kib / 1024.0)
-                }),
-            ]
-        })
-        .collect();
+            }
+        }),
+        ("workers", &|row| row.workers.to_string()),
+        ("total", &|row| table::seconds(row.total, runs > 1)),
+        ("÷ sequential", &|row| format!("{:.2}", row.vs_sequential)),
+        ("speedup", &|row| format!("{:.2}×", row.speedup)),
+        ("efficiency", &|row| format!("{:.2}", row.efficiency)),
+        ("peak RSS", &|row| row.max_rss_kib.map_or("–".into(), table::mib)),
+    ];
     let mut text = String::new();
     if runs > 1 {
         text += &format!("primes: median of {runs} runs (range)\n\n");
     }
-    text += &table::grid(&headers, &cells, markdown);
+    text += &table::grid(&columns, rows, markdown);
     text
 }
 

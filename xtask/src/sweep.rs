@@ -31,6 +31,7 @@ use crate::model::{Agreement, Row, Run};
 use crate::parse::Report;
 use crate::peers::BookScripts;
 use crate::sweep_plot::{Plot, seconds};
+use crate::table::Column;
 use crate::{cargo, clients, measure, table};
 
 /// Their counterparts in the book, run with `--python DIR`.
@@ -304,44 +305,26 @@ fn slope(points: &[(f64, f64)]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
-const HEADERS: [&str; 10] = [
-    "model",
-    "-m",
-    "concurrency",
-    "OK",
-    "not found",
-    "errors",
-    "elapsed",
-    "÷ floor",
-    "peak RSS",
-    "peak in-flight",
-];
-
 /// The table, a line above saying what ran, and the two answers below.
 pub fn render(out: &Output, markdown: bool) -> String {
-    let cells: Vec<[String; 10]> = out
-        .runs
-        .iter()
-        .map(|run| {
-            let Report { concurrency, counts, elapsed } = run.report;
-            [
-                run.model.clone(),
-                run.max_req.to_string(),
-                concurrency.to_string(),
-                counts.ok.to_string(),
-                counts.not_found.to_string(),
-                counts.errors.to_string(),
-                format!("{elapsed:.2} s"),
-                format!("{:.2}", elapsed / out.floor.max(1e-9)),
-                run.max_rss_kib.map_or("–".into(), |kib| {
-                    format!("{:.1} MiB", kib as f64 / 1024.0)
-                }),
-                run.peak_in_flight.to_string(),
-            ]
-        })
-        .collect();
+    let columns: [Column<RunOut>; 10] = [
+        ("model", &|run| run.model.clone()),
+        ("-m", &|run| run.max_req.to_string()),
+        ("concurrency", &|run| run.report.concurrency.to_string()),
+        ("OK", &|run| run.report.counts.ok.to_string()),
+        ("not found", &|run| run.report.counts.not_found.to_string()),
+        ("errors", &|run| run.report.counts.errors.to_string()),
+        ("elapsed", &|run| format!("{:.2} s", run.report.elapsed)),
+        ("÷ floor", &|run| {
+            format!("{:.2}", run.report.elapsed / out.floor.max(1e-9))
+        }),
+        ("peak RSS", &|run| {
+            run.max_rss_kib.map_or("–".into(), |kib| table::mib(kib as f64))
+        }),
+        ("peak in-flight", &|run| run.peak_in_flight.to_string()),
+    ];
     let mut text = format!("{}, per run\n\n", what_ran(out));
-    text += &table::grid(&HEADERS, &cells, markdown);
+    text += &table::grid(&columns, &out.runs, markdown);
     text += &format!(
         "\nFloor: {}, the longest delay the server chose; every run met \
          the same delays, so no run can end sooner.\n",

@@ -183,33 +183,8 @@ impl From<&Row> for RowOut {
     }
 }
 
-const HEADERS: [&str; 10] = [
-    "model",
-    "concurrency",
-    "OK",
-    "not found",
-    "errors",
-    "elapsed",
-    "wall",
-    "flags/s",
-    "peak RSS",
-    "peak in-flight",
-];
-
 /// The header of the column `--with-curl` adds.
 const VS_CURL: &str = "wall vs curl";
-
-const PHASE_HEADERS: [&str; 9] = [
-    "model",
-    "elapsed",
-    "launch → 1st request",
-    "arrival spread",
-    "1st request → last response",
-    "last response → exit",
-    "wall",
-    "longest delay",
-    "elapsed − longest delay",
-];
 
 /// The table, with a line above saying what was run, and the agreement
 /// and notes below; with `breakdown`, the phases of each row after it.
@@ -219,35 +194,31 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     // What "as fast as it gets" means on DELAY and ERROR: a run cannot
     // end before the answer the server made it wait for longest.
     let floors = out.server == "DELAY" || out.server == "ERROR";
-    let cells: Vec<Vec<String>> = out
-        .rows
-        .iter()
-        .map(|row| {
-            let mut cells = vec![
-                row.model.clone(),
-                row.concurrency.to_string(),
-                row.ok.to_string(),
-                row.not_found.to_string(),
-                row.errors.to_string(),
-                seconds(row.elapsed, ranges),
-                seconds_fine(row.wall, ranges),
-                rate(row.flags_per_sec.median),
-                row.max_rss_kib.map_or("–".into(), |kib| {
-                    cell(kib.map(|kib| kib / 1024.0), ranges, 1, " MiB")
-                }),
-                row.peak_in_flight
-                    .map_or("–".into(), |peak| format!("{:.0}", peak.median)),
-            ];
-            if paired {
-                let ratio = row.vs_curl.map(|r| cell(r, ranges, 2, ""));
-                cells.push(ratio.unwrap_or("–".into()));
-            }
-            cells
-        })
-        .collect();
-    let mut headers = HEADERS.to_vec();
+    let na = || "–".to_owned();
+    let columns: [Column<RowOut>; 10] = [
+        ("model", &|row| row.model.clone()),
+        ("concurrency", &|row| row.concurrency.to_string()),
+        ("OK", &|row| row.ok.to_string()),
+        ("not found", &|row| row.not_found.to_string()),
+        ("errors", &|row| row.errors.to_string()),
+        ("elapsed", &|row| seconds(row.elapsed, ranges)),
+        ("wall", &|row| seconds_fine(row.wall, ranges)),
+        ("flags/s", &|row| rate(row.flags_per_sec.median)),
+        ("peak RSS", &|row| {
+            let mib = row.max_rss_kib.map(|kib| kib.map(|kib| kib / 1024.0));
+            mib.map_or_else(na, |mib| cell(mib, ranges, 1, " MiB"))
+        }),
+        ("peak in-flight", &|row| {
+            let peak = row.peak_in_flight;
+            peak.map_or_else(na, |peak| format!("{:.0}", peak.median))
+        }),
+    ];
+    let vs_curl = |row: &RowOut| {
+        row.vs_curl.map_or_else(na, |ratio| cell(ratio, ranges, 2, ""))
+    };
+    let mut columns = columns.to_vec();
     if paired {
-        headers.push(VS_CURL);
+        columns.push((VS_CURL, &vs_curl));
     }
     let delays = if floors {
         format!(
@@ -271,7 +242,7 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         shown_args(&out.client_args),
         out.codes
     );
-    text += &grid(&headers, &cells, markdown);
+    text += &grid(&columns, &out.rows, markdown);
     if floors {
         let floors: Vec<String> = out
             .rows
@@ -388,45 +359,60 @@ fn phase_table(
     ranges: bool,
     floors: bool,
 ) -> String {
-    let cells: Vec<Vec<String>> = out
+    type PhaseRow<'a> = (&'a RowOut, &'a Phases<Spread>);
+    let rows: Vec<PhaseRow> = out
         .rows
         .iter()
-        .filter_map(|row| {
-            let phases = row.phases.as_ref()?;
-            let mut cells = vec![
-                row.model.clone(),
-                seconds(row.elapsed, ranges),
-                seconds_fine(phases.to_first_request, ranges),
-                seconds_fine(phases.arrival_spread, ranges),
-                seconds_fine(phases.serving, ranges),
-                seconds_fine(phases.to_exit, ranges),
-                seconds_fine(row.wall, ranges),
-            ];
-            if floors {
-                let over = row.elapsed.median - row.longest_delay.median;
-                cells.push(format!("{:.3} s", row.longest_delay.median));
-                cells.push(format!("{:+.0} ms", over * 1000.0));
-            }
-            Some(cells)
-        })
+        .filter_map(|row| Some((row, row.phases.as_ref()?)))
         .collect();
-    if cells.is_empty() {
+    if rows.is_empty() {
         return "(the server recorded no request)\n".into();
     }
-    let n = if floors { PHASE_HEADERS.len() } else { PHASE_HEADERS.len() - 2 };
-    grid(&PHASE_HEADERS[..n], &cells, markdown)
+    let columns: [Column<PhaseRow>; 7] = [
+        ("model", &|(row, _)| row.model.clone()),
+        ("elapsed", &|(row, _)| seconds(row.elapsed, ranges)),
+        ("launch → 1st request", &|(_, phases)| {
+            seconds_fine(phases.to_first_request, ranges)
+        }),
+        ("arrival spread", &|(_, phases)| {
+            seconds_fine(phases.arrival_spread, ranges)
+        }),
+        ("1st request → last response", &|(_, phases)| {
+            seconds_fine(phases.serving, ranges)
+        }),
+        ("last response → exit", &|(_, phases)| {
+            seconds_fine(phases.to_exit, ranges)
+        }),
+        ("wall", &|(row, _)| seconds_fine(row.wall, ranges)),
+    ];
+    let mut columns = columns.to_vec();
+    let longest =
+        |(row, _): &PhaseRow| format!("{:.3} s", row.longest_delay.median);
+    let over = |(row, _): &PhaseRow| {
+        let over = row.elapsed.median - row.longest_delay.median;
+        format!("{:+.0} ms", over * 1000.0)
+    };
+    if floors {
+        columns.push(("longest delay", &longest));
+        columns.push(("elapsed − longest delay", &over));
+    }
+    grid(&columns, &rows, markdown)
 }
 
-/// A table of `cells` under `headers`: Markdown, or plain text with the
-/// first column left-aligned, the others right-aligned, and a rule under
-/// the headers.
-pub fn grid<R: AsRef<[String]>>(
-    headers: &[&str],
-    cells: &[R],
-    markdown: bool,
-) -> String {
+/// A column of a table: its header, and how to fill its cell in a row.
+pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
+
+/// A table of `rows` in `columns`: Markdown, or plain text with the first
+/// column left-aligned, the others right-aligned, and a rule under the
+/// headers.
+pub fn grid<T>(columns: &[Column<T>], rows: &[T], markdown: bool) -> String {
+    let headers: Vec<&str> =
+        columns.iter().map(|(header, _)| *header).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| columns.iter().map(|(_, cell)| cell(row)).collect())
+        .collect();
     let n = headers.len();
-    let cells: Vec<&[String]> = cells.iter().map(AsRef::as_ref).collect();
     let mut text = String::new();
     if markdown {
         text += &format!("| {} |\n", headers.join(" | "));
@@ -462,7 +448,7 @@ pub fn grid<R: AsRef<[String]>>(
             .collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
-    text += &line(headers);
+    text += &line(&headers);
     let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
     text += &line(&rule.iter().map(String::as_str).collect::<Vec<_>>());
     for row in &cells {
@@ -491,6 +477,11 @@ pub fn seconds(spread: Spread, ranges: bool) -> String {
 /// where a LOCAL run lives.
 fn seconds_fine(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, if spread.max >= 10.0 { 2 } else { 3 }, " s")
+}
+
+/// A peak memory as a cell: "5.2 MiB".
+pub fn mib(kib: f64) -> String {
+    format!("{:.1} MiB", kib / 1024.0)
 }
 
 /// Flags per second: whole numbers, but a slow DELAY run's 0.38 keeps
