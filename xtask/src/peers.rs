@@ -72,10 +72,8 @@ impl Curl<'_> {
         // clients, starts in an empty one.
         let list_dir = runner::fresh_dir()?;
         let list = list_dir.path().join("list.curl");
-        fs::write(
-            &list,
-            curl_config(self.base_url, self.cc_list, dest.path()),
-        )?;
+        let config = curl_config(self.base_url, self.cc_list, dest.path());
+        fs::write(&list, config)?;
         let mut cmd = Command::new("curl");
         if parallel > 1 {
             cmd.args(["-Z", "--parallel-immediate", "--parallel-max"])
@@ -123,11 +121,10 @@ impl Curl<'_> {
 fn curl_config(base_url: &str, cc_list: &[String], dest: &Path) -> String {
     let mut list = String::new();
     for cc in cc_list {
-        let url = flags_common::flag_url(base_url, cc);
+        let url = curl_quoted(&flags_common::flag_url(base_url, cc));
         let output = dest.join(format!("{cc}.gif"));
-        let _ = writeln!(list, "url = {}", curl_quoted(&url));
         let output = curl_quoted(&output.to_string_lossy());
-        let _ = writeln!(list, "output = {output}");
+        let _ = writeln!(list, "url = {url}\noutput = {output}");
     }
     list
 }
@@ -140,16 +137,8 @@ fn curl_config(base_url: &str, cc_list: &[String], dest: &Path) -> String {
 /// curl as `C:`, a tab, and `empBR.gif`. Escaping every backslash and
 /// quote keeps any path whole, on every system.
 fn curl_quoted(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for c in text.chars() {
-        if matches!(c, '\\' | '"') {
-            quoted.push('\\');
-        }
-        quoted.push(c);
-    }
-    quoted.push('"');
-    quoted
+    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
 }
 
 /// Adds the rows of the book's three scripts found in `dir`, or a note

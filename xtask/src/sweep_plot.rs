@@ -184,14 +184,7 @@ impl Plot<'_> {
         let decimals = decimals(step);
         let mut mib = 0.0;
         while mib <= end + step / 2.0 {
-            let y = at(mib);
-            let _ = writeln!(
-                svg,
-                r#"<line class="grid" x1="{LEFT}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{mib:.decimals$}</text>"#,
-                WIDTH - RIGHT,
-                LEFT - 6.0,
-                y + 4.0
-            );
+            y_tick(svg, x_axis, at(mib), &format!("{mib:.decimals$}"));
             mib += step;
         }
         *svg += &line("axis", (LEFT, top), (LEFT, bottom));
@@ -311,19 +304,12 @@ impl LogAxis {
         if !min.is_finite() {
             (min, max) = (1.0, 10.0);
         }
-        let lo = nice_steps(min, max)
-            .into_iter()
-            .take_while(|&s| s <= min * (1.0 + 1e-9))
-            .last()
-            .unwrap_or(min);
-        let mut hi = nice_steps(min, max)
-            .into_iter()
-            .find(|&s| s >= max * (1.0 - 1e-9))
-            .unwrap_or(max);
-        if hi <= lo {
-            hi = lo * 10.0;
-        }
-        LogAxis { lo, hi, from, to }
+        let steps = nice_steps(min, max);
+        let below = steps.iter().take_while(|&&s| s <= min * (1.0 + 1e-9));
+        let lo = below.last().copied().unwrap_or(min);
+        let above = steps.iter().find(|&&s| s >= max * (1.0 - 1e-9));
+        let hi = above.copied().unwrap_or(max);
+        LogAxis { lo, hi: if hi > lo { hi } else { lo * 10.0 }, from, to }
     }
 
     /// The screen position of `value`.
@@ -361,19 +347,24 @@ impl LogAxis {
     /// As the y axis beside `x_axis`: grid, labels with `unit`, the axis.
     fn draw_y(&self, svg: &mut String, x_axis: &LogAxis, unit: &str) {
         for value in self.ticks() {
-            let y = self.at(value);
-            let _ = writeln!(
-                svg,
-                r#"<line class="grid" x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{} {unit}</text>"#,
-                x_axis.from,
-                x_axis.to,
-                x_axis.from - 6.0,
-                y + 4.0,
-                number(value)
-            );
+            let label = format!("{} {unit}", number(value));
+            y_tick(svg, x_axis, self.at(value), &label);
         }
         *svg += &line("axis", (x_axis.from, self.from), (x_axis.from, self.to));
     }
+}
+
+/// One tick of a y axis at `y`: a grid line across the plot of `x_axis`,
+/// and its `label` on the left.
+fn y_tick(svg: &mut String, x_axis: &LogAxis, y: f64, label: &str) {
+    let _ = writeln!(
+        svg,
+        r#"<line class="grid" x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{label}</text>"#,
+        x_axis.from,
+        x_axis.to,
+        x_axis.from - 6.0,
+        y + 4.0
+    );
 }
 
 /// 1, 2 and 5 times every power of ten from below `min` to above `max`.
