@@ -14,6 +14,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::Duration;
 
+use anyhow::{Context, bail};
 use flags_testkit::rusage::wait_with_max_rss;
 
 /// What one run of a program left behind.
@@ -30,6 +31,25 @@ pub struct Measured {
     pub reaped_ns: u64,
     /// The program's peak resident memory in KiB, where the OS tells us.
     pub max_rss_kib: Option<u64>,
+}
+
+impl Measured {
+    /// The program's stdout read with `parse`, `what` naming it in the
+    /// error if it cannot be read, or (with `check_exit`) if it failed.
+    pub fn read<T>(
+        &self,
+        what: &str,
+        check_exit: bool,
+        parse: impl Fn(&str) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        if check_exit && !self.status.success() {
+            let stderr = self.stderr.trim_end();
+            bail!("{what} exited with {}:\n{stderr}", self.status);
+        }
+        parse(&self.stdout).with_context(|| {
+            format!("cannot read the report of {what}:\n{}", self.stdout)
+        })
+    }
 }
 
 /// The hidden first argument that turns xtask into [`trampoline`].

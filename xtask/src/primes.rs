@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::parse::parse_total_time;
@@ -150,18 +150,7 @@ pub fn run(args: &Args) -> Result<()> {
         for run in 1..=args.runs {
             progress(&job.label, run, args.runs);
             let measured = measure::run(&mut job.command)?;
-            if !measured.status.success() {
-                bail!(
-                    "{} exited with {}:\n{}{}",
-                    job.label,
-                    measured.status,
-                    measured.stdout,
-                    measured.stderr
-                );
-            }
-            totals.push(parse_total_time(&measured.stdout).with_context(
-                || format!("cannot read the report of {}", job.label),
-            )?);
+            totals.push(measured.read(&job.label, true, parse_total_time)?);
             rss.extend(measured.max_rss_kib.map(|kib| kib as f64));
         }
         let total = Spread::of(totals).context("no runs")?;

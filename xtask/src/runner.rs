@@ -5,7 +5,7 @@
 
 use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::measure;
 use crate::model::{Observed, Run};
@@ -45,16 +45,7 @@ pub fn measured_run(
     };
     let on_server = |ns: u64| (ns as f64 - zero_ns) / 1e9;
     let program = cmd.get_program().to_string_lossy().into_owned();
-    if check_exit && !measured.status.success() {
-        bail!(
-            "{program} exited with {}:\n{}",
-            measured.status,
-            measured.stderr.trim_end()
-        );
-    }
-    let report = parse(&measured.stdout).with_context(|| {
-        format!("cannot read the report of {program}:\n{}", measured.stdout)
-    })?;
+    let report = measured.read(&program, check_exit, parse)?;
     Ok(Run {
         report,
         wall: measured.wall.as_secs_f64(),
