@@ -31,12 +31,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use flags_server::Kind;
 
 use crate::clients::{CLIENTS, ServerArgs, Site};
 use crate::model::{Agreement, Observed, Row, Run, Unobserved};
-use crate::peers::Curl;
+use crate::peers::{BookScripts, Curl, PYTHON_SCRIPTS};
 use crate::runner::progress;
 use crate::{cargo, clients, peers, svg, table, timeline};
 
@@ -252,23 +252,23 @@ pub fn run(args: &Args) -> Result<bool> {
             rows.push(Row::new(Curl::model(parallel), curl_runs));
         }
     }
-    if let Some(dir) = &args.python {
-        match site.kind {
-            Some(kind) => peers::python_rows(
-                dir,
-                &client_args,
-                kind,
-                &config,
-                args.runs,
-                &mut rows,
-                &mut notes,
-            )?,
-            None => notes.push(
-                "--python: the book's scripts know only their own servers' \
-                 ports; the Python rows are left out"
-                    .into(),
-            ),
+    // A missing file, Python, module or port is a note: no reason to lose
+    // the table of our own clients.
+    let book = match (&args.python, site.kind) {
+        (None, _) => None,
+        (Some(dir), Some(kind)) => {
+            Some(BookScripts::start(dir, &PYTHON_SCRIPTS, kind, &config))
         }
+        (Some(_), None) => Some(Err(anyhow!(
+            "--python: the book's scripts know only their own servers' ports"
+        ))),
+    };
+    match book {
+        Some(Ok(book)) => rows.extend(book.rows(&client_args, args.runs)?),
+        Some(Err(error)) => {
+            notes.push(format!("{error:#}; the Python rows are left out"))
+        }
+        None => {}
     }
     notes.extend(crate::measure::rss_floor_note());
 

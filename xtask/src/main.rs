@@ -58,12 +58,9 @@ enum Cli {
     /// (2022), so a run takes seconds and repeats exactly; the sequential
     /// client takes several times as long as the concurrent ones, which
     /// get their flags in another order. `-s LOCAL -a` is the run on a
-    /// server that answers at once; `-s ERROR` adds 418s (rate 0.25);
-    /// `-s URL` points at another server (e.g. nginx); `--min-delay 0.5
-    /// --max-delay 5` are the book's delays; `--dest` is set by compare.
-    /// `--breakdown` shows where each run's time went; `--with-curl`
-    /// pairs each client with curl. Exits 1 if counts that must agree do
-    /// not.
+    /// server that answers at once; `--min-delay 0.5 --max-delay 5` are
+    /// the book's delays; `--dest` is set by compare. Exits 1 if counts
+    /// that must agree do not.
     Compare(compare::Args),
     /// Run flags_threadpool and flags_asyncio on DELAY for each -m of a
     /// list, and show how time and memory change with concurrency.

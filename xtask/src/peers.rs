@@ -141,37 +141,6 @@ fn curl_quoted(text: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// Adds the rows of the book's three scripts found in `dir`, or a note
-/// saying why they are left out: a missing file, Python, module or port
-/// is no reason to lose the table of our own clients.
-pub fn python_rows(
-    dir: &Path,
-    client_args: &[String],
-    kind: Kind,
-    config: &Config,
-    runs: u32,
-    rows: &mut Vec<Row>,
-    notes: &mut Vec<String>,
-) -> Result<()> {
-    let book = match BookScripts::start(dir, &PYTHON_SCRIPTS, kind, config) {
-        Ok(book) => book,
-        Err(error) => {
-            notes.push(format!("{error:#}; the Python rows are left out"));
-            return Ok(());
-        }
-    };
-    for script in PYTHON_SCRIPTS {
-        let mut all = Vec::new();
-        for n in 1..=runs {
-            runner::progress(script, n, runs);
-            let run = book.run(script, client_args);
-            all.push(run.with_context(|| format!("{script} failed"))?);
-        }
-        rows.push(Row::new(script, all));
-    }
-    Ok(())
-}
-
 /// The book's flag scripts in the reader's checkout, a Python 3 to run
 /// them, and the server on the book's port they download from.
 pub struct BookScripts {
@@ -198,6 +167,22 @@ impl BookScripts {
                 format!("--python: cannot serve {kind} on the book's port")
             })?;
         Ok(BookScripts { python, dir, kind, server })
+    }
+
+    /// The rows of the three scripts of `compare --python`, each run
+    /// `runs` times with `client_args`.
+    pub fn rows(&self, client_args: &[String], runs: u32) -> Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        for script in PYTHON_SCRIPTS {
+            let mut all = Vec::new();
+            for n in 1..=runs {
+                runner::progress(script, n, runs);
+                let run = self.run(script, client_args);
+                all.push(run.with_context(|| format!("{script} failed"))?);
+            }
+            rows.push(Row::new(script, all));
+        }
+        Ok(rows)
     }
 
     /// One run of `script` with `client_args`, in a fresh working
