@@ -12,7 +12,6 @@
 use std::io::{self, Read};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 use flags_testkit::rusage::wait_with_max_rss;
@@ -23,10 +22,8 @@ pub struct Measured {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
-    /// From just before the program was spawned to the moment it was
-    /// reaped.
-    pub wall: Duration,
-    /// Just before the spawn and just after the reap, on [`monotonic_ns`].
+    /// Just before the spawn and just after the reap, on [`monotonic_ns`]:
+    /// the wall time is from one to the other.
     pub spawned_ns: u64,
     pub reaped_ns: u64,
     /// The program's peak resident memory in KiB, where the OS tells us.
@@ -103,8 +100,6 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
         };
         measured.status = exit_status_from_raw(raw_status);
         measured.max_rss_kib = Some(kib);
-        measured.wall =
-            Duration::from_nanos(reaped_ns.saturating_sub(spawned_ns));
         measured.spawned_ns = spawned_ns;
         measured.reaped_ns = reaped_ns;
         measured.stderr = stderr.to_owned();
@@ -180,17 +175,8 @@ fn run_direct(cmd: &mut Command) -> io::Result<Measured> {
     }
     let (status, max_rss_kib) = wait_with_max_rss(&mut child)?;
     let reaped_ns = monotonic_ns();
-    let wall = Duration::from_nanos(reaped_ns.saturating_sub(spawned_ns));
     let stderr = stderr_reader.join().unwrap_or_default();
-    Ok(Measured {
-        status,
-        stdout,
-        stderr,
-        wall,
-        spawned_ns,
-        reaped_ns,
-        max_rss_kib,
-    })
+    Ok(Measured { status, stdout, stderr, spawned_ns, reaped_ns, max_rss_kib })
 }
 
 /// Now, in nanoseconds of the monotonic clock: `CLOCK_MONOTONIC` on Unix,

@@ -14,7 +14,7 @@
 //! reads these documented lines rather than guessing from exit codes or
 //! timing.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 /// The figures of one client's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -86,14 +86,8 @@ pub fn parse_report(stdout: &str) -> Result<Report> {
             counts.not_found = number(n, line)?;
         } else if let Some(n) = count(line, " error", ".") {
             counts.errors = number(n, line)?;
-        } else if let Some(secs) = line
-            .strip_prefix("Elapsed time: ")
-            .and_then(|rest| rest.strip_suffix('s'))
-        {
-            elapsed = Some(
-                secs.parse::<f64>()
-                    .with_context(|| format!("bad time in {line:?}"))?,
-            );
+        } else if let Some(secs) = seconds(line, "Elapsed time: ") {
+            elapsed = Some(secs?);
         }
     }
     let missing = |what: &str| format!("no {what} line in the output");
@@ -109,18 +103,14 @@ pub fn parse_report(stdout: &str) -> Result<Report> {
 /// Reads `primes`' last line, "Total time: 0.61s", as `proc_pool.py`
 /// prints it.
 pub fn parse_total_time(stdout: &str) -> Result<f64> {
-    for line in stdout.lines() {
-        if let Some(secs) = line
-            .trim()
-            .strip_prefix("Total time: ")
-            .and_then(|rest| rest.strip_suffix('s'))
-        {
-            return secs
-                .parse()
-                .with_context(|| format!("bad time in {line:?}"));
-        }
-    }
-    bail!("no \"Total time:\" line in the output")
+    let total = stdout.lines().find_map(|line| seconds(line, "Total time: "));
+    total.context("no \"Total time:\" line in the output")?
+}
+
+/// The seconds of a line `{prefix}0.42s`, if it is one.
+fn seconds(line: &str, prefix: &str) -> Option<Result<f64>> {
+    let secs = line.trim().strip_prefix(prefix)?.strip_suffix('s')?;
+    Some(secs.parse().with_context(|| format!("bad time in {line:?}")))
 }
 
 /// The number before `noun` (singular or plural) and `end`: "2 errors."

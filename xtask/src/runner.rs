@@ -44,11 +44,12 @@ pub fn measured_run(
         None => measured.spawned_ns as f64,
     };
     let on_server = |ns: u64| (ns as f64 - zero_ns) / 1e9;
+    let wall_ns = measured.reaped_ns.saturating_sub(measured.spawned_ns);
     let program = cmd.get_program().to_string_lossy().into_owned();
     let report = measured.read(&program, check_exit, parse)?;
     Ok(Run {
         report,
-        wall: measured.wall.as_secs_f64(),
+        wall: wall_ns as f64 / 1e9,
         max_rss_kib: measured.max_rss_kib,
         peak_in_flight: stats.as_ref().map(|stats| stats.peak_in_flight),
         launched: on_server(measured.spawned_ns),
