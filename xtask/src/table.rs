@@ -479,7 +479,7 @@ fn seconds_fine(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, if spread.max >= 10.0 { 2 } else { 3 }, " s")
 }
 
-/// A peak memory as a cell: "5.2 MiB".
+/// A peak memory given in KiB, as a cell in MiB to one decimal.
 pub fn mib(kib: f64) -> String {
     format!("{:.1} MiB", kib / 1024.0)
 }
