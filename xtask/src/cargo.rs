@@ -26,13 +26,8 @@ pub fn target_dir() -> PathBuf {
     if target.is_relative() { project_root().join(target) } else { target }
 }
 
-/// Where cargo puts release binaries.
-pub fn release_dir() -> PathBuf {
-    target_dir().join("release")
-}
-
 /// `cargo build --release -p <each package>`, in the workspace root.
-pub fn build_release(packages: &[&str]) -> Result<()> {
+fn build_release(packages: &[&str]) -> Result<()> {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(project_root()).args(["build", "--release"]);
@@ -45,19 +40,6 @@ pub fn build_release(packages: &[&str]) -> Result<()> {
         bail!("cargo build --release failed ({status})");
     }
     Ok(())
-}
-
-/// The path of binary `name` in `dir`, or an error saying how to build it.
-pub fn binary(dir: &Path, name: &str) -> Result<PathBuf> {
-    let path = dir.join(format!("{name}{}", env::consts::EXE_SUFFIX));
-    if !path.is_file() {
-        bail!(
-            "{name} is not built: no {} (build it with \
-             `cargo build --release -p {name}`)",
-            path.display()
-        );
-    }
-    Ok(path)
 }
 
 /// The hidden `--bin-dir DIR` of every command that runs our binaries.
@@ -76,9 +58,20 @@ impl Prebuilt {
             Some(dir) => dir.clone(),
             None => {
                 build_release(names)?;
-                release_dir()
+                target_dir().join("release")
             }
         };
-        names.iter().map(|name| binary(&dir, name)).collect()
+        let binary = |name: &&str| {
+            let path = dir.join(format!("{name}{}", env::consts::EXE_SUFFIX));
+            if !path.is_file() {
+                bail!(
+                    "{name} is not built: no {} (build it with \
+                     `cargo build --release -p {name}`)",
+                    path.display()
+                );
+            }
+            Ok(path)
+        };
+        names.iter().map(binary).collect()
     }
 }

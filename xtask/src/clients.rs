@@ -11,6 +11,10 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, TestServer};
 
+use crate::model::{Observed, Run};
+use crate::parse::parse_report;
+use crate::runner::{fresh_dir, measured_run};
+
 /// The clients, in the order the chapter presents them.
 pub const CLIENTS: [&str; 3] =
     ["flags_sequential", "flags_threadpool", "flags_asyncio"];
@@ -107,17 +111,19 @@ impl Site {
     }
 }
 
-/// The command of one client run: `program ARGS -s SITE --dest DEST`.
+/// One run of a client, `program ARGS -s SITE --dest DEST`, into a fresh
+/// directory removed afterwards, measured against `server`.
 ///
 /// On our own server the client is given the book's label, and the
 /// label's variable (`FLAGS_DELAY_URL`...) moves it to the free port of
 /// this run, so its report says `DELAY site:` as the book's does.
-pub fn command(
+pub fn run(
     program: &Path,
     args: &[String],
     site: &Site,
-    dest: &Path,
-) -> Command {
+    server: &dyn Observed,
+) -> Result<Run> {
+    let dest = fresh_dir()?;
     let mut cmd = Command::new(program);
     cmd.args(args);
     match site.kind {
@@ -128,6 +134,6 @@ pub fn command(
         }
         None => cmd.args(["-s", &site.base_url]),
     };
-    cmd.arg("--dest").arg(dest);
-    cmd
+    cmd.arg("--dest").arg(dest.path());
+    measured_run(&mut cmd, server, parse_report, true)
 }

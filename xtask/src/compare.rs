@@ -1,28 +1,14 @@
 //! `cargo xtask compare`: the three concurrency models of the chapter side
-//! by side, on the same codes, against the same server.
+//! by side, on the same codes, against the same server. What it runs by
+//! default, and its options, are its `--help` (`Cli::Compare`).
 //!
 //! The book compares `flags2_sequential.py`, `flags2_threadpool.py` and
 //! `flags2_asyncio.py` by running each by hand against `slow_server.py`
-//! and reading their `Elapsed time:` lines. This does the same with
-//! `flags_sequential`, `flags_threadpool` and `flags_asyncio`: it builds
-//! them in release mode, starts `flags_server` in this process on free
-//! ports, runs each client with the same arguments into its own fresh
-//! directory, and prints one table. Beside the client's own figures it
-//! shows what only an outside observer sees: the child's peak memory (from
-//! `wait4`) and how many requests the server had in flight at once (from
-//! its statistics).
-//!
-//! With no arguments it shows the chapter's result: the book's 20 flags
-//! (the clients' default) from DELAY, with delays drawn from a fixed seed
-//! between 0.1 and 0.5 s, short enough for the whole run to take seconds
-//! and long enough for the network to dominate, as it does in the book.
-//! The sequential client then takes several times as long as either
-//! concurrent one, which have several requests in flight at once; under
-//! the table, each model's order of arrival shows the chapter's second
-//! observation (the sequential client's flags come in alphabetical order,
-//! the concurrent ones' do not); and the timeline picture is written to
-//! `target/xtask/compare-timeline.svg`. `-s LOCAL -a` is the run on a
-//! server that answers at once, where the models hardly differ.
+//! and reading their `Elapsed time:` lines. This does the same with our
+//! three clients, each with the same arguments into its own fresh
+//! directory, and adds what only an outside observer sees: the child's
+//! peak memory (from `wait4`) and how many requests the server had in
+//! flight at once (from its statistics).
 //!
 //! Counts that must agree: on LOCAL every model must get the same OK / not
 //! found / errors, or something is wrong, and `compare` exits 1 with the
@@ -33,29 +19,25 @@
 //! the same codes: on ERROR the errors and the sum OK + not found must
 //! agree, on DELAY all three counts. Unless some request timed out: which
 //! ones do depends on timing, so then the check is skipped with a note.
+//! `-s URL` (another server, such as nginx serving the same files) has no
+//! server statistics, and all three counts must agree, as on LOCAL.
 //!
-//! `-s URL` points every client at another server instead, such as nginx
-//! serving the same files: then there are no server statistics, and all
-//! three counts must agree, as on LOCAL.
-//!
-//! `--with-curl` pairs each client with a curl doing the same downloads
-//! with the same parallelism, and runs the two in turn: A B, then B A, and
-//! so on, each run in a fresh, empty directory after a `sync`. Whoever runs
-//! second inherits the first one's dirty pages and warm caches; alternating
-//! shares that out, and the ratio of each pair's wall times, of which the
-//! table shows the median, cancels whatever else the machine was doing
-//! during that pair.
+//! `--with-curl` runs each client and a curl with the same parallelism in
+//! turn: A B, then B A, and so on, each run in a fresh, empty directory
+//! after a `sync`. Whoever runs second inherits the first one's dirty
+//! pages and warm caches; alternating shares that out, and the ratio of
+//! each pair's wall times, of which the table shows the median, cancels
+//! whatever else the machine was doing during that pair.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use flags_server::Kind;
 
 use crate::clients::{CLIENTS, ServerArgs, Site};
 use crate::model::{Agreement, Observed, Row, Run, Unobserved};
-use crate::parse::parse_report;
-use crate::peers::Curl;
-use crate::runner::{fresh_dir, measured_run, progress};
+use crate::peers::{BookScripts, Curl, PYTHON_SCRIPTS};
+use crate::runner::progress;
 use crate::{cargo, clients, peers, svg, table, timeline};
 
 /// The options of `compare` (its help text is on `Cli::Compare`).
@@ -227,14 +209,14 @@ pub fn run(args: &Args) -> Result<bool> {
         cmd_args.extend(extra_args(&args.extra, name)?);
         let ours = |n: u32| -> Result<Run> {
             progress(name, n, args.runs);
-            let dest = fresh_dir()?;
-            let mut cmd =
-                clients::command(program, &cmd_args, &site, dest.path());
-            measured_run(&mut cmd, observed.as_ref(), parse_report, true)
+            clients::run(program, &cmd_args, &site, observed.as_ref())
                 .with_context(|| format!("{name} failed"))
         };
-        let mut runs: Vec<Run> = Vec::new();
-        let mut curl_runs: Vec<Run> = Vec::new();
+        let theirs = |parallel: u64, n: u32| -> Result<Run> {
+            progress(&Curl::model(parallel), n, args.runs);
+            curl.run(parallel, observed.as_ref())
+        };
+        let (mut runs, mut curl_runs) = (Vec::new(), Vec::new());
         let mut parallel = 1;
         for n in 1..=args.runs {
             // A B, B A, ...: the client first in odd pairs, curl first in
@@ -242,61 +224,51 @@ pub fn run(args: &Args) -> Result<bool> {
             // says the parallelism curl is to match.
             let curl_first = with_curl && n % 2 == 0;
             if curl_first {
-                progress(&Curl::model(parallel), n, args.runs);
-                curl_runs.push(curl.run(parallel, observed.as_ref())?);
+                curl_runs.push(theirs(parallel, n)?);
             }
             runs.push(ours(n)?);
+            parallel = curl.parallel(runs[0].report.concurrency);
             if with_curl && !curl_first {
-                if n == 1 {
-                    parallel = curl.parallel(runs[0].report.concurrency);
-                }
-                progress(&Curl::model(parallel), n, args.runs);
-                curl_runs.push(curl.run(parallel, observed.as_ref())?);
+                curl_runs.push(theirs(parallel, n)?);
             }
         }
         let mut row = Row::new(*name, runs);
+        // A ratio only between equals: curl opens at most 300 transfers at
+        // once, and a client with more in flight would be compared with a
+        // curl doing less at a time, to the client's credit.
+        let concurrency = row.runs[0].report.concurrency;
+        if with_curl && parallel == concurrency {
+            let pairs = row.runs.iter().zip(&curl_runs);
+            row.vs_curl =
+                pairs.map(|(a, b)| a.wall / b.wall.max(1e-9)).collect();
+        } else if with_curl {
+            notes.push(format!(
+                "--with-curl: curl opens at most {parallel} transfers at once \
+                 and {name} had {concurrency}, so that pair has no ratio"
+            ));
+        }
+        rows.push(row);
         if with_curl {
-            // A ratio only between equals: curl opens at most 300 transfers
-            // at once, and a client with more in flight would be compared
-            // with a curl doing less at a time, to the client's credit.
-            let concurrency = row.runs[0].report.concurrency;
-            if parallel == concurrency {
-                row.vs_curl = row
-                    .runs
-                    .iter()
-                    .zip(&curl_runs)
-                    .map(|(ours, theirs)| ours.wall / theirs.wall.max(1e-9))
-                    .collect();
-            } else {
-                notes.push(format!(
-                    "--with-curl: curl opens at most {parallel} transfers at \
-                     once and {name} had {concurrency}, so that pair has no \
-                     ratio"
-                ));
-            }
-            rows.push(row);
             rows.push(Row::new(Curl::model(parallel), curl_runs));
-        } else {
-            rows.push(row);
         }
     }
-    if let Some(dir) = &args.python {
-        match site.kind {
-            Some(kind) => peers::python_rows(
-                dir,
-                &client_args,
-                kind,
-                &config,
-                args.runs,
-                &mut rows,
-                &mut notes,
-            )?,
-            None => notes.push(
-                "--python: the book's scripts know only their own servers' \
-                 ports; the Python rows are left out"
-                    .into(),
-            ),
+    // A missing file, Python, module or port is a note: no reason to lose
+    // the table of our own clients.
+    let book = match (&args.python, site.kind) {
+        (None, _) => None,
+        (Some(dir), Some(kind)) => {
+            Some(BookScripts::start(dir, &PYTHON_SCRIPTS, kind, &config))
         }
+        (Some(_), None) => Some(Err(anyhow!(
+            "--python: the book's scripts know only their own servers' ports"
+        ))),
+    };
+    match book {
+        Some(Ok(book)) => rows.extend(book.rows(&client_args, args.runs)?),
+        Some(Err(error)) => {
+            notes.push(format!("{error:#}; the Python rows are left out"))
+        }
+        None => {}
     }
     notes.extend(crate::measure::rss_floor_note());
 

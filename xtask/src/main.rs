@@ -3,10 +3,8 @@
 //! `cargo xtask` an alias of `cargo run --release -p xtask --`).
 //!
 //! - `cargo xtask compare [CLIENT ARGS]`: the three flag clients of the
-//!   chapter side by side against an in-process test server: one table and
-//!   one picture. With no arguments, the chapter's result: the book's 20
-//!   flags over short seeded delays, where the sequential client takes
-//!   several times as long and gets its flags in another order (see
+//!   chapter side by side against an in-process test server, one table
+//!   and one picture; with no arguments, the chapter's result (see
 //!   `compare.rs`).
 //! - `cargo xtask compare primes [WORKERS]`: `proc_pool.py`'s executors
 //!   side by side (see `primes.rs`).
@@ -15,17 +13,13 @@
 //!   memory against concurrency (see `sweep.rs`).
 //! - `cargo xtask serve`: the test servers in the foreground.
 //!
-//! Modules: `compare`, `primes` and `sweep` are the subcommands; `clients`
-//! says what compare and sweep run, against which server settings. `model`
-//! is the data they share (`Row`, `Run`, `Agreement`, `Observed`);
-//! `runner` runs one program against a server, `measure` runs a child and
-//! reads its peak memory, `parse` reads the clients' reports, `table`,
-//! `timeline` and `sweep_plot` draw the results (the last two in `svg`),
-//! `peers` adds curl and the book's scripts, `python` finds a Python 3 and
-//! the book's files for them, `cargo` finds and builds the binaries. The
-//! imports go one way only:
-//! the subcommands use the rest, `model` uses only `parse`, and a test
-//! below fails if any module comes to import one that imports it back.
+//! Modules: `compare`, `primes` and `sweep` are the subcommands, `clients`
+//! what compare and sweep run and against which server settings; `model`
+//! is the data they share, `runner`, `measure` and `parse` run a program
+//! and read it, `table`, `timeline` and `sweep_plot` (in `svg`) draw the
+//! results, `peers` adds curl and the book's scripts (found by `python`),
+//! `cargo` builds the binaries. The imports go one way only: a test below
+//! fails if any module comes to import one that imports it back.
 
 mod cargo;
 mod clients;
@@ -64,12 +58,9 @@ enum Cli {
     /// (2022), so a run takes seconds and repeats exactly; the sequential
     /// client takes several times as long as the concurrent ones, which
     /// get their flags in another order. `-s LOCAL -a` is the run on a
-    /// server that answers at once; `-s ERROR` adds 418s (rate 0.25);
-    /// `-s URL` points at another server (e.g. nginx); `--min-delay 0.5
-    /// --max-delay 5` are the book's delays; `--dest` is set by compare.
-    /// `--breakdown` shows where each run's time went; `--with-curl`
-    /// pairs each client with curl. Exits 1 if counts that must agree do
-    /// not.
+    /// server that answers at once; `--min-delay 0.5 --max-delay 5` are
+    /// the book's delays; `--dest` is set by compare. Exits 1 if counts
+    /// that must agree do not.
     Compare(compare::Args),
     /// Run flags_threadpool and flags_asyncio on DELAY for each -m of a
     /// list, and show how time and memory change with concurrency.

@@ -4,9 +4,6 @@
 //! `Elapsed time:` line, and this module adds what a script cannot see of
 //! itself: the process's start-up and its maximum resident set size.
 //!
-//! Used by `compare` (the flag clients, curl, the book's Python scripts) and
-//! by `compare primes`.
-//!
 //! The instants of spawn and exit are read on the machine's monotonic clock
 //! ([`monotonic_ns`]), which every process shares: the trampoline below is
 //! another process, and `compare --breakdown` puts these instants on one
@@ -15,8 +12,8 @@
 use std::io::{self, Read};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
-use std::time::Duration;
 
+use anyhow::{Context, bail};
 use flags_testkit::rusage::wait_with_max_rss;
 
 /// What one run of a program left behind.
@@ -25,22 +22,37 @@ pub struct Measured {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
-    /// From just before the program was spawned to the moment it was
-    /// reaped.
-    pub wall: Duration,
-    /// Just before the spawn and just after the reap, on [`monotonic_ns`].
+    /// Just before the spawn and just after the reap, on [`monotonic_ns`]:
+    /// the wall time is from one to the other.
     pub spawned_ns: u64,
     pub reaped_ns: u64,
     /// The program's peak resident memory in KiB, where the OS tells us.
     pub max_rss_kib: Option<u64>,
 }
 
+impl Measured {
+    /// The program's stdout read with `parse`, `what` naming it in the
+    /// error if it cannot be read, or (with `check_exit`) if it failed.
+    pub fn read<T>(
+        &self,
+        what: &str,
+        check_exit: bool,
+        parse: impl Fn(&str) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        if check_exit && !self.status.success() {
+            let stderr = self.stderr.trim_end();
+            bail!("{what} exited with {}:\n{stderr}", self.status);
+        }
+        parse(&self.stdout).with_context(|| {
+            format!("cannot read the report of {what}:\n{}", self.stdout)
+        })
+    }
+}
+
 /// The hidden first argument that turns xtask into [`trampoline`].
 pub const TRAMPOLINE: &str = "__measure";
 
-/// The line the trampoline adds at the end of stderr: the program's raw
-/// wait status, its peak memory in KiB, and the instants it was spawned and
-/// reaped, in nanoseconds of [`monotonic_ns`].
+/// The start of the line the trampoline adds at the end of stderr.
 const MARKER: &str = "__xtask_measure__";
 
 /// Runs `cmd` to the end with stdin closed and both outputs captured.
@@ -88,8 +100,6 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
         };
         measured.status = exit_status_from_raw(raw_status);
         measured.max_rss_kib = Some(kib);
-        measured.wall =
-            Duration::from_nanos(reaped_ns.saturating_sub(spawned_ns));
         measured.spawned_ns = spawned_ns;
         measured.reaped_ns = reaped_ns;
         measured.stderr = stderr.to_owned();
@@ -102,8 +112,8 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
 /// The body of `xtask __measure PROGRAM ARGS...`, called first thing in
 /// `main`, before xtask has grown: runs PROGRAM with the same stdin,
 /// stdout and stderr, waits for it with `wait4`, and appends one line to
-/// stderr with its wait status, peak memory, and the instants of spawn and
-/// reap. Returns the
+/// stderr: [`MARKER`], the wait status, the peak memory in KiB, and the
+/// instants of spawn and reap on [`monotonic_ns`]. Returns the
 /// trampoline's own exit code: 0 when it could report, 1 when not.
 pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
     let Some(program) = args.next() else {
@@ -132,16 +142,12 @@ pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
     }
 }
 
-/// The smallest peak memory [`run`] can report: what `true`, a program
-/// that does nothing, shows through the trampoline. A figure near it
-/// means "this much or less".
-pub fn rss_floor_kib() -> Option<u64> {
-    run(&mut Command::new("true")).ok()?.max_rss_kib
-}
-
-/// The note under a table that says what [`rss_floor_kib`] means.
+/// The note under a table on the smallest peak memory [`run`] can
+/// report: what `true`, a program that does nothing, shows through the
+/// trampoline. A figure near it means "this much or less".
 pub fn rss_floor_note() -> Option<String> {
-    let mib = rss_floor_kib()? as f64 / 1024.0;
+    let kib = run(&mut Command::new("true")).ok()?.max_rss_kib?;
+    let mib = kib as f64 / 1024.0;
     Some(format!(
         "peak RSS cannot read below {mib:.1} MiB here, what the small \
          process that starts each program weighs itself"
@@ -169,17 +175,8 @@ fn run_direct(cmd: &mut Command) -> io::Result<Measured> {
     }
     let (status, max_rss_kib) = wait_with_max_rss(&mut child)?;
     let reaped_ns = monotonic_ns();
-    let wall = Duration::from_nanos(reaped_ns.saturating_sub(spawned_ns));
     let stderr = stderr_reader.join().unwrap_or_default();
-    Ok(Measured {
-        status,
-        stdout,
-        stderr,
-        wall,
-        spawned_ns,
-        reaped_ns,
-        max_rss_kib,
-    })
+    Ok(Measured { status, stdout, stderr, spawned_ns, reaped_ns, max_rss_kib })
 }
 
 /// Now, in nanoseconds of the monotonic clock: `CLOCK_MONOTONIC` on Unix,

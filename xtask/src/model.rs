@@ -48,24 +48,25 @@ pub struct Run {
 }
 
 /// Where the wall time of one run went, from the server's records and the
-/// instants of spawn and exit on the same clock. `to_first_request`,
-/// `serving` and `to_exit` add up to the wall time; `arrival_spread` is
-/// the first part of `serving`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Phases {
+/// instants of spawn and exit on the same clock, in seconds (or, over
+/// several runs, the spread of each: `Phases<Spread>` in the table).
+/// `to_first_request`, `serving` and `to_exit` add up to the wall time;
+/// `arrival_spread` is the first part of `serving`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Phases<T = f64> {
     /// From the spawn to the first request head the server read: process
     /// start-up, `main`, the client's set-up, connecting.
-    pub to_first_request: f64,
+    pub to_first_request: T,
     /// From the first request's arrival to the last one's. With as many
     /// connections as codes, this is how long it took to get every
     /// request out.
-    pub arrival_spread: f64,
+    pub arrival_spread: T,
     /// From the first arrival to the last response handed to its
     /// connection: on DELAY, mostly the server's own waiting.
-    pub serving: f64,
+    pub serving: T,
     /// From the last response to the reap: reading and saving it, joining,
     /// the final report, dropping connections, runtime and process exit.
-    pub to_exit: f64,
+    pub to_exit: T,
 }
 
 impl Run {
@@ -97,6 +98,12 @@ impl Run {
         let mut records: Vec<&RequestRecord> = self.records.iter().collect();
         records.sort_by(|a, b| a.end.total_cmp(&b.end));
         records.iter().map(|r| code(&r.path)).collect()
+    }
+
+    /// The longest delay the server chose for any request of the run,
+    /// seconds: no model can finish sooner, however concurrent.
+    pub fn longest_delay(&self) -> f64 {
+        self.records.iter().map(|r| r.delay).fold(0.0, f64::max)
     }
 
     /// Requests the client gave up on before the server answered: the

@@ -14,10 +14,10 @@
 //! reads these documented lines rather than guessing from exit codes or
 //! timing.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 /// The figures of one client's report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Counts {
     pub ok: u64,
     pub not_found: u64,
@@ -29,9 +29,7 @@ impl Counts {
     pub fn total(&self) -> u64 {
         self.ok + self.not_found + self.errors
     }
-}
 
-impl Counts {
     /// Counts from HTTP statuses, one per code, as the clients classify
     /// them: how curl's rows are read.
     pub fn from_statuses(statuses: impl IntoIterator<Item = u16>) -> Counts {
@@ -55,10 +53,11 @@ impl std::fmt::Display for Counts {
 }
 
 /// One client's report, as parsed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Report {
     /// From "N concurrent connections will be used.".
     pub concurrency: u64,
+    #[serde(flatten)]
     pub counts: Counts,
     /// From "Elapsed time: 0.42s": the client's own timing of
     /// `download_many`, without process start-up.
@@ -87,14 +86,8 @@ pub fn parse_report(stdout: &str) -> Result<Report> {
             counts.not_found = number(n, line)?;
         } else if let Some(n) = count(line, " error", ".") {
             counts.errors = number(n, line)?;
-        } else if let Some(secs) = line
-            .strip_prefix("Elapsed time: ")
-            .and_then(|rest| rest.strip_suffix('s'))
-        {
-            elapsed = Some(
-                secs.parse::<f64>()
-                    .with_context(|| format!("bad time in {line:?}"))?,
-            );
+        } else if let Some(secs) = seconds(line, "Elapsed time: ") {
+            elapsed = Some(secs?);
         }
     }
     let missing = |what: &str| format!("no {what} line in the output");
@@ -110,18 +103,14 @@ pub fn parse_report(stdout: &str) -> Result<Report> {
 /// Reads `primes`' last line, "Total time: 0.61s", as `proc_pool.py`
 /// prints it.
 pub fn parse_total_time(stdout: &str) -> Result<f64> {
-    for line in stdout.lines() {
-        if let Some(secs) = line
-            .trim()
-            .strip_prefix("Total time: ")
-            .and_then(|rest| rest.strip_suffix('s'))
-        {
-            return secs
-                .parse()
-                .with_context(|| format!("bad time in {line:?}"));
-        }
-    }
-    bail!("no \"Total time:\" line in the output")
+    let total = stdout.lines().find_map(|line| seconds(line, "Total time: "));
+    total.context("no \"Total time:\" line in the output")?
+}
+
+/// The seconds of a line `{prefix}0.42s`, if it is one.
+fn seconds(line: &str, prefix: &str) -> Option<Result<f64>> {
+    let secs = line.trim().strip_prefix(prefix)?.strip_suffix('s')?;
+    Some(secs.parse().with_context(|| format!("bad time in {line:?}")))
 }
 
 /// The number before `noun` (singular or plural) and `end`: "2 errors."

@@ -1,32 +1,30 @@
 //! Reference rows for `compare`: programs that are not ours doing the same
 //! downloads, so the Rust figures have something outside to be read
-//! against.
+//! against. A missing tool is a one-line note under the table, never a
+//! failure.
 //!
-//! - `--with-curl`: `curl -K list` (one connection, reused) and
-//!   `curl -Z --parallel-max M -K list` (M connections at once), the
-//!   command-line tool everybody already trusts, each paired with the
-//!   client that has the same parallelism (see `compare.rs`).
+//! - `--with-curl`: curl, the command-line tool everybody already trusts,
+//!   each run paired with the client that has the same parallelism.
 //! - `--python DIR`: the book's own `flags2_sequential.py`,
 //!   `flags2_threadpool.py` and `flags2_asyncio.py`. They hard-code
 //!   `localhost:8000/8001/8002`, so for those rows a server is started on
 //!   the book's port, from the same `flags_server` library and config.
-//!
-//! A missing tool is a one-line note under the table, never a failure.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::thread::JoinHandle;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, ServerState, Stats};
+use tokio::runtime::Runtime;
 use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
 
 use crate::model::{Observed, Row, Run};
 use crate::parse::{Counts, Report, parse_report};
-use crate::python::{Python, book_dir, flag_script};
+use crate::python::{Python, book_dir};
 use crate::runner;
 
 /// The most connections `curl -Z` opens at once (its documented maximum
@@ -39,7 +37,7 @@ pub const PYTHON_SCRIPTS: [&str; 3] =
 
 /// Whether there is a curl to compare with.
 pub fn curl_available() -> bool {
-    answers(Command::new("curl").arg("--version"))
+    runner::answers(Command::new("curl").arg("--version"))
 }
 
 /// The same downloads as a client, by curl: `curl -K list` (one connection,
@@ -74,10 +72,8 @@ impl Curl<'_> {
         // clients, starts in an empty one.
         let list_dir = runner::fresh_dir()?;
         let list = list_dir.path().join("list.curl");
-        fs::write(
-            &list,
-            curl_config(self.base_url, self.cc_list, dest.path()),
-        )?;
+        let config = curl_config(self.base_url, self.cc_list, dest.path());
+        fs::write(&list, config)?;
         let mut cmd = Command::new("curl");
         if parallel > 1 {
             cmd.args(["-Z", "--parallel-immediate", "--parallel-max"])
@@ -125,11 +121,10 @@ impl Curl<'_> {
 fn curl_config(base_url: &str, cc_list: &[String], dest: &Path) -> String {
     let mut list = String::new();
     for cc in cc_list {
-        let url = flags_common::flag_url(base_url, cc);
+        let url = curl_quoted(&flags_common::flag_url(base_url, cc));
         let output = dest.join(format!("{cc}.gif"));
-        let _ = writeln!(list, "url = {}", curl_quoted(&url));
         let output = curl_quoted(&output.to_string_lossy());
-        let _ = writeln!(list, "output = {output}");
+        let _ = writeln!(list, "url = {url}\noutput = {output}");
     }
     list
 }
@@ -142,81 +137,87 @@ fn curl_config(base_url: &str, cc_list: &[String], dest: &Path) -> String {
 /// curl as `C:`, a tab, and `empBR.gif`. Escaping every backslash and
 /// quote keeps any path whole, on every system.
 fn curl_quoted(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for c in text.chars() {
-        if matches!(c, '\\' | '"') {
-            quoted.push('\\');
-        }
-        quoted.push(c);
-    }
-    quoted.push('"');
-    quoted
+    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
 }
 
-/// Adds the rows of the book's three scripts found in `dir`, or a note
-/// saying why they are left out: a missing file, Python, module or port
-/// is no reason to lose the table of our own clients.
-pub fn python_rows(
-    dir: &Path,
-    client_args: &[String],
+/// The book's flag scripts in the reader's checkout, a Python 3 to run
+/// them, and the server on the book's port they download from.
+pub struct BookScripts {
+    python: Python,
+    dir: PathBuf,
     kind: Kind,
-    config: &Config,
-    runs: u32,
-    rows: &mut Vec<Row>,
-    notes: &mut Vec<String>,
-) -> Result<()> {
-    let ready = book_dir(dir, &PYTHON_SCRIPTS, "getflags").and_then(|dir| {
-        let python = Python::find(&["httpx", "tqdm"])?;
-        Ok((dir, python, FixedPortServer::start(kind, config.clone())?))
-    });
-    let (dir, python, server) = match ready {
-        Ok(ready) => ready,
-        Err(error) => {
-            notes.push(format!("{error:#}; the Python rows are left out"));
-            return Ok(());
-        }
-    };
-    for script in PYTHON_SCRIPTS {
-        let mut all = Vec::new();
-        for n in 1..=runs {
-            runner::progress(script, n, runs);
-            let (mut cmd, _work) = flag_script(
-                python,
-                &dir,
-                script,
-                client_args,
-                &kind.to_string(),
-            )?;
-            let run =
-                runner::measured_run(&mut cmd, &server, parse_report, true)
-                    .with_context(|| format!("{script} failed"))?;
-            all.push(run);
-        }
-        rows.push(Row::new(script, all));
-    }
-    Ok(())
+    server: FixedPortServer,
 }
 
-/// Whether a command runs and exits 0 (output discarded).
-fn answers(cmd: &mut Command) -> bool {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
+impl BookScripts {
+    /// Checks that `dir` holds `files`, finds a Python 3 with the scripts'
+    /// modules, and serves `kind` on its book's port.
+    pub fn start(
+        dir: &Path,
+        files: &[&str],
+        kind: Kind,
+        config: &Config,
+    ) -> Result<BookScripts> {
+        let dir = book_dir(dir, files, "getflags")?;
+        let python = Python::find(&["httpx", "tqdm"])
+            .context("--python: cannot run the book's scripts")?;
+        let server = FixedPortServer::start(kind, config.clone())
+            .with_context(|| {
+                format!("--python: cannot serve {kind} on the book's port")
+            })?;
+        Ok(BookScripts { python, dir, kind, server })
+    }
+
+    /// The rows of the three scripts of `compare --python`, each run
+    /// `runs` times with `client_args`.
+    pub fn rows(&self, client_args: &[String], runs: u32) -> Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        for script in PYTHON_SCRIPTS {
+            let mut all = Vec::new();
+            for n in 1..=runs {
+                runner::progress(script, n, runs);
+                let run = self.run(script, client_args);
+                all.push(run.with_context(|| format!("{script} failed"))?);
+            }
+            rows.push(Row::new(script, all));
+        }
+        Ok(rows)
+    }
+
+    /// One run of `script` with `client_args`, in a fresh working
+    /// directory: the scripts save into `downloaded/` and `-a` reads
+    /// `country_codes.txt`, both relative to the current directory (DIR's
+    /// copy of that file if there is one, else ours, the same 194 codes).
+    /// They know only the book's ports, so `-s` is the label alone.
+    pub fn run(&self, script: &str, client_args: &[String]) -> Result<Run> {
+        let work = runner::fresh_dir()?;
+        fs::create_dir(work.path().join("downloaded"))?;
+        let codes = fs::read_to_string(self.dir.join("country_codes.txt"))
+            .unwrap_or_else(|_| {
+                flags_common::cli::COUNTRY_CODES_FILE.to_owned()
+            });
+        fs::write(work.path().join("country_codes.txt"), codes)?;
+        let mut cmd = self.python.command();
+        cmd.arg(self.dir.join(script))
+            .args(client_args)
+            .args(["-s", &self.kind.to_string()])
+            .current_dir(work.path());
+        runner::measured_run(&mut cmd, &self.server, parse_report, true)
+    }
 }
 
 /// One `flags_server` on the book's fixed port for `kind`, on 127.0.0.1
 /// and ::1 (the scripts ask for `localhost`, which may resolve either
-/// way), served from a thread with its own runtime until dropped.
+/// way), served by a runtime of its own until dropped.
 ///
 /// Fixed ports are fine here and nowhere else: this is a benchmark run by
 /// hand, and the book's scripts cannot be told another port.
 pub struct FixedPortServer {
     state: ServerState,
     stop: broadcast::Sender<()>,
-    thread: Option<JoinHandle<()>>,
+    servers: Vec<JoinHandle<std::io::Result<()>>>,
+    runtime: Runtime,
 }
 
 impl FixedPortServer {
@@ -231,6 +232,7 @@ impl FixedPortServer {
             .build()?;
         let (stop, _) = broadcast::channel::<()>(1);
         let mut servers = Vec::new();
+        // Binding a tokio listener needs the runtime's reactor.
         let _inside = runtime.enter();
         for ip in
             [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)]
@@ -242,7 +244,7 @@ impl FixedPortServer {
                         let _ = stopped.recv().await;
                     };
                     let state = state.clone();
-                    servers.push(tokio::spawn(flags_server::run(
+                    servers.push(runtime.spawn(flags_server::run(
                         listener, kind, state, shutdown,
                     )));
                 }
@@ -254,14 +256,7 @@ impl FixedPortServer {
             }
         }
         drop(_inside);
-        let thread = std::thread::spawn(move || {
-            runtime.block_on(async {
-                for server in servers {
-                    let _ = server.await;
-                }
-            });
-        });
-        Ok(FixedPortServer { state, stop, thread: Some(thread) })
+        Ok(FixedPortServer { state, stop, servers, runtime })
     }
 }
 
@@ -275,11 +270,15 @@ impl Observed for FixedPortServer {
 }
 
 impl Drop for FixedPortServer {
+    /// Stops the servers and waits for them to finish.
     fn drop(&mut self) {
         let _ = self.stop.send(());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        let servers = std::mem::take(&mut self.servers);
+        self.runtime.block_on(async {
+            for server in servers {
+                let _ = server.await;
+            }
+        });
     }
 }
 
@@ -303,7 +302,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn curl_saves_where_the_config_says() {
-        if !answers(Command::new("curl").arg("--version")) {
+        if !curl_available() {
             eprintln!("no curl on PATH: nothing to check");
             return;
         }

@@ -9,25 +9,21 @@
 //! divided by workers; 1.0 is perfect).
 //!
 //! With `--python DIR` the book's own program joins the table, run from
-//! the reader's checkout and never copied here: `proc_pool.py` as it is
-//! (processes); the same file with `concurrent.futures`'
-//! `ThreadPoolExecutor` put in place of its `ProcessPoolExecutor` before
-//! it runs (threads, [`THREADS_INSTEAD`]); and that with one worker
-//! (sequential: one thread does all the work, one number after another).
-//! Each language's rows are measured against its own sequential run, so
-//! the GIL shows as a number: Python's threads take as long as one.
+//! the reader's checkout three ways ([`python_jobs`]). Each language's
+//! rows are measured against its own sequential run, so the GIL shows as
+//! a number: Python's threads take as long as one.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::parse::parse_total_time;
 use crate::python::{Python, book_dir};
 use crate::runner::progress;
-use crate::table::Spread;
+use crate::table::{Column, Spread};
 use crate::{cargo, measure, table};
 
 /// Runs `primes` sequentially, on threads and on processes, and compares.
@@ -134,11 +130,12 @@ pub fn run(args: &Args) -> Result<()> {
         if executor != "sequential" {
             command.arg(n.to_string());
         }
+        let label = format!("primes --executor {executor}");
         jobs.push(Job {
             language: "Rust",
             executor,
             workers: n,
-            label: format!("primes --executor {executor}"),
+            label,
             command,
         });
     }
@@ -153,18 +150,7 @@ pub fn run(args: &Args) -> Result<()> {
         for run in 1..=args.runs {
             progress(&job.label, run, args.runs);
             let measured = measure::run(&mut job.command)?;
-            if !measured.status.success() {
-                bail!(
-                    "{} exited with {}:\n{}{}",
-                    job.label,
-                    measured.status,
-                    measured.stdout,
-                    measured.stderr
-                );
-            }
-            totals.push(parse_total_time(&measured.stdout).with_context(
-                || format!("cannot read the report of {}", job.label),
-            )?);
+            totals.push(measured.read(&job.label, true, parse_total_time)?);
             rss.extend(measured.max_rss_kib.map(|kib| kib as f64));
         }
         let total = Spread::of(totals).context("no runs")?;
@@ -197,8 +183,10 @@ pub fn run(args: &Args) -> Result<()> {
     })
 }
 
-/// The book's `proc_pool.py` three ways: sequential (a pool of one
-/// thread), on `workers` threads, and on `workers` processes as written.
+/// The book's `proc_pool.py` three ways: as it is (processes); with
+/// `ThreadPoolExecutor` put in place of its `ProcessPoolExecutor` before
+/// it runs (threads, [`THREADS_INSTEAD`]); and that with one worker
+/// (sequential: one thread does all the work, one number after another).
 fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     let script = dir.join("proc_pool.py");
     let job = |executor, n: u32, on: &str, threads_instead: bool| {
@@ -241,44 +229,28 @@ fn compare_with_sequential(rows: &mut [Row]) {
 }
 
 fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
-    let headers = [
-        "executor",
-        "workers",
-        "total",
-        "÷ sequential",
-        "speedup",
-        "efficiency",
-        "peak RSS",
-    ];
     // With Python rows beside ours, each row says its language.
     let languages = rows.iter().any(|row| row.language != "Rust");
-    let cells: Vec<[String; 7]> = rows
-        .iter()
-        .map(|row| {
-            let total = table::seconds(row.total, runs > 1);
-            let executor = if languages {
+    let columns: [Column<Row>; 7] = [
+        ("executor", &|row| {
+            if languages {
                 format!("{} {}", row.language, row.executor)
             } else {
                 row.executor.to_owned()
-            };
-            [
-                executor,
-                row.workers.to_string(),
-                total,
-                format!("{:.2}", row.vs_sequential),
-                format!("{:.2}×", row.speedup),
-                format!("{:.2}", row.efficiency),
-                row.max_rss_kib.map_or("–".into(), |kib| {
-                    format!("{:.1} MiB", kib / 1024.0)
-                }),
-            ]
-        })
-        .collect();
+            }
+        }),
+        ("workers", &|row| row.workers.to_string()),
+        ("total", &|row| table::seconds(row.total, runs > 1)),
+        ("÷ sequential", &|row| format!("{:.2}", row.vs_sequential)),
+        ("speedup", &|row| format!("{:.2}×", row.speedup)),
+        ("efficiency", &|row| format!("{:.2}", row.efficiency)),
+        ("peak RSS", &|row| row.max_rss_kib.map_or("–".into(), table::mib)),
+    ];
     let mut text = String::new();
     if runs > 1 {
         text += &format!("primes: median of {runs} runs (range)\n\n");
     }
-    text += &table::grid(&headers, &cells, markdown);
+    text += &table::grid(&columns, rows, markdown);
     text
 }
 

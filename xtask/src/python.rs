@@ -10,11 +10,12 @@
 //! so is the Microsoft Store's `python3` placeholder, which exits non-zero.
 
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+
+use crate::runner::answers;
 
 /// A way to start Python 3: a program and the arguments that come first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,16 +64,8 @@ fn first(candidates: &[Python], modules: &[&str]) -> Option<Python> {
     for module in modules {
         check += &format!("; import {module}");
     }
-    candidates.iter().copied().find(|python| {
-        python
-            .command()
-            .args(["-c", &check])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
-    })
+    let runs = |python: &Python| answers(python.command().args(["-c", &check]));
+    candidates.iter().copied().find(runs)
 }
 
 impl fmt::Display for Python {
@@ -105,32 +98,6 @@ pub fn book_dir(
     }
     dir.canonicalize()
         .with_context(|| format!("--python: cannot read {}", dir.display()))
-}
-
-/// The command of one run of a book flag script from `dir`, in a fresh
-/// working directory, returned with it: the scripts save into
-/// `downloaded/` and `-a` reads `country_codes.txt`, both relative to the
-/// current directory (DIR's copy of that file if there is one, else ours,
-/// the same 194 codes). They know only the book's ports, so `-s` is the
-/// label alone.
-pub fn flag_script(
-    python: Python,
-    dir: &Path,
-    script: &str,
-    client_args: &[String],
-    label: &str,
-) -> Result<(Command, tempfile::TempDir)> {
-    let work = crate::runner::fresh_dir()?;
-    fs::create_dir(work.path().join("downloaded"))?;
-    let codes = fs::read_to_string(dir.join("country_codes.txt"))
-        .unwrap_or_else(|_| flags_common::cli::COUNTRY_CODES_FILE.to_owned());
-    fs::write(work.path().join("country_codes.txt"), codes)?;
-    let mut cmd = python.command();
-    cmd.arg(dir.join(script))
-        .args(client_args)
-        .args(["-s", label])
-        .current_dir(work.path());
-    Ok((cmd, work))
 }
 
 #[cfg(test)]

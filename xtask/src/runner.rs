@@ -3,9 +3,9 @@
 //! of the server's statistics to their snapshot, with the instants of spawn
 //! and exit put on the server's clock.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::measure;
 use crate::model::{Observed, Run};
@@ -44,20 +44,12 @@ pub fn measured_run(
         None => measured.spawned_ns as f64,
     };
     let on_server = |ns: u64| (ns as f64 - zero_ns) / 1e9;
+    let wall_ns = measured.reaped_ns.saturating_sub(measured.spawned_ns);
     let program = cmd.get_program().to_string_lossy().into_owned();
-    if check_exit && !measured.status.success() {
-        bail!(
-            "{program} exited with {}:\n{}",
-            measured.status,
-            measured.stderr.trim_end()
-        );
-    }
-    let report = parse(&measured.stdout).with_context(|| {
-        format!("cannot read the report of {program}:\n{}", measured.stdout)
-    })?;
+    let report = measured.read(&program, check_exit, parse)?;
     Ok(Run {
         report,
-        wall: measured.wall.as_secs_f64(),
+        wall: wall_ns as f64 / 1e9,
         max_rss_kib: measured.max_rss_kib,
         peak_in_flight: stats.as_ref().map(|stats| stats.peak_in_flight),
         launched: on_server(measured.spawned_ns),
@@ -73,6 +65,15 @@ fn sync() {
     unsafe {
         libc::sync();
     }
+}
+
+/// Whether a command runs and exits 0 (output discarded).
+pub fn answers(cmd: &mut Command) -> bool {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 /// A fresh, empty directory for one run's downloads, removed on drop.

@@ -1,14 +1,12 @@
 //! `cargo xtask sweep`: how the time of a download falls, and the memory
 //! grows, as concurrency rises; the question the chapter answers by trying
-//! a few values of `-m` by hand.
+//! a few values of `-m` by hand. What it runs is its `--help`
+//! (`Cli::Sweep`); the picture is drawn by `sweep_plot.rs`.
 //!
-//! It runs `flags_threadpool` and `flags_asyncio` on DELAY once for each
-//! `-m` of a list (by default 1, 2, 5, ... 1000), on every code `-e` names,
-//! against a server whose delays are drawn from a fixed seed and the
-//! request's ordinal: every run makes the same requests and meets the same
-//! delays, so the runs differ in their concurrency alone. It prints one
-//! table (elapsed, peak memory, and the peak in flight the server saw) and
-//! draws one SVG (`--svg`, see `sweep_plot.rs`).
+//! Every run asks for the same codes from a server whose delays are drawn
+//! from a fixed seed and the request's ordinal: every run makes the same
+//! requests and meets the same delays, so the runs differ in their
+//! concurrency alone.
 //!
 //! `-e` rather than `-a`: with the 194 codes of `-a` every `-m` above 194
 //! runs the same 194 requests at once, so the top of the sweep would be
@@ -16,15 +14,10 @@
 //! to 500 (and 1000 becomes 676, which the table shows). `-a` is there
 //! for a shorter sweep.
 //!
-//! Two figures answer the chapter's questions and are printed under the
-//! table: the first `-m` at which a model's elapsed time comes within 10%
-//! of the floor (the longest delay the server chose: no model can end
-//! sooner), and the slope of peak memory against concurrency, in MiB per
-//! 100 workers, fitted by least squares over the runs.
-//!
-//! `--python DIR` adds the book's `flags2_threadpool.py` and
-//! `flags2_asyncio.py`, served on the book's port 8001 as `compare
-//! --python` does, from the same server configuration.
+//! Under the table, the two answers: the first `-m` at which a model's
+//! elapsed time comes within 10% of the floor (the longest delay the
+//! server chose: no model can end sooner), and the slope of peak memory
+//! against concurrency, fitted by least squares over the runs.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -35,11 +28,10 @@ use serde::Serialize;
 
 use crate::clients::{CONCURRENT, ServerArgs, Site};
 use crate::model::{Agreement, Row, Run};
-use crate::parse::parse_report;
-use crate::peers::FixedPortServer;
-use crate::python::{Python, book_dir, flag_script};
-use crate::runner::{fresh_dir, measured_run};
-use crate::sweep_plot::{Plot, Point, Series, seconds};
+use crate::parse::Report;
+use crate::peers::BookScripts;
+use crate::sweep_plot::{Plot, seconds};
+use crate::table::Column;
 use crate::{cargo, clients, measure, table};
 
 /// Their counterparts in the book, run with `--python DIR`.
@@ -101,13 +93,6 @@ pub struct Args {
     pub binaries: cargo::Prebuilt,
 }
 
-/// One run of the sweep: a model at one `-m`.
-struct Step {
-    model: String,
-    max_req: u64,
-    run: Run,
-}
-
 /// Everything `sweep` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
 pub struct Output<'a> {
@@ -133,13 +118,10 @@ pub struct RunOut {
     pub model: String,
     /// The `-m` it was given.
     pub max_req: u64,
-    /// The concurrency it said it would use.
-    pub concurrency: u64,
-    pub ok: u64,
-    pub not_found: u64,
-    pub errors: u64,
-    /// The client's own "Elapsed time", seconds.
-    pub elapsed: f64,
+    /// The concurrency it said it would use, its counts and its own
+    /// "Elapsed time".
+    #[serde(flatten)]
+    pub report: Report,
     /// Spawn to exit, seconds.
     pub wall: f64,
     pub max_rss_kib: Option<u64>,
@@ -177,16 +159,10 @@ pub fn run(args: &Args) -> Result<bool> {
     let codes = clients::codes(&client_args)?.len() as u64;
     // The book's scripts are checked for first, so a missing one is said
     // at once rather than after an hour of sweeping.
-    let python = match &args.python {
+    let files = [PYTHON_SCRIPTS[0], PYTHON_SCRIPTS[1], "flags2_common.py"];
+    let book = match &args.python {
         Some(dir) => {
-            let files =
-                [PYTHON_SCRIPTS[0], PYTHON_SCRIPTS[1], "flags2_common.py"];
-            let dir = book_dir(dir, &files, "getflags")?;
-            let python = Python::find(&["httpx", "tqdm"])
-                .context("--python: cannot run the book's scripts")?;
-            let server = FixedPortServer::start(Kind::Delay, config.clone())
-                .context("--python: cannot serve DELAY on the book's port")?;
-            Some((python, dir, server))
+            Some(BookScripts::start(dir, &files, Kind::Delay, &config)?)
         }
         None => None,
     };
@@ -195,7 +171,7 @@ pub fn run(args: &Args) -> Result<bool> {
     let server = clients::start_server(config)?;
     let observed = (&server, Kind::Delay);
     let site = Site::ours(&server, Kind::Delay);
-    if python.is_some() && max_delay >= PYTHON_TIMEOUT {
+    if book.is_some() && max_delay >= PYTHON_TIMEOUT {
         notes.push(format!(
             "the book's scripts give each request {PYTHON_TIMEOUT} s, so \
              with delays up to {max_delay} s some of theirs time out \
@@ -206,61 +182,42 @@ pub fn run(args: &Args) -> Result<bool> {
     // Every model at one -m, then the next -m: a machine that gets busier
     // or quieter during the sweep then weighs on all models alike.
     let mut models: Vec<&str> = CONCURRENT.to_vec();
-    if python.is_some() {
+    if book.is_some() {
         models.extend(PYTHON_SCRIPTS);
     }
-    let total = args.max_req.len() * models.len();
-    let mut steps = Vec::new();
+    let mut rows: Vec<Row> =
+        models.iter().map(|&model| Row::new(model, Vec::new())).collect();
+    let total = args.max_req.len() * rows.len();
+    let mut done = 0;
     for &m in &args.max_req {
-        for (i, &model) in models.iter().enumerate() {
-            eprintln!(
-                "sweep: {model} -m {m} (run {} of {total})",
-                steps.len() + 1
-            );
+        for (i, row) in rows.iter_mut().enumerate() {
+            done += 1;
+            let model = row.model.as_str();
+            eprintln!("sweep: {model} -m {m} (run {done} of {total})");
             let mut run_args = client_args.clone();
             run_args.extend(["-m".to_owned(), m.to_string()]);
-            let dest = fresh_dir()?;
-            let run = match (programs.get(i), &python) {
+            let run = match (programs.get(i), &book) {
                 (Some(program), _) => {
                     run_args.extend(["--timeout".into(), timeout.to_string()]);
-                    let mut cmd = clients::command(
-                        program,
-                        &run_args,
-                        &site,
-                        dest.path(),
-                    );
-                    measured_run(&mut cmd, &observed, parse_report, true)
+                    clients::run(program, &run_args, &site, &observed)
                 }
-                (None, Some((python, dir, book_server))) => {
-                    let (mut cmd, _work) =
-                        flag_script(*python, dir, model, &run_args, "DELAY")?;
-                    measured_run(&mut cmd, book_server, parse_report, true)
-                }
+                (None, Some(book)) => book.run(model, &run_args),
                 (None, None) => bail!("{model} without --python"),
             };
             let run = run.with_context(|| format!("{model} -m {m} failed"))?;
-            steps.push(Step { model: model.to_owned(), max_req: m, run });
+            row.runs.push(run);
         }
     }
 
     // The agreement of counts, as `compare` checks it: one row per model.
-    let rows: Vec<Row> = models
-        .iter()
-        .map(|model| {
-            let runs = steps
-                .iter()
-                .filter(|s| s.model == *model)
-                .map(|s| s.run.clone())
-                .collect();
-            Row::new(*model, runs)
-        })
-        .collect();
     let agreement = Agreement::of(Kind::Delay, &rows);
     notes.extend(measure::rss_floor_note());
-    let runs: Vec<RunOut> = models
+    let runs: Vec<RunOut> = rows
         .iter()
-        .flat_map(|model| steps.iter().filter(move |s| s.model == *model))
-        .map(RunOut::from)
+        .flat_map(|row| {
+            let runs = args.max_req.iter().zip(&row.runs);
+            runs.map(|(&m, run)| RunOut::new(&row.model, m, run))
+        })
         .collect();
     let floor = runs.iter().map(|r| r.longest_delay).fold(0.0, f64::max);
     let out = Output {
@@ -276,7 +233,13 @@ pub fn run(args: &Args) -> Result<bool> {
     };
     args.format.print(&out, |markdown| render(&out, markdown))?;
     if let Some(path) = &args.svg {
-        let svg = plot(&out, &steps).render();
+        let plot = Plot {
+            title: format!("{}: one point per run", what_ran(&out)),
+            floor: out.floor,
+            rows: &rows,
+            max_req: &args.max_req,
+        };
+        let svg = plot.render();
         crate::svg::save(path, &svg)?;
         eprintln!("sweep: picture written to {}", path.display());
     }
@@ -286,22 +249,17 @@ pub fn run(args: &Args) -> Result<bool> {
     Ok(out.agreement.agree)
 }
 
-impl From<&Step> for RunOut {
-    fn from(step: &Step) -> RunOut {
-        let run = &step.run;
+impl RunOut {
+    /// The figures of `model`'s run at `-m max_req`.
+    fn new(model: &str, max_req: u64, run: &Run) -> RunOut {
         let mut by_status = BTreeMap::new();
         for record in &run.records {
             *by_status.entry(record.status).or_insert(0) += 1;
         }
-        let counts = run.report.counts;
         RunOut {
-            model: step.model.clone(),
-            max_req: step.max_req,
-            concurrency: run.report.concurrency,
-            ok: counts.ok,
-            not_found: counts.not_found,
-            errors: counts.errors,
-            elapsed: run.report.elapsed,
+            model: model.to_owned(),
+            max_req,
+            report: run.report,
             wall: run.wall,
             max_rss_kib: run.max_rss_kib,
             // The sweep always runs against our own server, which always
@@ -309,11 +267,7 @@ impl From<&Step> for RunOut {
             peak_in_flight: run.peak_in_flight.unwrap_or_default(),
             requests: run.records.len() as u64,
             by_status,
-            longest_delay: run
-                .records
-                .iter()
-                .map(|r| r.delay)
-                .fold(0.0, f64::max),
+            longest_delay: run.longest_delay(),
         }
     }
 }
@@ -325,13 +279,13 @@ fn summary(model: &str, runs: &[RunOut], floor: f64) -> ModelOut {
     mine.sort_by_key(|r| r.max_req);
     let near_floor_from = mine
         .iter()
-        .find(|r| floor > 0.0 && r.elapsed <= floor * NEAR_FLOOR)
+        .find(|r| floor > 0.0 && r.report.elapsed <= floor * NEAR_FLOOR)
         .map(|r| r.max_req);
     let points: Vec<(f64, f64)> = mine
         .iter()
         .filter_map(|r| {
             let mib = r.max_rss_kib? as f64 / 1024.0;
-            Some((r.concurrency as f64, mib))
+            Some((r.report.concurrency as f64, mib))
         })
         .collect();
     ModelOut {
@@ -351,43 +305,26 @@ fn slope(points: &[(f64, f64)]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
-const HEADERS: [&str; 10] = [
-    "model",
-    "-m",
-    "concurrency",
-    "OK",
-    "not found",
-    "errors",
-    "elapsed",
-    "÷ floor",
-    "peak RSS",
-    "peak in-flight",
-];
-
 /// The table, a line above saying what ran, and the two answers below.
 pub fn render(out: &Output, markdown: bool) -> String {
-    let cells: Vec<[String; 10]> = out
-        .runs
-        .iter()
-        .map(|run| {
-            [
-                run.model.clone(),
-                run.max_req.to_string(),
-                run.concurrency.to_string(),
-                run.ok.to_string(),
-                run.not_found.to_string(),
-                run.errors.to_string(),
-                format!("{:.2} s", run.elapsed),
-                format!("{:.2}", run.elapsed / out.floor.max(1e-9)),
-                run.max_rss_kib.map_or("–".into(), |kib| {
-                    format!("{:.1} MiB", kib as f64 / 1024.0)
-                }),
-                run.peak_in_flight.to_string(),
-            ]
-        })
-        .collect();
+    let columns: [Column<RunOut>; 10] = [
+        ("model", &|run| run.model.clone()),
+        ("-m", &|run| run.max_req.to_string()),
+        ("concurrency", &|run| run.report.concurrency.to_string()),
+        ("OK", &|run| run.report.counts.ok.to_string()),
+        ("not found", &|run| run.report.counts.not_found.to_string()),
+        ("errors", &|run| run.report.counts.errors.to_string()),
+        ("elapsed", &|run| format!("{:.2} s", run.report.elapsed)),
+        ("÷ floor", &|run| {
+            format!("{:.2}", run.report.elapsed / out.floor.max(1e-9))
+        }),
+        ("peak RSS", &|run| {
+            run.max_rss_kib.map_or("–".into(), |kib| table::mib(kib as f64))
+        }),
+        ("peak in-flight", &|run| run.peak_in_flight.to_string()),
+    ];
     let mut text = format!("{}, per run\n\n", what_ran(out));
-    text += &table::grid(&HEADERS, &cells, markdown);
+    text += &table::grid(&columns, &out.runs, markdown);
     text += &format!(
         "\nFloor: {}, the longest delay the server chose; every run met \
          the same delays, so no run can end sooner.\n",
@@ -425,44 +362,10 @@ fn what_ran(out: &Output) -> String {
     )
 }
 
-/// The picture's data: one series per model, and the server's figures.
-fn plot(out: &Output, steps: &[Step]) -> Plot {
-    let series = out
-        .models
-        .iter()
-        .map(|model| Series {
-            name: model.model.clone(),
-            book: model.model.ends_with(".py"),
-            points: out
-                .runs
-                .iter()
-                .filter(|r| r.model == model.model)
-                .map(|r| Point {
-                    max_req: r.max_req,
-                    concurrency: r.concurrency,
-                    elapsed: r.elapsed,
-                    rss_mib: r.max_rss_kib.map(|kib| kib as f64 / 1024.0),
-                })
-                .collect(),
-        })
-        .collect();
-    // The sum of the delays is the same for every run (the same draws), so
-    // the first run's stands for all.
-    let total_delay = steps
-        .first()
-        .map(|s| s.run.records.iter().map(|r| r.delay).sum())
-        .unwrap_or(0.0);
-    Plot {
-        title: format!("{}: one point per run", what_ran(out)),
-        floor: out.floor,
-        total_delay,
-        series,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::Counts;
 
     /// The slope of a line is its slope; a single x has none.
     #[test]
@@ -476,11 +379,11 @@ mod tests {
         RunOut {
             model: "m".into(),
             max_req,
-            concurrency: max_req,
-            ok: 0,
-            not_found: 0,
-            errors: 0,
-            elapsed,
+            report: Report {
+                concurrency: max_req,
+                counts: Counts::default(),
+                elapsed,
+            },
             wall: elapsed,
             max_rss_kib: Some(1024 * max_req),
             peak_in_flight: max_req,

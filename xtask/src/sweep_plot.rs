@@ -21,6 +21,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::{Row, Run};
 use crate::svg::{
     RIGHT, WIDTH, decimals, escape, heading, line, note, ticks, x_tick,
 };
@@ -30,50 +31,32 @@ const LEFT: f64 = 80.0;
 const ELAPSED_HEIGHT: f64 = 280.0;
 const RSS_HEIGHT: f64 = 200.0;
 
-/// What the picture shows.
-pub struct Plot {
+/// What the picture shows: one series per row, one point per run.
+pub struct Plot<'a> {
     pub title: String,
     /// The longest delay the server chose, seconds.
     pub floor: f64,
-    /// The sum of the delays of one run, seconds.
-    pub total_delay: f64,
-    pub series: Vec<Series>,
-}
-
-/// One model's runs.
-pub struct Series {
-    pub name: String,
-    /// One of the book's scripts, drawn dashed beside our clients.
-    pub book: bool,
-    pub points: Vec<Point>,
-}
-
-/// One run.
-pub struct Point {
-    pub max_req: u64,
-    pub concurrency: u64,
-    pub elapsed: f64,
-    pub rss_mib: Option<f64>,
+    /// One row per model, its runs in the order of `max_req`.
+    pub rows: &'a [Row],
+    /// The `-m` of each run.
+    pub max_req: &'a [u64],
 }
 
 /// The smallest elapsed time the log axis shows: the clients print
 /// hundredths of a second, so a run of "0.00s" is drawn at half of one.
 const MIN_ELAPSED: f64 = 0.005;
 
-impl Plot {
+impl Plot<'_> {
     /// The SVG document.
     pub fn render(&self) -> String {
-        let points = || self.series.iter().flat_map(|s| s.points.iter());
-        let x_axis = LogAxis::around(
-            points().map(|p| p.concurrency.max(1) as f64),
-            LEFT,
-            WIDTH - RIGHT,
-        );
-        let bound = |c: f64| (self.total_delay / c).max(self.floor);
-        let elapsed_values = points()
-            .map(|p| p.elapsed.max(MIN_ELAPSED))
+        let runs = || self.rows.iter().flat_map(|row| row.runs.iter());
+        let x_axis =
+            LogAxis::around(runs().map(concurrency), LEFT, WIDTH - RIGHT);
+        let bound = |c: f64| (self.total_delay() / c).max(self.floor);
+        let elapsed_values = runs()
+            .map(|run| run.report.elapsed.max(MIN_ELAPSED))
             .chain([self.floor.max(MIN_ELAPSED)])
-            .chain((self.total_delay > 0.0).then(|| bound(x_axis.lo)));
+            .chain((self.total_delay() > 0.0).then(|| bound(x_axis.lo)));
 
         let mut body = String::new();
         let mut y = self.legend(&mut body, 34.0);
@@ -86,27 +69,34 @@ impl Plot {
         crate::svg::document(y, style, &self.title, &body)
     }
 
+    /// The sum of the delays of one run, seconds. It is the same for every
+    /// run (the same draws), so the first run's stands for all.
+    fn total_delay(&self) -> f64 {
+        let first = self.rows.first().and_then(|row| row.runs.first());
+        first.map_or(0.0, |run| run.records.iter().map(|r| r.delay).sum())
+    }
+
     /// The legend from `y` down, wrapping when a line is full; returns
     /// the top of what follows.
     fn legend(&self, svg: &mut String, y: f64) -> f64 {
         let mut entries: Vec<(String, String)> = self
-            .series
+            .rows
             .iter()
-            .map(|s| {
-                let (dash, fill) = style(s);
-                let colour = colour(&s.name);
+            .map(|row| {
+                let (dash, fill) = style(&row.model);
+                let colour = colour(&row.model);
                 let swatch = format!(
                     r#"<line class="series{dash}" stroke="{colour}" x1="0" y1="-4" x2="24" y2="-4"/><circle cx="12" cy="-4" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{}"/>"#,
                     fill.unwrap_or(colour)
                 );
-                (swatch, s.name.clone())
+                (swatch, row.model.clone())
             })
             .collect();
         entries.push((
             r#"<line class="floor" x1="0" y1="-4" x2="24" y2="-4"/>"#.into(),
             format!("floor: the longest delay, {}", seconds(self.floor)),
         ));
-        if self.total_delay > 0.0 {
+        if self.total_delay() > 0.0 {
             entries.push((
                 r#"<line class="bound" x1="0" y1="-4" x2="24" y2="-4"/>"#
                     .into(),
@@ -147,12 +137,13 @@ impl Plot {
         y_axis.draw_y(svg, x_axis, "s");
         side_label(svg, top, bottom, "elapsed, seconds (log scale)");
         // The bound, drawn as a curve of 60 samples across the axis.
-        if self.total_delay > 0.0 {
+        let total_delay = self.total_delay();
+        if total_delay > 0.0 {
             let mut path = String::new();
             for i in 0..=60 {
                 let c =
                     x_axis.lo * (x_axis.hi / x_axis.lo).powf(i as f64 / 60.0);
-                let t = (self.total_delay / c).max(self.floor);
+                let t = (total_delay / c).max(self.floor);
                 let _ =
                     write!(path, "{:.2},{:.2} ", x_axis.at(c), y_axis.at(t));
             }
@@ -171,24 +162,11 @@ impl Plot {
             floor_y - 5.0,
             seconds(self.floor)
         );
-        for series in &self.series {
-            let points: Vec<(f64, f64, String)> = series
-                .points
-                .iter()
-                .map(|p| {
-                    let tip = format!(
-                        "{} -m {} (concurrency {}): elapsed {:.2} s",
-                        series.name, p.max_req, p.concurrency, p.elapsed
-                    );
-                    (
-                        x_axis.at(p.concurrency.max(1) as f64),
-                        y_axis.at(p.elapsed.max(MIN_ELAPSED)),
-                        tip,
-                    )
-                })
-                .collect();
-            draw_series(svg, series, "elapsed", &points);
-        }
+        self.draw_series(svg, "elapsed", x_axis, |run| {
+            let elapsed = run.report.elapsed;
+            let y = y_axis.at(elapsed.max(MIN_ELAPSED));
+            Some((y, format!("elapsed {elapsed:.2} s")))
+        });
         bottom + 44.0
     }
 
@@ -198,46 +176,80 @@ impl Plot {
         let top = y + 24.0;
         let bottom = top + RSS_HEIGHT;
         *svg += &heading(y + 12.0, 13, "Peak memory against concurrency");
-        let max = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().filter_map(|p| p.rss_mib))
-            .fold(0.0, f64::max);
+        let runs = self.rows.iter().flat_map(|row| row.runs.iter());
+        let max = runs.filter_map(rss_mib).fold(0.0, f64::max);
         let (step, end) = ticks(max);
         let at = |mib: f64| bottom - mib / end * (bottom - top);
         x_axis.draw_x(svg, top, bottom);
         let decimals = decimals(step);
         let mut mib = 0.0;
         while mib <= end + step / 2.0 {
-            let y = at(mib);
-            let _ = writeln!(
-                svg,
-                r#"<line class="grid" x1="{LEFT}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{mib:.decimals$}</text>"#,
-                WIDTH - RIGHT,
-                LEFT - 6.0,
-                y + 4.0
-            );
+            y_tick(svg, x_axis, at(mib), &format!("{mib:.decimals$}"));
             mib += step;
         }
         *svg += &line("axis", (LEFT, top), (LEFT, bottom));
         side_label(svg, top, bottom, "peak RSS, MiB");
-        for series in &self.series {
-            let points: Vec<(f64, f64, String)> = series
-                .points
-                .iter()
-                .filter_map(|p| {
-                    let rss = p.rss_mib?;
-                    let tip = format!(
-                        "{} -m {} (concurrency {}): peak RSS {rss:.1} MiB",
-                        series.name, p.max_req, p.concurrency
-                    );
-                    Some((x_axis.at(p.concurrency.max(1) as f64), at(rss), tip))
-                })
-                .collect();
-            draw_series(svg, series, "rss", &points);
-        }
+        self.draw_series(svg, "rss", x_axis, |run| {
+            let rss = rss_mib(run)?;
+            Some((at(rss), format!("peak RSS {rss:.1} MiB")))
+        });
         bottom + 44.0
     }
+
+    /// Each row's runs in one `panel`: the line through its points, in
+    /// order of concurrency, then the points on top, one circle per run.
+    /// `value` gives a run's height in the panel and its figure for the
+    /// tooltip, or `None` to leave the run out.
+    fn draw_series(
+        &self,
+        svg: &mut String,
+        panel: &str,
+        x_axis: &LogAxis,
+        value: impl Fn(&Run) -> Option<(f64, String)>,
+    ) {
+        for row in self.rows {
+            let name = &row.model;
+            let mut points: Vec<(f64, f64, String)> = Vec::new();
+            for (m, run) in self.max_req.iter().zip(&row.runs) {
+                let Some((y, figure)) = value(run) else { continue };
+                let c = run.report.concurrency;
+                let tip = format!("{name} -m {m} (concurrency {c}): {figure}");
+                points.push((x_axis.at(concurrency(run)), y, tip));
+            }
+            let colour = colour(name);
+            let (dash, fill) = style(name);
+            let mut order: Vec<&(f64, f64, String)> = points.iter().collect();
+            order.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let path: Vec<String> = order
+                .iter()
+                .map(|(x, y, _)| format!("{x:.2},{y:.2}"))
+                .collect();
+            let _ = writeln!(
+                svg,
+                r#"<polyline class="series{dash}" stroke="{colour}" points="{}"/>"#,
+                path.join(" ")
+            );
+            for (x, y, tip) in &points {
+                let _ = writeln!(
+                    svg,
+                    r#"<circle class="point" data-panel="{panel}" data-model="{}" cx="{x:.2}" cy="{y:.2}" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{}"><title>{}</title></circle>"#,
+                    escape(name),
+                    fill.unwrap_or(colour),
+                    escape(tip)
+                );
+            }
+        }
+    }
+}
+
+/// The concurrency a run used, where the log x axis places it.
+fn concurrency(run: &Run) -> f64 {
+    run.report.concurrency.max(1) as f64
+}
+
+/// A run's peak memory in MiB, where the OS told us.
+fn rss_mib(run: &Run) -> Option<f64> {
+    Some(run.max_rss_kib? as f64 / 1024.0)
 }
 
 /// "4.99 s", or "0.005 s": the server's delays are exact, and below a
@@ -256,36 +268,6 @@ fn side_label(svg: &mut String, top: f64, bottom: f64, text: &str) {
     );
 }
 
-/// The line through a series' points, in order of concurrency, then the
-/// points themselves on top, one circle per run.
-fn draw_series(
-    svg: &mut String,
-    series: &Series,
-    panel: &str,
-    points: &[(f64, f64, String)],
-) {
-    let colour = colour(&series.name);
-    let (dash, fill) = style(series);
-    let mut order: Vec<&(f64, f64, String)> = points.iter().collect();
-    order.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let path: Vec<String> =
-        order.iter().map(|(x, y, _)| format!("{x:.2},{y:.2}")).collect();
-    let _ = writeln!(
-        svg,
-        r#"<polyline class="series{dash}" stroke="{colour}" points="{}"/>"#,
-        path.join(" ")
-    );
-    for (x, y, tip) in points {
-        let _ = writeln!(
-            svg,
-            r#"<circle class="point" data-panel="{panel}" data-model="{}" cx="{x:.2}" cy="{y:.2}" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{}"><title>{}</title></circle>"#,
-            escape(&series.name),
-            fill.unwrap_or(colour),
-            escape(tip)
-        );
-    }
-}
-
 /// A model's colour: threads blue, asyncio orange, whichever language.
 fn colour(name: &str) -> &'static str {
     if name.contains("threadpool") {
@@ -298,8 +280,8 @@ fn colour(name: &str) -> &'static str {
 }
 
 /// The book's scripts: a dashed line and hollow points.
-fn style(series: &Series) -> (&'static str, Option<&'static str>) {
-    if series.book { (" book", Some("white")) } else { ("", None) }
+fn style(name: &str) -> (&'static str, Option<&'static str>) {
+    if name.ends_with(".py") { (" book", Some("white")) } else { ("", None) }
 }
 
 /// A log-scale axis from `lo` to `hi` (1, 2 or 5 times a power of ten)
@@ -322,19 +304,12 @@ impl LogAxis {
         if !min.is_finite() {
             (min, max) = (1.0, 10.0);
         }
-        let lo = nice_steps(min, max)
-            .into_iter()
-            .take_while(|&s| s <= min * (1.0 + 1e-9))
-            .last()
-            .unwrap_or(min);
-        let mut hi = nice_steps(min, max)
-            .into_iter()
-            .find(|&s| s >= max * (1.0 - 1e-9))
-            .unwrap_or(max);
-        if hi <= lo {
-            hi = lo * 10.0;
-        }
-        LogAxis { lo, hi, from, to }
+        let steps = nice_steps(min, max);
+        let below = steps.iter().take_while(|&&s| s <= min * (1.0 + 1e-9));
+        let lo = below.last().copied().unwrap_or(min);
+        let above = steps.iter().find(|&&s| s >= max * (1.0 - 1e-9));
+        let hi = above.copied().unwrap_or(max);
+        LogAxis { lo, hi: if hi > lo { hi } else { lo * 10.0 }, from, to }
     }
 
     /// The screen position of `value`.
@@ -372,19 +347,24 @@ impl LogAxis {
     /// As the y axis beside `x_axis`: grid, labels with `unit`, the axis.
     fn draw_y(&self, svg: &mut String, x_axis: &LogAxis, unit: &str) {
         for value in self.ticks() {
-            let y = self.at(value);
-            let _ = writeln!(
-                svg,
-                r#"<line class="grid" x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{} {unit}</text>"#,
-                x_axis.from,
-                x_axis.to,
-                x_axis.from - 6.0,
-                y + 4.0,
-                number(value)
-            );
+            let label = format!("{} {unit}", number(value));
+            y_tick(svg, x_axis, self.at(value), &label);
         }
         *svg += &line("axis", (x_axis.from, self.from), (x_axis.from, self.to));
     }
+}
+
+/// One tick of a y axis at `y`: a grid line across the plot of `x_axis`,
+/// and its `label` on the left.
+fn y_tick(svg: &mut String, x_axis: &LogAxis, y: f64, label: &str) {
+    let _ = writeln!(
+        svg,
+        r#"<line class="grid" x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{label}</text>"#,
+        x_axis.from,
+        x_axis.to,
+        x_axis.from - 6.0,
+        y + 4.0
+    );
 }
 
 /// 1, 2 and 5 times every power of ten from below `min` to above `max`.

@@ -1,13 +1,9 @@
 //! The results of `compare`: one serialisable value (`--json`), and the
-//! table a person reads (plain, or `--markdown` for the README).
-//!
-//! With `--runs N` each cell shows the median, and the timing cells add
-//! the range of the N runs in brackets, so a reader sees how much of a
-//! difference between two models is noise. With `--with-curl` a column
-//! gives each client's wall time over curl's with the same parallelism:
-//! the median of the ratios of the pairs, each pair run back to back.
-//! With `--breakdown` a second table splits each run's wall time into the
-//! phases the server saw ([`Phases`]).
+//! table a person reads (plain, or `--markdown` for the README), with
+//! `--breakdown` a second table of the [`Phases`] of each run. With `--runs
+//! N` each cell shows the median, and the timing cells add the range of
+//! the N runs in brackets, so a reader sees how much of a difference
+//! between two models is noise.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -66,7 +62,8 @@ pub struct Output<'a> {
     pub notes: Vec<String>,
 }
 
-/// One model's figures over its runs.
+/// One model's figures over its runs: each [`Run`]'s figure, as the
+/// median and the range of the runs.
 #[derive(Debug, Serialize)]
 pub struct RowOut {
     pub model: String,
@@ -89,27 +86,15 @@ pub struct RowOut {
     pub peak_in_flight: Option<Spread>,
     /// Requests the server saw per run.
     pub requests: Vec<usize>,
-    /// The longest delay the server chose for any request of a run,
-    /// seconds: no model can finish sooner, however concurrent (0 on
-    /// LOCAL).
+    /// [`Run::longest_delay`] (0 on LOCAL).
     pub longest_delay: Spread,
-    /// With `--with-curl`: wall time over that of the curl run with the
-    /// same parallelism, the median and range of the ratios of the pairs.
+    /// With `--with-curl`: the ratios of the pairs ([`Row::vs_curl`]).
     pub vs_curl: Option<Spread>,
     /// Where the wall time went, as the server saw it; `None` when it
     /// recorded nothing.
-    pub phases: Option<PhasesOut>,
+    pub phases: Option<Phases<Spread>>,
     /// The codes of the first run in the order the server answered them.
     pub arrival: Vec<String>,
-}
-
-/// [`Phases`] over the runs of a row, in seconds.
-#[derive(Debug, Serialize)]
-pub struct PhasesOut {
-    pub to_first_request: Spread,
-    pub arrival_spread: Spread,
-    pub serving: Spread,
-    pub to_exit: Spread,
 }
 
 /// The median of N measurements and their range.
@@ -136,32 +121,36 @@ impl Spread {
         };
         Some(Spread { median, min, max })
     }
+
+    /// The spread of `f` of each of them.
+    fn map(self, f: impl Fn(f64) -> f64) -> Spread {
+        Spread { median: f(self.median), min: f(self.min), max: f(self.max) }
+    }
+
+    /// The spread of `f` over `runs`, `None` if some run has no figure.
+    fn of_all(runs: &[Run], f: impl Fn(&Run) -> Option<f64>) -> Option<Spread> {
+        Spread::of(runs.iter().map(f).collect::<Option<Vec<f64>>>()?)
+    }
 }
 
 impl From<&Row> for RowOut {
     fn from(row: &Row) -> RowOut {
         let runs = &row.runs;
         let spread = |f: &dyn Fn(&Run) -> f64| {
-            Spread::of(runs.iter().map(f)).unwrap_or(Spread::ZERO)
+            Spread::of_all(runs, |run| Some(f(run))).unwrap_or(Spread::ZERO)
         };
         // Counts agree between runs, or `compare` says so; the median
         // keeps one odd run from showing here.
         let count = |f: &dyn Fn(&Run) -> u64| {
             spread(&|run| f(run) as f64).median.round() as u64
         };
-        let rss: Option<Vec<f64>> =
-            runs.iter().map(|run| run.max_rss_kib.map(|k| k as f64)).collect();
-        let peaks: Option<Vec<f64>> = runs
-            .iter()
-            .map(|run| run.peak_in_flight.map(|n| n as f64))
-            .collect();
         let phases: Option<Vec<Phases>> =
             runs.iter().map(Run::phases).collect();
         let phases = phases.filter(|p| !p.is_empty()).map(|p| {
             let of = |f: fn(&Phases) -> f64| {
                 Spread::of(p.iter().map(f)).unwrap_or(Spread::ZERO)
             };
-            PhasesOut {
+            Phases {
                 to_first_request: of(|p| p.to_first_request),
                 arrival_spread: of(|p| p.arrival_spread),
                 serving: of(|p| p.serving),
@@ -179,12 +168,14 @@ impl From<&Row> for RowOut {
             flags_per_sec: spread(&|run| {
                 run.report.counts.total() as f64 / run.wall.max(1e-6)
             }),
-            max_rss_kib: rss.and_then(Spread::of),
-            peak_in_flight: peaks.and_then(Spread::of),
-            requests: runs.iter().map(|run| run.records.len()).collect(),
-            longest_delay: spread(&|run| {
-                run.records.iter().map(|r| r.delay).fold(0.0, f64::max)
+            max_rss_kib: Spread::of_all(runs, |run| {
+                run.max_rss_kib.map(|kib| kib as f64)
             }),
+            peak_in_flight: Spread::of_all(runs, |run| {
+                run.peak_in_flight.map(|n| n as f64)
+            }),
+            requests: runs.iter().map(|run| run.records.len()).collect(),
+            longest_delay: spread(&Run::longest_delay),
             vs_curl: Spread::of(row.vs_curl.iter().copied()),
             phases,
             arrival: runs.first().map(Run::arrival).unwrap_or_default(),
@@ -192,69 +183,44 @@ impl From<&Row> for RowOut {
     }
 }
 
-const HEADERS: [&str; 10] = [
-    "model",
-    "concurrency",
-    "OK",
-    "not found",
-    "errors",
-    "elapsed",
-    "wall",
-    "flags/s",
-    "peak RSS",
-    "peak in-flight",
-];
-
 /// The header of the column `--with-curl` adds.
 const VS_CURL: &str = "wall vs curl";
-
-const PHASE_HEADERS: [&str; 9] = [
-    "model",
-    "elapsed",
-    "launch → 1st request",
-    "arrival spread",
-    "1st request → last response",
-    "last response → exit",
-    "wall",
-    "longest delay",
-    "elapsed − longest delay",
-];
 
 /// The table, with a line above saying what was run, and the agreement
 /// and notes below; with `breakdown`, the phases of each row after it.
 pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     let ranges = out.runs > 1;
     let paired = out.rows.iter().any(|row| row.vs_curl.is_some());
-    let cells: Vec<Vec<String>> = out
-        .rows
-        .iter()
-        .map(|row| {
-            let mut cells = vec![
-                row.model.clone(),
-                row.concurrency.to_string(),
-                row.ok.to_string(),
-                row.not_found.to_string(),
-                row.errors.to_string(),
-                seconds(row.elapsed, ranges),
-                seconds_fine(row.wall, ranges),
-                rate(row.flags_per_sec.median),
-                row.max_rss_kib.map_or("–".into(), |kib| mib(kib, ranges)),
-                row.peak_in_flight
-                    .map_or("–".into(), |peak| format!("{:.0}", peak.median)),
-            ];
-            if paired {
-                cells
-                    .push(row.vs_curl.map_or("–".into(), |r| ratio(r, ranges)));
-            }
-            cells
-        })
-        .collect();
-    let mut headers = HEADERS.to_vec();
+    // What "as fast as it gets" means on DELAY and ERROR: a run cannot
+    // end before the answer the server made it wait for longest.
+    let floors = out.server == "DELAY" || out.server == "ERROR";
+    let na = || "–".to_owned();
+    let columns: [Column<RowOut>; 10] = [
+        ("model", &|row| row.model.clone()),
+        ("concurrency", &|row| row.concurrency.to_string()),
+        ("OK", &|row| row.ok.to_string()),
+        ("not found", &|row| row.not_found.to_string()),
+        ("errors", &|row| row.errors.to_string()),
+        ("elapsed", &|row| seconds(row.elapsed, ranges)),
+        ("wall", &|row| seconds_fine(row.wall, ranges)),
+        ("flags/s", &|row| rate(row.flags_per_sec.median)),
+        ("peak RSS", &|row| {
+            let mib = row.max_rss_kib.map(|kib| kib.map(|kib| kib / 1024.0));
+            mib.map_or_else(na, |mib| cell(mib, ranges, 1, " MiB"))
+        }),
+        ("peak in-flight", &|row| {
+            let peak = row.peak_in_flight;
+            peak.map_or_else(na, |peak| format!("{:.0}", peak.median))
+        }),
+    ];
+    let vs_curl = |row: &RowOut| {
+        row.vs_curl.map_or_else(na, |ratio| cell(ratio, ranges, 2, ""))
+    };
+    let mut columns = columns.to_vec();
     if paired {
-        headers.push(VS_CURL);
+        columns.push((VS_CURL, &vs_curl));
     }
-    let mut text = String::new();
-    let delays = if out.server == "DELAY" || out.server == "ERROR" {
+    let delays = if floors {
         format!(
             ", delays {}–{} s, error rate {}, seed {}",
             out.settings.min_delay,
@@ -270,16 +236,14 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     } else {
         String::new()
     };
-    text += &format!(
+    let mut text = format!(
         "{} server{delays}; client args: {}, {} codes{runs}\n\n",
         out.server,
         shown_args(&out.client_args),
         out.codes
     );
-    text += &grid(&headers, &cells, markdown);
-    if out.server == "DELAY" || out.server == "ERROR" {
-        // What "as fast as it gets" means on DELAY and ERROR: a run cannot
-        // end before the answer the server made it wait for longest.
+    text += &grid(&columns, &out.rows, markdown);
+    if floors {
         let floors: Vec<String> = out
             .rows
             .iter()
@@ -308,7 +272,7 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         text += "\nWhere the wall time went, on the server's clock \
                  (launch and exit are the spawn and the reap of the \
                  process):\n\n";
-        text += &phase_table(out, markdown, ranges);
+        text += &phase_table(out, markdown, ranges, floors);
     }
     text += &format!("\nCounts: {}\n", out.agreement.note);
     if let Some(path) = &out.timeline {
@@ -388,48 +352,67 @@ fn order(codes: &[String]) -> String {
 const ARRIVAL_SHOWN: usize = 20;
 
 /// The `--breakdown` table: one row per model whose server kept records;
-/// on DELAY and ERROR, with the floor each run could not beat.
-fn phase_table(out: &Output, markdown: bool, ranges: bool) -> String {
-    let delays = out.server == "DELAY" || out.server == "ERROR";
-    let cells: Vec<Vec<String>> = out
+/// with `floors` (on DELAY and ERROR), the floor each run could not beat.
+fn phase_table(
+    out: &Output,
+    markdown: bool,
+    ranges: bool,
+    floors: bool,
+) -> String {
+    type PhaseRow<'a> = (&'a RowOut, &'a Phases<Spread>);
+    let rows: Vec<PhaseRow> = out
         .rows
         .iter()
-        .filter_map(|row| {
-            let phases = row.phases.as_ref()?;
-            let mut cells = vec![
-                row.model.clone(),
-                seconds(row.elapsed, ranges),
-                seconds_fine(phases.to_first_request, ranges),
-                seconds_fine(phases.arrival_spread, ranges),
-                seconds_fine(phases.serving, ranges),
-                seconds_fine(phases.to_exit, ranges),
-                seconds_fine(row.wall, ranges),
-            ];
-            if delays {
-                let over = row.elapsed.median - row.longest_delay.median;
-                cells.push(format!("{:.3} s", row.longest_delay.median));
-                cells.push(format!("{:+.0} ms", over * 1000.0));
-            }
-            Some(cells)
-        })
+        .filter_map(|row| Some((row, row.phases.as_ref()?)))
         .collect();
-    if cells.is_empty() {
+    if rows.is_empty() {
         return "(the server recorded no request)\n".into();
     }
-    let n = if delays { PHASE_HEADERS.len() } else { PHASE_HEADERS.len() - 2 };
-    grid(&PHASE_HEADERS[..n], &cells, markdown)
+    let columns: [Column<PhaseRow>; 7] = [
+        ("model", &|(row, _)| row.model.clone()),
+        ("elapsed", &|(row, _)| seconds(row.elapsed, ranges)),
+        ("launch → 1st request", &|(_, phases)| {
+            seconds_fine(phases.to_first_request, ranges)
+        }),
+        ("arrival spread", &|(_, phases)| {
+            seconds_fine(phases.arrival_spread, ranges)
+        }),
+        ("1st request → last response", &|(_, phases)| {
+            seconds_fine(phases.serving, ranges)
+        }),
+        ("last response → exit", &|(_, phases)| {
+            seconds_fine(phases.to_exit, ranges)
+        }),
+        ("wall", &|(row, _)| seconds_fine(row.wall, ranges)),
+    ];
+    let mut columns = columns.to_vec();
+    let longest =
+        |(row, _): &PhaseRow| format!("{:.3} s", row.longest_delay.median);
+    let over = |(row, _): &PhaseRow| {
+        let over = row.elapsed.median - row.longest_delay.median;
+        format!("{:+.0} ms", over * 1000.0)
+    };
+    if floors {
+        columns.push(("longest delay", &longest));
+        columns.push(("elapsed − longest delay", &over));
+    }
+    grid(&columns, &rows, markdown)
 }
 
-/// A table of `cells` under `headers`: Markdown, or plain text with the
-/// first column left-aligned, the others right-aligned, and a rule under
-/// the headers.
-pub fn grid<R: AsRef<[String]>>(
-    headers: &[&str],
-    cells: &[R],
-    markdown: bool,
-) -> String {
+/// A column of a table: its header, and how to fill its cell in a row.
+pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
+
+/// A table of `rows` in `columns`: Markdown, or plain text with the first
+/// column left-aligned, the others right-aligned, and a rule under the
+/// headers.
+pub fn grid<T>(columns: &[Column<T>], rows: &[T], markdown: bool) -> String {
+    let headers: Vec<&str> =
+        columns.iter().map(|(header, _)| *header).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| columns.iter().map(|(_, cell)| cell(row)).collect())
+        .collect();
     let n = headers.len();
-    let cells: Vec<&[String]> = cells.iter().map(AsRef::as_ref).collect();
     let mut text = String::new();
     if markdown {
         text += &format!("| {} |\n", headers.join(" | "));
@@ -465,7 +448,7 @@ pub fn grid<R: AsRef<[String]>>(
             .collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
-    text += &line(headers);
+    text += &line(&headers);
     let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
     text += &line(&rule.iter().map(String::as_str).collect::<Vec<_>>());
     for row in &cells {
@@ -485,11 +468,6 @@ fn cell(spread: Spread, ranges: bool, decimals: usize, unit: &str) -> String {
     text
 }
 
-/// "0.85", or "0.85 (0.80–0.90)" over several pairs.
-fn ratio(spread: Spread, ranges: bool) -> String {
-    cell(spread, ranges, 2, "")
-}
-
 /// "0.42 s", or "0.42 s (0.40–0.45)" over several runs.
 pub fn seconds(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, 2, " s")
@@ -501,6 +479,11 @@ fn seconds_fine(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, if spread.max >= 10.0 { 2 } else { 3 }, " s")
 }
 
+/// A peak memory given in KiB, as a cell in MiB to one decimal.
+pub fn mib(kib: f64) -> String {
+    format!("{:.1} MiB", kib / 1024.0)
+}
+
 /// Flags per second: whole numbers, but a slow DELAY run's 0.38 keeps
 /// its figures rather than showing 0.
 fn rate(per_sec: f64) -> String {
@@ -509,17 +492,6 @@ fn rate(per_sec: f64) -> String {
     } else {
         format!("{per_sec:.0}")
     }
-}
-
-/// "5.2 MiB", or with the range over several runs.
-fn mib(kib: Spread, ranges: bool) -> String {
-    let Spread { median, min, max } = kib;
-    let mib = Spread {
-        median: median / 1024.0,
-        min: min / 1024.0,
-        max: max / 1024.0,
-    };
-    cell(mib, ranges, 1, " MiB")
 }
 
 #[cfg(test)]
