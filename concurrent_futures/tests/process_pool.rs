@@ -17,7 +17,7 @@ use concurrent_futures::{
     Executor, FutureError, MapOptions, ProcessPoolExecutor, ShutdownOptions,
     process_pool,
 };
-use support::{Gate, exit, gated, mul, pid, pow};
+use support::{Gate, exit, gated, mul, pid, pow, running_then_queued};
 
 procspawn::enable_test_support!();
 
@@ -176,11 +176,8 @@ fn test_max_tasks_per_child_pending_tasks_gh115634() {
 #[test]
 fn test_shutdown_no_wait_max_tasks_gh119592() {
     let executor = limited(1, 1);
-    let mut gate = Gate::new();
-    let first = gate.submit(&executor);
-    let rest: Vec<_> =
-        (1..3).map(|i| executor.submit(mul, (i, 1)).unwrap()).collect();
-    gate.wait_started();
+    let (mut gate, first, rest) =
+        running_then_queued(&executor, (1..3).map(|i| (i, 1)));
     executor.shutdown(ShutdownOptions::default().wait(false));
     gate.open();
     assert!(first.result().is_ok());
@@ -194,11 +191,8 @@ fn test_shutdown_no_wait_max_tasks_gh119592() {
 #[test]
 fn test_force_shutdown_during_max_tasks_worker_exit() {
     let executor = limited(1, 1);
-    let mut gate = Gate::new();
-    let first = gate.submit(&executor);
-    let rest: Vec<_> =
-        (1..3).map(|i| executor.submit(mul, (i, 1)).unwrap()).collect();
-    gate.wait_started();
+    let (_gate, first, rest) =
+        running_then_queued(&executor, (1..3).map(|i| (i, 1)));
     executor.kill_workers();
     assert!(broken(first.result()));
     assert!(rest.iter().all(|f| f.cancelled()));

@@ -17,7 +17,9 @@ use concurrent_futures::{
     Executor, FutureError, ProcessPoolExecutor, ShutdownOptions,
     ThreadPoolExecutor, process_pool,
 };
-use support::{Gate, Pool, gated_closure as gated, mul, pid};
+use support::{
+    Gate, Pool, gated_closure as gated, mul, pid, running_then_queued,
+};
 
 procspawn::enable_test_support!();
 
@@ -53,11 +55,8 @@ fn test_hang_issue12364<P: Pool>() {
 /// is cancelled before `shutdown` returns, and the running one finishes.
 fn test_cancel_futures<P: Pool>() {
     let executor = P::with_workers(1);
-    let mut gate = Gate::new();
-    let running = gate.submit(&executor);
-    let queued: Vec<_> =
-        (0..50).map(|n| executor.submit_fn(mul, (n, 1)).unwrap()).collect();
-    gate.wait_started();
+    let (mut gate, running, queued) =
+        running_then_queued(&executor, (0..50).map(|n| (n, 1)));
     executor.shutdown(no_wait().cancel_futures(true));
     assert!(queued.iter().all(|f| f.cancelled()));
     gate.open();
@@ -69,12 +68,9 @@ fn test_cancel_futures<P: Pool>() {
 /// goes on to its end without hanging.
 fn test_cancel_futures_wait_false<P: Pool>() {
     let executor = P::with_workers(1);
-    let mut gate = Gate::new();
-    let running = gate.submit(&executor);
-    let queued = executor.submit_fn(mul, (1, 1)).unwrap();
-    gate.wait_started();
+    let (mut gate, running, queued) = running_then_queued(&executor, [(1, 1)]);
     executor.shutdown(no_wait().cancel_futures(true));
-    assert!(!running.done() && queued.cancelled());
+    assert!(!running.done() && queued[0].cancelled());
     gate.open();
     drop(executor);
     assert!(running.done());
@@ -99,11 +95,8 @@ fn test_hang_gh83386<P: Pool>() {
 /// come.
 fn test_shutdown_no_wait<P: Pool>() {
     let executor = P::with_workers(2);
-    let mut gate = Gate::new();
-    let running = gate.submit(&executor);
-    let queued: Vec<_> =
-        (0..4).map(|n| executor.submit_fn(mul, (n, 3)).unwrap()).collect();
-    gate.wait_started();
+    let (mut gate, running, queued) =
+        running_then_queued(&executor, (0..4).map(|n| (n, 3)));
     executor.shutdown(no_wait());
     assert!(!running.done());
     gate.open();

@@ -41,9 +41,12 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use concurrent_futures::{Future, ThreadPoolExecutor};
-use flags_asyncio::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http};
+use flags_asyncio::{
+    DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http, runtime,
+};
 use flags_common::{
     Counter, DownloadStatus, FlagError, Settings, progress_bar, save_flag,
+    status_of,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -156,16 +159,8 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
             Ok(done) => done,
             Err(error) => std::panic::resume_unwind(error.into_panic()),
         };
-        let status = match result {
-            Ok(Some(status)) => status,
-            Ok(None) => continue,
-            Err(error) => {
-                if settings.verbose {
-                    println!("{cc} error: {error}");
-                }
-                DownloadStatus::Error
-            }
-        };
+        let Some(result) = result.transpose() else { continue };
+        let status = status_of(&cc, result, settings.verbose);
         counter[status] += 1;
         bar.inc(1);
     }
@@ -194,15 +189,7 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
 /// `asyncio.run(supervisor(...))` on a single-threaded runtime, as the
 /// library's `download_many`; the saves run on the executor's threads.
 fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
-    let runtime =
-        tokio::runtime::Builder::new_current_thread().enable_all().build();
-    match runtime {
-        Ok(runtime) => runtime.block_on(supervisor(cc_list, settings)),
-        Err(error) => {
-            eprintln!("cannot start the async runtime: {error}");
-            Counter::default()
-        }
-    }
+    runtime::run(supervisor(cc_list, settings))
 }
 
 fn main() -> std::process::ExitCode {

@@ -34,11 +34,21 @@ fn flags_asyncio_downloads_the_20_flags() {
     expect_twenty_flags(PACKAGE, "flags_asyncio");
 }
 
-/// Runs `flags3_asyncio -s URL ARGS...` in `cwd`.
-fn run_flags3(base_url: &str, cwd: &Path, args: &[&str]) -> String {
+/// Runs the flags2-style example `name` as `name -s URL ARGS...` in `cwd`.
+fn run_against(
+    name: &str,
+    base_url: &str,
+    cwd: &Path,
+    args: &[&str],
+) -> String {
     let mut all_args = vec!["-s", base_url];
     all_args.extend_from_slice(args);
-    run_example(PACKAGE, "flags3_asyncio", cwd, &all_args, &[])
+    run_example(PACKAGE, name, cwd, &all_args, &[])
+}
+
+/// Runs `flags3_asyncio -s URL ARGS...` in `cwd`.
+fn run_flags3(base_url: &str, cwd: &Path, args: &[&str]) -> String {
+    run_against("flags3_asyncio", base_url, cwd, args)
 }
 
 /// `flags3_asyncio` saves each flag as `{country}.gif`, spaces as
@@ -194,9 +204,7 @@ fn flags3_asyncio_never_writes_outside_the_destination() {
 
 /// Runs `flags2_asyncio_executor -s URL ARGS...` in `cwd`.
 fn run_executor(base_url: &str, cwd: &Path, args: &[&str]) -> String {
-    let mut all_args = vec!["-s", base_url];
-    all_args.extend_from_slice(args);
-    run_example(PACKAGE, "flags2_asyncio_executor", cwd, &all_args, &[])
+    run_against("flags2_asyncio_executor", base_url, cwd, args)
 }
 
 /// `flags2_asyncio_executor` reports each code and counts a missing one as

@@ -172,11 +172,9 @@ fn sequential_uses_one_connection_whatever_m_says() {
 #[test]
 fn timeout_shorter_than_the_delay_is_an_error_that_says_so() {
     let config = Config {
-        min_delay: Duration::from_secs(2),
-        max_delay: Duration::from_secs(2),
         // The requests the client gave up on need not finish on shutdown.
         shutdown_grace: Duration::from_millis(10),
-        ..Config::fast()
+        ..Config::delays(Duration::from_secs(2), Duration::from_secs(2))
     };
     let fx = Fixture::with(CLIENT.bin, Kind::Delay, config);
     let run = fx.run_ok(&["-v", "--timeout", "0.1", "BR", "JP"]);

@@ -33,11 +33,8 @@ fn flags_threadpool_downloads_the_20_flags() {
 /// then each future prints finished, with its result.
 #[test]
 fn flags_threadpool_futures_schedules_all_five_before_any_ends() {
-    let config = Config {
-        min_delay: Duration::from_millis(300),
-        max_delay: Duration::from_millis(600),
-        ..Config::fast()
-    };
+    let config =
+        Config::delays(Duration::from_millis(300), Duration::from_millis(600));
     let server = TestServer::start(config).expect("the DELAY server starts");
     let cwd = Scratch::new();
     let base_url = server.base_url(Kind::Delay);

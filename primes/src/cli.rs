@@ -100,6 +100,7 @@ pub fn run(args: &Args) -> io::Result<bool> {
     // `ProcessPoolExecutor()` does: one process per CPU (and, for the
     // threads, the same count, so the two runs compare).
     let workers = args.workers.map(|workers| workers as usize);
+    let as_completed = args.as_completed;
     match args.executor {
         Kind::Processes => {
             let mut builder = ProcessPoolExecutor::builder();
@@ -109,27 +110,13 @@ pub fn run(args: &Args) -> io::Result<bool> {
             let executor = builder.build()?;
             let count = executor.max_workers();
             let how = format!("with {}", plural(count, "process", "processes"));
-            report(
-                &mut out,
-                &executor,
-                check,
-                &how,
-                &numbers,
-                args.as_completed,
-            )
+            report(&mut out, &executor, check, &how, &numbers, as_completed)
         }
         Kind::Threads => {
             let count = workers.unwrap_or_else(process_cpu_count);
             let executor = ThreadPoolExecutor::new(count)?;
             let how = format!("with {}", plural(count, "thread", "threads"));
-            report(
-                &mut out,
-                &executor,
-                check,
-                &how,
-                &numbers,
-                args.as_completed,
-            )
+            report(&mut out, &executor, check, &how, &numbers, as_completed)
         }
         // No worker count in the header: there are no workers to count.
         Kind::Sequential => report(
@@ -138,7 +125,7 @@ pub fn run(args: &Args) -> io::Result<bool> {
             check,
             "sequentially",
             &numbers,
-            args.as_completed,
+            as_completed,
         ),
     }
 }

@@ -120,6 +120,24 @@ impl Gate {
     }
 }
 
+/// A gated task, started, with `mul` of each of `queued` submitted behind
+/// it: where the shutdown tests begin.
+pub fn running_then_queued<E: Executor>(
+    executor: &E,
+    queued: impl IntoIterator<Item = (u64, u64)>,
+) -> (Gate, Future<u64>, Vec<Future<u64>>) {
+    let mut gate = Gate::new();
+    let running = gate.submit(executor);
+    let queued = queued
+        .into_iter()
+        .map(|args| {
+            executor.submit_fn(mul, args).expect("the test's own setup works")
+        })
+        .collect();
+    gate.wait_started();
+    (gate, running, queued)
+}
+
 /// The gated task: returns its port once let go.
 pub fn gated(port: u16) -> u64 {
     let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))

@@ -32,7 +32,7 @@ use flags_asyncio::http::{self, fetch};
 use flags_asyncio::runtime::{self, save_flag_on_thread};
 use flags_asyncio::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag};
 use flags_common::{
-    Counter, DownloadStatus, FlagError, Settings, progress_bar,
+    Counter, DownloadStatus, FlagError, Settings, progress_bar, status_of,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -142,16 +142,8 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
             Ok(done) => done,
             Err(error) => std::panic::resume_unwind(error.into_panic()),
         };
-        let status = match result {
-            Ok(Some(status)) => status,
-            Ok(None) => continue,
-            Err(error) => {
-                if settings.verbose {
-                    println!("{cc} error: {error}");
-                }
-                DownloadStatus::Error
-            }
-        };
+        let Some(result) = result.transpose() else { continue };
+        let status = status_of(&cc, result, settings.verbose);
         counter[status] += 1;
         bar.inc(1);
     }

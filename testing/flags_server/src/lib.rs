@@ -149,4 +149,8 @@ impl Config {
             ..Config::default()
         }
     }
+    /// [`Config::fast`], with every DELAY between `min` and `max`.
+    pub fn delays(min: Duration, max: Duration) -> Self {
+        Config { min_delay: min, max_delay: max, ..Config::fast() }
+    }
 }

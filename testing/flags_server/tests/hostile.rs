@@ -259,11 +259,10 @@ fn connections_that_fit(wanted: usize) -> usize {
 /// small fraction of that.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousand_concurrent_delayed_requests() {
-    let config = Config {
-        min_delay: Duration::from_millis(2000),
-        max_delay: Duration::from_millis(2400),
-        ..Config::fast()
-    };
+    let config = Config::delays(
+        Duration::from_millis(2000),
+        Duration::from_millis(2400),
+    );
     let server = TestServer::start(config).unwrap();
     let clients = connections_that_fit(1000);
     let outcomes = burst(server.addr(Kind::Delay), clients, 1).await;
@@ -281,11 +280,10 @@ async fn thousand_concurrent_delayed_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "holds 1000 connections for about 6 s"]
 async fn thousand_connections_held() {
-    let config = Config {
-        min_delay: Duration::from_millis(1500),
-        max_delay: Duration::from_millis(2500),
-        ..Config::fast()
-    };
+    let config = Config::delays(
+        Duration::from_millis(1500),
+        Duration::from_millis(2500),
+    );
     let server = TestServer::start(config).unwrap();
     let clients = connections_that_fit(1000);
     let outcomes = burst(server.addr(Kind::Delay), clients, 3).await;

@@ -121,11 +121,8 @@ fn huge_heads_are_431() {
 /// records measure it; HEAD and /stats are not delayed.
 #[test]
 fn delay_waits_within_bounds() {
-    let config = Config {
-        min_delay: Duration::from_millis(20),
-        max_delay: Duration::from_millis(40),
-        ..Config::fast()
-    };
+    let config =
+        Config::delays(Duration::from_millis(20), Duration::from_millis(40));
     let server = TestServer::start(config).unwrap();
     let mut conn = Conn::open(server.addr(Kind::Delay)).unwrap();
     for _ in 0..10 {

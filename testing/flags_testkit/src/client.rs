@@ -52,11 +52,10 @@ impl Fixture {
     /// `bin` against DELAY, every delay between `min_ms` and `max_ms`
     /// milliseconds.
     pub fn delay(bin: &'static str, min_ms: u64, max_ms: u64) -> Fixture {
-        let config = Config {
-            min_delay: Duration::from_millis(min_ms),
-            max_delay: Duration::from_millis(max_ms),
-            ..Config::fast()
-        };
+        let config = Config::delays(
+            Duration::from_millis(min_ms),
+            Duration::from_millis(max_ms),
+        );
         Fixture::with(bin, Kind::Delay, config)
     }
 
