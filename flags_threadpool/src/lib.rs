@@ -88,12 +88,14 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
             }
         }
     }
+    // ANCHOR: shutdown
     // `executor.shutdown(wait=False)`: nothing more will be submitted, so
     // each worker ends as soon as it finds the queue empty, while the
     // others still wait for their flags, rather than all of them at the
     // end of the `with` block, which still waits for them: see
     // docs/tuning.md#ending-the-workers-early.
     executor.shutdown(ShutdownOptions::default().wait(false));
+    // ANCHOR_END: shutdown
     let bar = progress_bar(cc_list.len(), settings.verbose);
     for future in as_completed(to_do_map.keys()) {
         // Ctrl-C: Python raises `KeyboardInterrupt` in the main thread,
