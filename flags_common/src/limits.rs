@@ -52,6 +52,7 @@ pub struct Fit {
     pub limit: Option<u64>,
 }
 
+// ANCHOR: fit_concurrency
 /// Raises this process's soft open-file limit to what `concur_req`
 /// requests need (up to the hard limit), makes room for that many
 /// descriptors ([`reserve_descriptors`]), and returns how many requests
@@ -84,6 +85,7 @@ pub fn fit_concurrency(concur_req: usize) -> Fit {
         Fit { concur_req, limit: None }
     }
 }
+// ANCHOR_END: fit_concurrency
 
 /// The one line `main` prints on stderr when the limit lowered `-m`, e.g.
 /// `-m 1000 lowered to 240: open-file limit 256`; `None` when it did not.
