@@ -389,6 +389,7 @@ fn end(handle: &mut procspawn::JoinHandle<()>, terminate: bool) {
     let _ = handle.kill();
 }
 
+// ANCHOR: die_with_parent
 /// Asks the kernel to SIGKILL this (child) process when its parent dies,
 /// even by SIGKILL, which no handler in the parent could catch.
 #[cfg(target_os = "linux")]
@@ -407,6 +408,7 @@ fn die_with_parent(parent: u32) -> io::Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: die_with_parent
 
 /// Options of a [`ProcessPoolExecutor`]: CPython's keyword arguments.
 #[derive(Debug, Clone, Default)]

@@ -119,10 +119,12 @@ pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
             return counter;
         }
     };
+    // ANCHOR: semaphore
     // The book's `asyncio.Semaphore(concur_req)`: tasks are cheap, so all
     // of them start at once, and the semaphore is what keeps the number of
     // requests in flight at `concur_req`.
     let semaphore = Arc::new(Semaphore::new(settings.concur_req));
+    // ANCHOR_END: semaphore
     let settings = Arc::new(settings.clone());
     let bar = progress_bar(cc_list.len(), settings.verbose);
     // A task must own what it uses (it may outlive this stack frame, as far

@@ -54,6 +54,7 @@ pub const MAX_ERROR_PAGE_BYTES: u64 = 64 * 1024;
 /// How many redirects a client follows before giving up on a code.
 pub const MAX_REDIRECTS: u32 = 10;
 
+// ANCHOR: idle_connections
 /// How many idle connections a client's pool keeps, for `codes` downloads
 /// with at most `concur_req` in flight: one per code that may still be
 /// waiting for a connection when a download ends, so never more than
@@ -66,6 +67,7 @@ pub const MAX_REDIRECTS: u32 = 10;
 pub fn idle_connections(codes: usize, concur_req: usize) -> usize {
     concur_req.min(codes.saturating_sub(concur_req))
 }
+// ANCHOR_END: idle_connections
 
 /// What `main` hands to `download_many` besides the codes: the book's
 /// `base_url`, `verbose` and `concur_req` arguments, plus what this port

@@ -52,6 +52,7 @@ pub struct Fit {
     pub limit: Option<u64>,
 }
 
+// ANCHOR: fit_concurrency
 /// Raises this process's soft open-file limit to what `concur_req`
 /// requests need (up to the hard limit), makes room for that many
 /// descriptors ([`reserve_descriptors`]), and returns how many requests
@@ -84,6 +85,7 @@ pub fn fit_concurrency(concur_req: usize) -> Fit {
         Fit { concur_req, limit: None }
     }
 }
+// ANCHOR_END: fit_concurrency
 
 /// The one line `main` prints on stderr when the limit lowered `-m`, e.g.
 /// `-m 1000 lowered to 240: open-file limit 256`; `None` when it did not.
@@ -135,6 +137,7 @@ fn requests_that_fit(concur_req: usize, in_use: u64, limit: u64) -> usize {
     fit.clamp(1, concur_req)
 }
 
+// ANCHOR: reserve_descriptors
 /// Grows this process's table of file descriptors to hold `fds` of them,
 /// so that it need not grow while the run opens its connections: in a
 /// process with more than one thread, each growth makes every thread that
@@ -164,6 +167,7 @@ pub fn reserve_descriptors(fds: u64) {
 /// Elsewhere the table's growth waits for no one: nothing to reserve.
 #[cfg(all(unix, not(target_os = "linux")))]
 pub fn reserve_descriptors(_fds: u64) {}
+// ANCHOR_END: reserve_descriptors
 
 /// How many descriptors this process has open: the entries of `/dev/fd`
 /// (on Linux a link to `/proc/self/fd`; macOS has it too), less the one

@@ -53,6 +53,7 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     // The tasks outlive this call as far as the compiler knows (the pool's
     // threads are not scoped), so they share the settings through an Arc.
     let shared = Arc::new(settings.clone());
+    // ANCHOR: executor
     // `futures.ThreadPoolExecutor(max_workers=concur_req)` in a `with`
     // block, whose end is the executor's drop, which waits for the
     // threads. At least one worker, even with no codes. Each keeps std's
@@ -68,6 +69,7 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
             return counter;
         }
     };
+    // ANCHOR_END: executor
     let mut to_do_map = HashMap::new();
     // `main` passes the codes sorted, as the book's `sorted(cc_list)`.
     for cc in cc_list {
@@ -86,12 +88,14 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
             }
         }
     }
+    // ANCHOR: shutdown
     // `executor.shutdown(wait=False)`: nothing more will be submitted, so
     // each worker ends as soon as it finds the queue empty, while the
     // others still wait for their flags, rather than all of them at the
     // end of the `with` block, which still waits for them: see
     // docs/tuning.md#ending-the-workers-early.
     executor.shutdown(ShutdownOptions::default().wait(false));
+    // ANCHOR_END: shutdown
     let bar = progress_bar(cc_list.len(), settings.verbose);
     for future in as_completed(to_do_map.keys()) {
         // Ctrl-C: Python raises `KeyboardInterrupt` in the main thread,
