@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::future::{Future, FutureError, Outcome};
+use crate::future::{Future, FutureError, Outcome, without_modules};
 
 /// What a task's argument and result must be to run on any executor: sent
 /// to another thread (`Send + 'static`) or serialized to another process,
@@ -245,5 +245,14 @@ impl<R> std::fmt::Debug for Map<'_, R> {
         f.debug_struct("Map")
             .field("futures", &self.futures)
             .finish_non_exhaustive()
+    }
+}
+
+impl<R> std::fmt::Display for Map<'_, R> {
+    /// What `print(results)` shows of CPython's generator, in Rust's
+    /// terms: `<iterator Map<u64>>`, the result type without its modules.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = without_modules(std::any::type_name::<R>());
+        write!(f, "<iterator Map<{name}>>")
     }
 }

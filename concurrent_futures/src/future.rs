@@ -692,7 +692,7 @@ impl<R> Hash for Future<R> {
 /// `String`, `core::result::Result<u64, alloc::string::String>` is
 /// `Result<u64, String>`. A path segment is whatever is followed by `::`.
 /// Lifetimes go too (`Map<'_, u64>` is `Map<u64>`): Python has none.
-pub fn without_modules(type_name: &str) -> String {
+pub(crate) fn without_modules(type_name: &str) -> String {
     without_lifetimes(&with_modules_dropped(type_name))
 }
 

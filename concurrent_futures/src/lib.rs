@@ -71,9 +71,7 @@ mod thread;
 mod wait;
 
 pub use executor::{Executor, Map, MapOptions, Payload, ShutdownOptions};
-pub use future::{
-    Awaitable, Future, FutureError, Outcome, Promise, without_modules,
-};
+pub use future::{Awaitable, Future, FutureError, Outcome, Promise};
 pub use process::{ProcessPoolExecutor, init, process_cpu_count};
 pub use sequential::SequentialExecutor;
 pub use thread::{Builder, ThreadPoolExecutor, default_max_workers};

@@ -25,7 +25,7 @@ use std::fmt::Display;
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use concurrent_futures::{ThreadPoolExecutor, without_modules};
+use concurrent_futures::ThreadPoolExecutor;
 
 // ANCHOR: display
 /// Prints the arguments after a `[HH:MM:SS]` time stamp (UTC).
@@ -63,8 +63,7 @@ fn main() -> std::process::ExitCode {
     };
     // Not blocking: the tasks are queued, the results not waited for yet.
     let results = executor.map(loiter, 0..5);
-    let type_name = std::any::type_name_of_val(&results);
-    display(format!("results: <iterator {}>", without_modules(type_name)));
+    display(format!("results: {results}"));
     display("Waiting for individual results:");
     // Each step blocks until *that* job is done, however many later ones
     // have finished meanwhile: the order is always 0, 1, 2, 3, 4.
