@@ -47,6 +47,14 @@ pub struct Args {
     #[command(subcommand)]
     pub what: Option<What>,
 
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
+
+    /// Append ARG to one client's arguments only, as `CLIENT=ARG`. A test
+    /// hook: it makes the models disagree on purpose.
+    #[arg(long, value_name = "CLIENT=ARG", hide = true)]
+    pub extra: Vec<String>,
+
     /// Which in-process server the clients hit (LOCAL, DELAY, ERROR, any
     /// case), or the base URL of another one, e.g. nginx serving the same
     /// flags as `<cc>/<cc>.gif`. DELAY by default: over a delay like the
@@ -73,37 +81,6 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "MODELS")]
     #[arg(value_parser = ["sequential", "threadpool", "asyncio"])]
     pub models: Vec<String>,
-
-    /// CLIENT ARGS: country codes or first letters (default: the clients'
-    /// own, the book's 20 most populous countries).
-    #[arg(value_name = "CC", help_heading = "Client arguments")]
-    pub cc: Vec<String>,
-
-    /// CLIENT ARGS: all 194 codes that have flags.
-    #[arg(short, long, help_heading = "Client arguments")]
-    pub all: bool,
-
-    /// CLIENT ARGS: every code AA..ZZ.
-    #[arg(short, long, help_heading = "Client arguments")]
-    pub every: bool,
-
-    /// CLIENT ARGS: only the first N codes.
-    #[arg(short, long, value_name = "N", help_heading = "Client arguments")]
-    pub limit: Option<u64>,
-
-    /// CLIENT ARGS: maximum concurrent requests (default: each client's).
-    #[arg(
-        short = 'm',
-        long = "max_req",
-        visible_alias = "max-req",
-        value_name = "CONCURRENT",
-        help_heading = "Client arguments"
-    )]
-    pub max_req: Option<u64>,
-
-    /// CLIENT ARGS: seconds each request may take.
-    #[arg(long, value_name = "SECONDS", help_heading = "Client arguments")]
-    pub timeout: Option<f64>,
 
     /// Run each model N times; cells show the median and the range.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -135,13 +112,67 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
 
+    // Last of the options shown: its heading holds for every one after it.
     #[command(flatten)]
-    pub binaries: cargo::Prebuilt,
+    pub client: ClientArgs,
+}
 
-    /// Append ARG to one client's arguments only, as `CLIENT=ARG`. A test
-    /// hook: it makes the models disagree on purpose.
-    #[arg(long, value_name = "CLIENT=ARG", hide = true)]
-    pub extra: Vec<String>,
+/// CLIENT ARGS, the options every client is given, as the clients name
+/// them, in the order `--help` lists them.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Client arguments")]
+pub struct ClientArgs {
+    /// CLIENT ARGS: all 194 codes that have flags.
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// CLIENT ARGS: every code AA..ZZ.
+    #[arg(short, long)]
+    pub every: bool,
+
+    /// CLIENT ARGS: only the first N codes.
+    #[arg(short, long, value_name = "N")]
+    pub limit: Option<u64>,
+
+    /// CLIENT ARGS: maximum concurrent requests (default: each client's).
+    #[arg(short = 'm', long = "max_req", visible_alias = "max-req")]
+    #[arg(value_name = "CONCURRENT")]
+    pub max_req: Option<u64>,
+
+    /// CLIENT ARGS: seconds each request may take.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// CLIENT ARGS: country codes or first letters (default: the clients'
+    /// own, the book's 20 most populous countries).
+    #[arg(value_name = "CC")]
+    pub cc: Vec<String>,
+}
+
+impl ClientArgs {
+    /// The arguments as given: with none, each client asks for its
+    /// default, the book's 20 most populous countries.
+    fn to_vec(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.every {
+            out.push("-e".to_owned());
+        }
+        if self.all {
+            out.push("-a".to_owned());
+        }
+        let options = [
+            ("-l", self.limit.map(|n| n.to_string())),
+            ("-m", self.max_req.map(|m| m.to_string())),
+            ("--timeout", self.timeout.map(|t| t.to_string())),
+        ];
+        for (name, value) in options {
+            if let Some(value) = value {
+                out.extend([name.to_owned(), value]);
+            }
+        }
+        out.extend(self.cc.iter().cloned());
+        out
+    }
 }
 
 /// `-s`: a label of the test servers, whose base URL is known once they
@@ -169,7 +200,7 @@ pub enum What {
 /// `cargo xtask compare`: returns whether the counts agreed (or were not
 /// required to).
 pub fn run(args: &Args) -> Result<bool> {
-    let client_args = client_args(args);
+    let client_args = args.client.to_vec();
     let cc_list = clients::codes(&client_args)?;
     // `--models asyncio` names flags_asyncio.
     let names: Vec<&str> = CLIENTS
@@ -194,7 +225,8 @@ pub fn run(args: &Args) -> Result<bool> {
         None => (Box::new(Unobserved), args.server.clone()),
     };
 
-    let timeout = args.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
+    let timeout =
+        args.client.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
     let curl = Curl { base_url: &site.base_url, cc_list: &cc_list, timeout };
 
     let mut rows = Vec::new();
@@ -319,29 +351,6 @@ pub fn run(args: &Args) -> Result<bool> {
 fn shown(path: &Path) -> String {
     let here = std::env::current_dir().unwrap_or_default();
     path.strip_prefix(&here).unwrap_or(path).display().to_string()
-}
-
-/// The clients' arguments, as given: with none, each client asks for
-/// its default, the book's 20 most populous countries.
-fn client_args(args: &Args) -> Vec<String> {
-    let mut out = Vec::new();
-    if args.every {
-        out.push("-e".to_owned());
-    }
-    if args.all {
-        out.push("-a".to_owned());
-    }
-    if let Some(n) = args.limit {
-        out.extend(["-l".to_owned(), n.to_string()]);
-    }
-    if let Some(m) = args.max_req {
-        out.extend(["-m".to_owned(), m.to_string()]);
-    }
-    if let Some(t) = args.timeout {
-        out.extend(["--timeout".to_owned(), t.to_string()]);
-    }
-    out.extend(args.cc.iter().cloned());
-    out
 }
 
 /// The arguments `--extra CLIENT=ARG` adds for `client`.

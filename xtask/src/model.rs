@@ -33,18 +33,16 @@ impl Row {
 #[derive(Debug, Clone)]
 pub struct Run {
     pub report: Report,
+    pub records: Vec<RequestRecord>,
     /// Seconds from spawn to exit, process start-up included.
     pub wall: f64,
+    /// When the program was spawned, in seconds on the server's clock, the
+    /// one of the records' `start` and `end` (0 on a server that is not
+    /// ours): time zero of the run's timeline. It was reaped `wall` later.
+    pub launched: f64,
     pub max_rss_kib: Option<u64>,
     /// `None` for a server that is not ours (`-s URL`).
     pub peak_in_flight: Option<u64>,
-    /// When the program was spawned and when it was reaped, in seconds on
-    /// the server's clock, the one of the records' `start` and `end` (on
-    /// a server that is not ours, 0 and `wall`). `launched` is time zero
-    /// of the run's timeline.
-    pub launched: f64,
-    pub exited: f64,
-    pub records: Vec<RequestRecord>,
 }
 
 /// Where the wall time of one run went, from the server's records and the
@@ -88,7 +86,7 @@ impl Run {
             to_first_request: first_in - self.launched,
             arrival_spread: last_in - first_in,
             serving: last_out - first_in,
-            to_exit: self.exited - last_out,
+            to_exit: self.launched + self.wall - last_out,
         })
     }
 

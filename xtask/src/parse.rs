@@ -129,21 +129,27 @@ fn number(text: &str, line: &str) -> Result<u64> {
 mod tests {
     use super::*;
 
+    /// The figures of the report in `out`: concurrency, OK, not found,
+    /// errors and elapsed seconds.
+    fn parsed(out: &str) -> (u64, [u64; 3], f64) {
+        let report = parse_report(out).unwrap();
+        let Counts { ok, not_found, errors } = report.counts;
+        (report.concurrency, [ok, not_found, errors], report.elapsed)
+    }
+
     /// A full report with every line, as the book's DELAY example prints.
+    const FULL: &str = "LOCAL site: http://localhost:8000/flags\n\
+                        Searching for 20 flags: from BD to VN\n\
+                        5 concurrent connections will be used.\n\
+                        --------------------\n \
+                        17 flags downloaded.\n  \
+                        1 not found.\n  \
+                        2 errors.\n\
+                        Elapsed time: 0.42s\n";
+
     #[test]
     fn parses_every_line() {
-        let out = "LOCAL site: http://localhost:8000/flags\n\
-                   Searching for 20 flags: from BD to VN\n\
-                   5 concurrent connections will be used.\n\
-                   --------------------\n \
-                   17 flags downloaded.\n  \
-                   1 not found.\n  \
-                   2 errors.\n\
-                   Elapsed time: 0.42s\n";
-        let report = parse_report(out).unwrap();
-        assert_eq!(report.concurrency, 5);
-        assert_eq!(report.counts, Counts { ok: 17, not_found: 1, errors: 2 });
-        assert_eq!(report.elapsed, 0.42);
+        assert_eq!(parsed(FULL), (5, [17, 1, 2], 0.42));
     }
 
     /// Singular forms, and absent lines meaning zero.
@@ -154,9 +160,7 @@ mod tests {
                    1 flag downloaded.\n  \
                    1 error.\n\
                    Elapsed time: 3.10s\n";
-        let report = parse_report(out).unwrap();
-        assert_eq!(report.concurrency, 1);
-        assert_eq!(report.counts, Counts { ok: 1, not_found: 0, errors: 1 });
+        assert_eq!(parsed(out), (1, [1, 0, 1], 3.1));
     }
 
     /// Output without the final report is an error, not a zero row.

@@ -29,6 +29,9 @@ use crate::{cargo, measure, table};
 /// Runs `primes` sequentially, on threads and on processes, and compares.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
+
     /// Workers for the threads and processes executors [default: the
     /// number of CPUs].
     #[arg(value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -46,9 +49,6 @@ pub struct Args {
     /// primes.py), on processes, on threads, and sequentially.
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub binaries: cargo::Prebuilt,
 }
 
 /// The Python that makes `proc_pool.py` run on threads: it puts

@@ -43,7 +43,6 @@ pub fn measured_run(
         Some(uptime) => (before / 2 + after / 2) as f64 - uptime * 1e9,
         None => measured.spawned_ns as f64,
     };
-    let on_server = |ns: u64| (ns as f64 - zero_ns) / 1e9;
     let wall_ns = measured.reaped_ns.saturating_sub(measured.spawned_ns);
     let program = cmd.get_program().to_string_lossy().into_owned();
     let report = measured.read(&program, check_exit, parse)?;
@@ -52,8 +51,7 @@ pub fn measured_run(
         wall: wall_ns as f64 / 1e9,
         max_rss_kib: measured.max_rss_kib,
         peak_in_flight: stats.as_ref().map(|stats| stats.peak_in_flight),
-        launched: on_server(measured.spawned_ns),
-        exited: on_server(measured.reaped_ns),
+        launched: (measured.spawned_ns as f64 - zero_ns) / 1e9,
         records: stats.map(|stats| stats.records).unwrap_or_default(),
     })
 }

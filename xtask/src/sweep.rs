@@ -47,6 +47,9 @@ const NEAR_FLOOR: f64 = 1.10;
 /// The options of `sweep`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
+
     /// The values of -m to run, in order.
     #[arg(
         short = 'm',
@@ -88,9 +91,6 @@ pub struct Args {
     /// them).
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub binaries: cargo::Prebuilt,
 }
 
 /// Everything `sweep` found, as `--json` prints it.
