@@ -11,9 +11,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, TestServer};
 
+use crate::measure::{fresh_dir, measured_run};
 use crate::model::{Observed, Run};
 use crate::parse::parse_report;
-use crate::runner::{fresh_dir, measured_run};
 
 /// The clients, in the order the chapter presents them.
 pub const CLIENTS: [&str; 3] =

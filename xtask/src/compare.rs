@@ -31,13 +31,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use flags_server::Kind;
 
 use crate::clients::{CLIENTS, ServerArgs, Site};
-use crate::model::{Agreement, Observed, Row, Run, Unobserved};
+use crate::measure::progress;
+use crate::model::{Agreement, Row, Run};
 use crate::peers::{BookScripts, Curl, PYTHON_SCRIPTS};
-use crate::runner::progress;
 use crate::{cargo, clients, peers, svg, table, timeline};
 
 /// The options of `compare` (its help text is on `Cli::Compare`).
@@ -220,9 +220,10 @@ pub fn run(args: &Args) -> Result<bool> {
         .kind
         .map(|_| clients::start_server(config.clone()))
         .transpose()?;
-    let (observed, site): (Box<dyn Observed + '_>, Site) = match &server {
-        Some(server) => (Box::new((server, kind)), Site::ours(server, kind)),
-        None => (Box::new(Unobserved), args.server.clone()),
+    let observed = server.as_ref().map(|server| (server, kind));
+    let site = match &server {
+        Some(server) => Site::ours(server, kind),
+        None => args.server.clone(),
     };
 
     let timeout =
@@ -241,12 +242,12 @@ pub fn run(args: &Args) -> Result<bool> {
         cmd_args.extend(extra_args(&args.extra, name)?);
         let ours = |n: u32| -> Result<Run> {
             progress(name, n, args.runs);
-            clients::run(program, &cmd_args, &site, observed.as_ref())
+            clients::run(program, &cmd_args, &site, &observed)
                 .with_context(|| format!("{name} failed"))
         };
         let theirs = |parallel: u64, n: u32| -> Result<Run> {
             progress(&Curl::model(parallel), n, args.runs);
-            curl.run(parallel, observed.as_ref())
+            curl.run(parallel, &observed)
         };
         let (mut runs, mut curl_runs) = (Vec::new(), Vec::new());
         let mut parallel = 1;
@@ -286,21 +287,18 @@ pub fn run(args: &Args) -> Result<bool> {
     }
     // A missing file, Python, module or port is a note: no reason to lose
     // the table of our own clients.
-    let book = match (&args.python, site.kind) {
-        (None, _) => None,
-        (Some(dir), Some(kind)) => {
-            Some(BookScripts::start(dir, &PYTHON_SCRIPTS, kind, &config))
+    if let Some(dir) = &args.python {
+        let ports = "--python: the book's scripts know only their own \
+                     servers' ports";
+        let book = (site.kind.context(ports)).and_then(|kind| {
+            BookScripts::start(dir, &PYTHON_SCRIPTS, kind, &config)
+        });
+        match book {
+            Ok(book) => rows.extend(book.rows(&client_args, args.runs)?),
+            Err(error) => {
+                notes.push(format!("{error:#}; the Python rows are left out"))
+            }
         }
-        (Some(_), None) => Some(Err(anyhow!(
-            "--python: the book's scripts know only their own servers' ports"
-        ))),
-    };
-    match book {
-        Some(Ok(book)) => rows.extend(book.rows(&client_args, args.runs)?),
-        Some(Err(error)) => {
-            notes.push(format!("{error:#}; the Python rows are left out"))
-        }
-        None => {}
     }
     notes.extend(crate::measure::rss_floor_note());
 

@@ -214,22 +214,15 @@ pub trait Observed {
     fn stats(&self) -> Option<Stats>;
 }
 
-impl Observed for (&TestServer, Kind) {
+/// One of our servers (`None` for one that is not ours, `-s URL`: nothing
+/// to reset and nothing to read, so its runs have no records).
+impl Observed for Option<(&TestServer, Kind)> {
     fn reset(&self) {
-        self.0.reset_stats(self.1)
+        if let Some((server, kind)) = self {
+            server.reset_stats(*kind)
+        }
     }
     fn stats(&self) -> Option<Stats> {
-        Some(self.0.stats(self.1))
-    }
-}
-
-/// A server that is not ours (`-s URL`, e.g. nginx): nothing to reset and
-/// nothing to read, so its runs have counts and times but no records.
-pub struct Unobserved;
-
-impl Observed for Unobserved {
-    fn reset(&self) {}
-    fn stats(&self) -> Option<Stats> {
-        None
+        self.map(|(server, kind)| server.stats(kind))
     }
 }

@@ -19,13 +19,11 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, ServerState, Stats};
 use tokio::runtime::Runtime;
-use tokio::sync::broadcast;
-use tokio::task::JoinHandle;
 
+use crate::measure;
 use crate::model::{Observed, Row, Run};
 use crate::parse::{Counts, Report, parse_report};
 use crate::python::{Python, book_dir};
-use crate::runner;
 
 /// The most connections `curl -Z` opens at once (its documented maximum
 /// for `--parallel-max` in the 7.x releases).
@@ -37,7 +35,7 @@ pub const PYTHON_SCRIPTS: [&str; 3] =
 
 /// Whether there is a curl to compare with.
 pub fn curl_available() -> bool {
-    runner::answers(Command::new("curl").arg("--version"))
+    measure::answers(Command::new("curl").arg("--version"))
 }
 
 /// The same downloads as a client, by curl: `curl -K list` (one connection,
@@ -67,10 +65,10 @@ impl Curl<'_> {
     /// One run of curl with `parallel` transfers at once, into a fresh
     /// directory, measured as the clients are.
     pub fn run(&self, parallel: u64, server: &dyn Observed) -> Result<Run> {
-        let dest = runner::fresh_dir()?;
+        let dest = measure::fresh_dir()?;
         // The list goes in a directory of its own, so curl, like the
         // clients, starts in an empty one.
-        let list_dir = runner::fresh_dir()?;
+        let list_dir = measure::fresh_dir()?;
         let list = list_dir.path().join("list.curl");
         let config = curl_config(self.base_url, self.cc_list, dest.path());
         fs::write(&list, config)?;
@@ -110,7 +108,7 @@ impl Curl<'_> {
         // curl exits 22 when some transfer got a 404 or a 418 under
         // `--fail`, and 28 when one timed out; the per-transfer statuses
         // say all of that, so its exit status is not checked.
-        let mut run = runner::measured_run(&mut cmd, server, parse, false)?;
+        let mut run = measure::measured_run(&mut cmd, server, parse, false)?;
         run.report.elapsed = run.wall;
         Ok(run)
     }
@@ -176,7 +174,7 @@ impl BookScripts {
         for script in PYTHON_SCRIPTS {
             let mut all = Vec::new();
             for n in 1..=runs {
-                runner::progress(script, n, runs);
+                measure::progress(script, n, runs);
                 let run = self.run(script, client_args);
                 all.push(run.with_context(|| format!("{script} failed"))?);
             }
@@ -191,7 +189,7 @@ impl BookScripts {
     /// copy of that file if there is one, else ours, the same 194 codes).
     /// They know only the book's ports, so `-s` is the label alone.
     pub fn run(&self, script: &str, client_args: &[String]) -> Result<Run> {
-        let work = runner::fresh_dir()?;
+        let work = measure::fresh_dir()?;
         fs::create_dir(work.path().join("downloaded"))?;
         let codes = fs::read_to_string(self.dir.join("country_codes.txt"))
             .unwrap_or_else(|_| {
@@ -203,7 +201,7 @@ impl BookScripts {
             .args(client_args)
             .args(["-s", &self.kind.to_string()])
             .current_dir(work.path());
-        runner::measured_run(&mut cmd, &self.server, parse_report, true)
+        measure::measured_run(&mut cmd, &self.server, parse_report, true)
     }
 }
 
@@ -215,9 +213,8 @@ impl BookScripts {
 /// hand, and the book's scripts cannot be told another port.
 pub struct FixedPortServer {
     state: ServerState,
-    stop: broadcast::Sender<()>,
-    servers: Vec<JoinHandle<std::io::Result<()>>>,
-    runtime: Runtime,
+    /// Dropping it stops the servers; by then every script has exited.
+    _runtime: Runtime,
 }
 
 impl FixedPortServer {
@@ -230,23 +227,18 @@ impl FixedPortServer {
             .worker_threads(2)
             .enable_all()
             .build()?;
-        let (stop, _) = broadcast::channel::<()>(1);
-        let mut servers = Vec::new();
         // Binding a tokio listener needs the runtime's reactor.
-        let _inside = runtime.enter();
+        let inside = runtime.enter();
         for ip in
             [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)]
         {
             match flags_server::bind(SocketAddr::new(ip, port)) {
                 Ok(listener) => {
-                    let mut stopped = stop.subscribe();
-                    let shutdown = async move {
-                        let _ = stopped.recv().await;
-                    };
                     let state = state.clone();
-                    servers.push(runtime.spawn(flags_server::run(
-                        listener, kind, state, shutdown,
-                    )));
+                    let forever = std::future::pending();
+                    runtime.spawn(flags_server::run(
+                        listener, kind, state, forever,
+                    ));
                 }
                 // No IPv6 loopback: 127.0.0.1 alone will do.
                 Err(_) if ip.is_ipv6() => {}
@@ -255,8 +247,8 @@ impl FixedPortServer {
                 }
             }
         }
-        drop(_inside);
-        Ok(FixedPortServer { state, stop, servers, runtime })
+        drop(inside);
+        Ok(FixedPortServer { state, _runtime: runtime })
     }
 }
 
@@ -266,19 +258,6 @@ impl Observed for FixedPortServer {
     }
     fn stats(&self) -> Option<Stats> {
         Some(self.state.stats())
-    }
-}
-
-impl Drop for FixedPortServer {
-    /// Stops the servers and waits for them to finish.
-    fn drop(&mut self) {
-        let _ = self.stop.send(());
-        let servers = std::mem::take(&mut self.servers);
-        self.runtime.block_on(async {
-            for server in servers {
-                let _ = server.await;
-            }
-        });
     }
 }
 

@@ -20,9 +20,9 @@ use std::thread;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::measure::progress;
 use crate::parse::parse_total_time;
 use crate::python::{Python, book_dir};
-use crate::runner::progress;
 use crate::table::{Column, Spread};
 use crate::{cargo, measure, table};
 
@@ -244,7 +244,7 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
         ("÷ sequential", &|row| format!("{:.2}", row.vs_sequential)),
         ("speedup", &|row| format!("{:.2}×", row.speedup)),
         ("efficiency", &|row| format!("{:.2}", row.efficiency)),
-        ("peak RSS", &|row| row.max_rss_kib.map_or("–".into(), table::mib)),
+        ("peak RSS", &|row| table::mib(row.max_rss_kib)),
     ];
     let mut text = String::new();
     if runs > 1 {

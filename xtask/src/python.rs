@@ -15,7 +15,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::runner::answers;
+use crate::measure::answers;
 
 /// A way to start Python 3: a program and the arguments that come first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

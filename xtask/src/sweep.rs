@@ -101,7 +101,6 @@ pub struct Output<'a> {
     pub client_args: Vec<String>,
     #[serde(flatten)]
     pub settings: &'a ServerArgs,
-    /// The codes each run asked for.
     pub codes: u64,
     /// The longest delay the server chose in any run, seconds.
     pub floor: f64,
@@ -111,23 +110,17 @@ pub struct Output<'a> {
     pub notes: Vec<String>,
 }
 
-/// One run's figures: the client's report, `wait4`, and the server's
-/// statistics of the run.
+/// One run's figures: the client's report (its concurrency, counts and
+/// own "Elapsed time"), `wait4`, and the server's statistics of the run.
 #[derive(Debug, Serialize)]
 pub struct RunOut {
     pub model: String,
     /// The `-m` it was given.
     pub max_req: u64,
-    /// The concurrency it said it would use, its counts and its own
-    /// "Elapsed time".
     #[serde(flatten)]
     pub report: Report,
-    /// Spawn to exit, seconds.
     pub wall: f64,
     pub max_rss_kib: Option<u64>,
-    /// The server's figures for the run: the most requests it had in
-    /// flight at once, how many it received, what it answered, and the
-    /// longest delay it chose.
     pub peak_in_flight: u64,
     pub requests: u64,
     pub by_status: BTreeMap<u16, u64>,
@@ -160,16 +153,12 @@ pub fn run(args: &Args) -> Result<bool> {
     // The book's scripts are checked for first, so a missing one is said
     // at once rather than after an hour of sweeping.
     let files = [PYTHON_SCRIPTS[0], PYTHON_SCRIPTS[1], "flags2_common.py"];
-    let book = match &args.python {
-        Some(dir) => {
-            Some(BookScripts::start(dir, &files, Kind::Delay, &config)?)
-        }
-        None => None,
-    };
+    let book = (args.python.as_ref())
+        .map(|dir| BookScripts::start(dir, &files, Kind::Delay, &config))
+        .transpose()?;
     let programs = args.binaries.binaries(&CONCURRENT)?;
     let mut notes = Vec::new();
     let server = clients::start_server(config)?;
-    let observed = (&server, Kind::Delay);
     let site = Site::ours(&server, Kind::Delay);
     if book.is_some() && max_delay >= PYTHON_TIMEOUT {
         notes.push(format!(
@@ -199,6 +188,7 @@ pub fn run(args: &Args) -> Result<bool> {
             let run = match (programs.get(i), &book) {
                 (Some(program), _) => {
                     run_args.extend(["--timeout".into(), timeout.to_string()]);
+                    let observed = Some((&server, Kind::Delay));
                     clients::run(program, &run_args, &site, &observed)
                 }
                 (None, Some(book)) => book.run(model, &run_args),
@@ -209,8 +199,6 @@ pub fn run(args: &Args) -> Result<bool> {
         }
     }
 
-    // The agreement of counts, as `compare` checks it: one row per model.
-    let agreement = Agreement::of(Kind::Delay, &rows);
     notes.extend(measure::rss_floor_note());
     let runs: Vec<RunOut> = rows
         .iter()
@@ -228,19 +216,17 @@ pub fn run(args: &Args) -> Result<bool> {
         floor,
         models: models.iter().map(|m| summary(m, &runs, floor)).collect(),
         runs,
-        agreement,
+        // The agreement of counts, as `compare` checks it: one row per
+        // model.
+        agreement: Agreement::of(Kind::Delay, &rows),
         notes,
     };
     args.format.print(&out, |markdown| render(&out, markdown))?;
     if let Some(path) = &args.svg {
-        let plot = Plot {
-            title: format!("{}: one point per run", what_ran(&out)),
-            floor: out.floor,
-            rows: &rows,
-            max_req: &args.max_req,
-        };
-        let svg = plot.render();
-        crate::svg::save(path, &svg)?;
+        let title = format!("{}: one point per run", what_ran(&out));
+        let max_req = &args.max_req;
+        let plot = Plot { title, floor, rows: &rows, max_req };
+        crate::svg::save(path, &plot.render())?;
         eprintln!("sweep: picture written to {}", path.display());
     }
     if !out.agreement.agree {
@@ -250,7 +236,6 @@ pub fn run(args: &Args) -> Result<bool> {
 }
 
 impl RunOut {
-    /// The figures of `model`'s run at `-m max_req`.
     fn new(model: &str, max_req: u64, run: &Run) -> RunOut {
         let mut by_status = BTreeMap::new();
         for record in &run.records {
@@ -307,6 +292,7 @@ fn slope(points: &[(f64, f64)]) -> Option<f64> {
 
 /// The table, a line above saying what ran, and the two answers below.
 pub fn render(out: &Output, markdown: bool) -> String {
+    let floor = out.floor.max(1e-9);
     let columns: [Column<RunOut>; 10] = [
         ("model", &|run| run.model.clone()),
         ("-m", &|run| run.max_req.to_string()),
@@ -315,12 +301,8 @@ pub fn render(out: &Output, markdown: bool) -> String {
         ("not found", &|run| run.report.counts.not_found.to_string()),
         ("errors", &|run| run.report.counts.errors.to_string()),
         ("elapsed", &|run| format!("{:.2} s", run.report.elapsed)),
-        ("÷ floor", &|run| {
-            format!("{:.2}", run.report.elapsed / out.floor.max(1e-9))
-        }),
-        ("peak RSS", &|run| {
-            run.max_rss_kib.map_or("–".into(), |kib| table::mib(kib as f64))
-        }),
+        ("÷ floor", &|run| format!("{:.2}", run.report.elapsed / floor)),
+        ("peak RSS", &|run| table::mib(run.max_rss_kib.map(|k| k as f64))),
         ("peak in-flight", &|run| run.peak_in_flight.to_string()),
     ];
     let mut text = format!("{}, per run\n\n", what_ran(out));
@@ -341,24 +323,18 @@ pub fn render(out: &Output, markdown: bool) -> String {
         };
         text += &format!("{}: {near}; {memory}.\n", model.model);
     }
-    text += &format!("\nCounts: {}\n", out.agreement.note);
-    for note in &out.notes {
-        text += &format!("Note: {note}\n");
-    }
-    text
+    text + &table::footer(&out.agreement, None, &out.notes)
 }
 
 /// What every run was: "DELAY server, delays 0.5–5 s, seed 2022, 676
 /// codes (-e)".
 fn what_ran(out: &Output) -> String {
+    let ServerArgs { min_delay, max_delay, seed } = out.settings;
+    let (codes, args) = (out.codes, out.client_args.join(" "));
     format!(
-        "{} server, delays {}–{} s, seed {}, {} codes ({})",
-        out.server,
-        out.settings.min_delay,
-        out.settings.max_delay,
-        out.settings.seed,
-        out.codes,
-        out.client_args.join(" ")
+        "{} server, delays {min_delay}–{max_delay} s, seed {seed}, {codes} \
+         codes ({args})",
+        out.server
     )
 }
 

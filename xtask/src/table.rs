@@ -186,6 +186,9 @@ impl From<&Row> for RowOut {
 /// The header of the column `--with-curl` adds.
 const VS_CURL: &str = "wall vs curl";
 
+/// What a cell shows where there is no figure.
+const NA: &str = "–";
+
 /// The table, with a line above saying what was run, and the agreement
 /// and notes below; with `breakdown`, the phases of each row after it.
 pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
@@ -194,7 +197,6 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     // What "as fast as it gets" means on DELAY and ERROR: a run cannot
     // end before the answer the server made it wait for longest.
     let floors = out.server == "DELAY" || out.server == "ERROR";
-    let na = || "–".to_owned();
     let columns: [Column<RowOut>; 10] = [
         ("model", &|row| row.model.clone()),
         ("concurrency", &|row| row.concurrency.to_string()),
@@ -206,53 +208,38 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         ("flags/s", &|row| rate(row.flags_per_sec.median)),
         ("peak RSS", &|row| {
             let mib = row.max_rss_kib.map(|kib| kib.map(|kib| kib / 1024.0));
-            mib.map_or_else(na, |mib| cell(mib, ranges, 1, " MiB"))
+            mib.map_or(NA.into(), |mib| cell(mib, ranges, 1, " MiB"))
         }),
         ("peak in-flight", &|row| {
             let peak = row.peak_in_flight;
-            peak.map_or_else(na, |peak| format!("{:.0}", peak.median))
+            peak.map_or(NA.into(), |peak| format!("{:.0}", peak.median))
         }),
     ];
     let vs_curl = |row: &RowOut| {
-        row.vs_curl.map_or_else(na, |ratio| cell(ratio, ranges, 2, ""))
+        row.vs_curl.map_or(NA.into(), |ratio| cell(ratio, ranges, 2, ""))
     };
     let mut columns = columns.to_vec();
     if paired {
         columns.push((VS_CURL, &vs_curl));
     }
-    let delays = if floors {
-        format!(
-            ", delays {}–{} s, error rate {}, seed {}",
-            out.settings.min_delay,
-            out.settings.max_delay,
-            out.error_rate,
-            out.settings.seed
-        )
-    } else {
-        String::new()
-    };
-    let runs = if ranges {
-        format!("; median of {} runs (range)", out.runs)
-    } else {
-        String::new()
-    };
+    let settings = out.settings;
+    let delays = floors.then(|| {
+        let (min, max) = (settings.min_delay, settings.max_delay);
+        let (rate, seed) = (out.error_rate, settings.seed);
+        format!(", delays {min}–{max} s, error rate {rate}, seed {seed}")
+    });
+    let runs = ranges.then(|| format!("; median of {} runs (range)", out.runs));
     let mut text = format!(
-        "{} server{delays}; client args: {}, {} codes{runs}\n\n",
+        "{} server{}; client args: {}, {} codes{}\n\n",
         out.server,
+        delays.unwrap_or_default(),
         shown_args(&out.client_args),
-        out.codes
+        out.codes,
+        runs.unwrap_or_default()
     );
     text += &grid(&columns, &out.rows, markdown);
     if floors {
-        let floors: Vec<String> = out
-            .rows
-            .iter()
-            .map(|row| {
-                let floor = row.longest_delay.median;
-                let over = 100.0 * (row.elapsed.median / floor.max(1e-9) - 1.0);
-                format!("{} {floor:.2} s (elapsed {over:+.1}%)", row.model)
-            })
-            .collect();
+        let floors: Vec<String> = out.rows.iter().map(floor).collect();
         text += &format!(
             "\nLongest delay the server chose, the floor of each run: {}\n",
             floors.join(", ")
@@ -274,14 +261,32 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
                  process):\n\n";
         text += &phase_table(out, markdown, ranges, floors);
     }
-    text += &format!("\nCounts: {}\n", out.agreement.note);
-    if let Some(path) = &out.timeline {
+    text + &footer(&out.agreement, out.timeline.as_deref(), &out.notes)
+}
+
+/// The lines under the tables of `compare` and `sweep`: whether the counts
+/// agree, where the timeline went, and the notes.
+pub fn footer(
+    agreement: &Agreement,
+    timeline: Option<&str>,
+    notes: &[String],
+) -> String {
+    let mut text = format!("\nCounts: {}\n", agreement.note);
+    if let Some(path) = timeline {
         text += &format!("Timeline of every request: {path}\n");
     }
-    for note in &out.notes {
+    for note in notes {
         text += &format!("Note: {note}\n");
     }
     text
+}
+
+/// A row's floor and how far over it the run ended: "flags_asyncio 0.49 s
+/// (elapsed +199.6%)".
+fn floor(row: &RowOut) -> String {
+    let floor = row.longest_delay.median;
+    let over = 100.0 * (row.elapsed.median / floor.max(1e-9) - 1.0);
+    format!("{} {floor:.2} s (elapsed {over:+.1}%)", row.model)
 }
 
 /// The clients' arguments as the header shows them; with none, what
@@ -368,22 +373,15 @@ fn phase_table(
     if rows.is_empty() {
         return "(the server recorded no request)\n".into();
     }
+    let fine = |spread: Spread| seconds_fine(spread, ranges);
     let columns: [Column<PhaseRow>; 7] = [
         ("model", &|(row, _)| row.model.clone()),
         ("elapsed", &|(row, _)| seconds(row.elapsed, ranges)),
-        ("launch → 1st request", &|(_, phases)| {
-            seconds_fine(phases.to_first_request, ranges)
-        }),
-        ("arrival spread", &|(_, phases)| {
-            seconds_fine(phases.arrival_spread, ranges)
-        }),
-        ("1st request → last response", &|(_, phases)| {
-            seconds_fine(phases.serving, ranges)
-        }),
-        ("last response → exit", &|(_, phases)| {
-            seconds_fine(phases.to_exit, ranges)
-        }),
-        ("wall", &|(row, _)| seconds_fine(row.wall, ranges)),
+        ("launch → 1st request", &|(_, p)| fine(p.to_first_request)),
+        ("arrival spread", &|(_, p)| fine(p.arrival_spread)),
+        ("1st request → last response", &|(_, p)| fine(p.serving)),
+        ("last response → exit", &|(_, p)| fine(p.to_exit)),
+        ("wall", &|(row, _)| fine(row.wall)),
     ];
     let mut columns = columns.to_vec();
     let longest =
@@ -406,53 +404,42 @@ pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
 /// column left-aligned, the others right-aligned, and a rule under the
 /// headers.
 pub fn grid<T>(columns: &[Column<T>], rows: &[T], markdown: bool) -> String {
-    let headers: Vec<&str> =
-        columns.iter().map(|(header, _)| *header).collect();
+    let headers: Vec<String> =
+        columns.iter().map(|(header, _)| header.to_string()).collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|row| columns.iter().map(|(_, cell)| cell(row)).collect())
         .collect();
-    let n = headers.len();
-    let mut text = String::new();
     if markdown {
-        text += &format!("| {} |\n", headers.join(" | "));
-        let align: Vec<&str> =
-            (0..n).map(|i| if i == 0 { ":--" } else { "--:" }).collect();
-        text += &format!("|{}|\n", align.join("|"));
-        for row in cells {
+        let align: Vec<&str> = (0..headers.len())
+            .map(|i| if i == 0 { ":--" } else { "--:" })
+            .collect();
+        let mut text =
+            format!("| {} |\n|{}|\n", headers.join(" | "), align.join("|"));
+        for row in &cells {
             text += &format!("| {} |\n", row.join(" | "));
         }
         return text;
     }
-    let widths: Vec<usize> = (0..n)
-        .map(|i| {
-            cells
-                .iter()
-                .map(|row| row[i].chars().count())
-                .chain([headers[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |row: &[&str]| {
-        let padded: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
+    let width = |i: usize| {
+        let lines = cells.iter().chain([&headers]);
+        lines.map(|line| line[i].chars().count()).max().unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..headers.len()).map(width).collect();
+    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    let mut text = String::new();
+    for line in [&headers, &rule].into_iter().chain(&cells) {
+        let padded: Vec<String> = (line.iter().zip(&widths).enumerate())
+            .map(|(i, (cell, &w))| {
                 if i == 0 {
-                    format!("{cell:<w$}", w = widths[i])
+                    format!("{cell:<w$}")
                 } else {
-                    format!("{cell:>w$}", w = widths[i])
+                    format!("{cell:>w$}")
                 }
             })
             .collect();
-        padded.join("  ").trim_end().to_owned() + "\n"
-    };
-    text += &line(&headers);
-    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
-    text += &line(&rule.iter().map(String::as_str).collect::<Vec<_>>());
-    for row in &cells {
-        text += &line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+        text += padded.join("  ").trim_end();
+        text += "\n";
     }
     text
 }
@@ -480,8 +467,8 @@ fn seconds_fine(spread: Spread, ranges: bool) -> String {
 }
 
 /// A peak memory given in KiB, as a cell in MiB to one decimal.
-pub fn mib(kib: f64) -> String {
-    format!("{:.1} MiB", kib / 1024.0)
+pub fn mib(kib: Option<f64>) -> String {
+    kib.map_or(NA.into(), |kib| format!("{:.1} MiB", kib / 1024.0))
 }
 
 /// Flags per second: whole numbers, but a slow DELAY run's 0.38 keeps
