@@ -71,17 +71,14 @@ impl Run {
     /// The phases of this run, or `None` if the server recorded nothing
     /// (a server that is not ours, or no request at all).
     pub fn phases(&self) -> Option<Phases> {
-        let first = |f: fn(&RequestRecord) -> f64| {
-            self.records.iter().map(f).fold(f64::INFINITY, f64::min)
-        };
-        let last = |f: fn(&RequestRecord) -> f64| {
-            self.records.iter().map(f).fold(f64::NEG_INFINITY, f64::max)
-        };
         if self.records.is_empty() {
             return None;
         }
-        let (first_in, last_in) = (first(|r| r.start), last(|r| r.start));
-        let last_out = last(|r| r.end);
+        let starts = self.records.iter().map(|r| r.start);
+        let first_in = starts.clone().fold(f64::INFINITY, f64::min);
+        let last_in = starts.fold(f64::NEG_INFINITY, f64::max);
+        let ends = self.records.iter().map(|r| r.end);
+        let last_out = ends.fold(f64::NEG_INFINITY, f64::max);
         Some(Phases {
             to_first_request: first_in - self.launched,
             arrival_spread: last_in - first_in,
@@ -149,12 +146,10 @@ impl Agreement {
                 row.runs.iter().enumerate().map(move |(i, run)| (row, i, run))
             })
         };
+        let unchecked =
+            |note: String| Agreement { checked: false, agree: true, note };
         let Some((_, _, first)) = all_runs().next() else {
-            return Agreement {
-                checked: false,
-                agree: true,
-                note: "no runs".into(),
-            };
+            return unchecked("no runs".into());
         };
         let key = |counts: Counts| match kind {
             Kind::Error => (counts.ok + counts.not_found, 0, counts.errors),
@@ -169,21 +164,17 @@ impl Agreement {
             })
             .sum();
         if kind != Kind::Local && timing_dependent > 0 {
-            let note = format!(
-                "not checked: {timing_dependent} requests timed out or failed on \
-                 the client's side, and which ones depends on timing"
-            );
-            return Agreement { checked: false, agree: true, note };
+            return unchecked(format!(
+                "not checked: {timing_dependent} requests timed out or failed \
+                 on the client's side, and which ones depends on timing"
+            ));
         }
         let runs = rows.iter().map(|row| row.runs.len()).max().unwrap_or(1);
         let differ: Vec<String> = all_runs()
             .filter(|(_, _, run)| key(run.report.counts) != key(reference))
             .map(|(row, i, run)| {
-                let which = if runs > 1 {
-                    format!(" run {}", i + 1)
-                } else {
-                    String::new()
-                };
+                let which = (runs > 1).then(|| format!(" run {}", i + 1));
+                let which = which.unwrap_or_default();
                 format!("{}{which}: {}", row.model, run.report.counts)
             })
             .collect();

@@ -43,7 +43,7 @@ impl Format {
 /// Everything `compare` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
 pub struct Output<'a> {
-    /// LOCAL, DELAY or ERROR.
+    /// LOCAL, DELAY or ERROR (URL for a server that is not ours).
     pub server: String,
     pub base_url: String,
     /// What every model was given, besides `-s` and `--dest`.
@@ -62,36 +62,31 @@ pub struct Output<'a> {
     pub notes: Vec<String>,
 }
 
-/// One model's figures over its runs: each [`Run`]'s figure, as the
-/// median and the range of the runs.
+/// One model's figures over its runs, each as the median and the range
+/// of the runs ([`Spread`]); the figures of a [`Run`], seconds and KiB.
 #[derive(Debug, Serialize)]
 pub struct RowOut {
     pub model: String,
-    /// Concurrent connections the program said it would use.
     pub concurrency: u64,
     pub ok: u64,
     pub not_found: u64,
     pub errors: u64,
-    /// The program's own "Elapsed time", seconds.
     pub elapsed: Spread,
-    /// From spawn to exit, seconds: start-up included.
     pub wall: Spread,
     /// Codes handled (whatever the outcome) per second of `wall`: the
     /// clients print `elapsed` to 1/100 s, too coarse for LOCAL runs.
     pub flags_per_sec: Spread,
-    /// Peak resident memory of the process, KiB (Linux only).
+    /// `None` where the OS does not tell (Linux does).
     pub max_rss_kib: Option<Spread>,
-    /// The most requests the server had in flight at once (`None` on a
-    /// server that is not ours).
+    /// `None` on a server that is not ours.
     pub peak_in_flight: Option<Spread>,
-    /// Requests the server saw per run.
+    /// Requests the server saw, one count per run.
     pub requests: Vec<usize>,
     /// [`Run::longest_delay`] (0 on LOCAL).
     pub longest_delay: Spread,
     /// With `--with-curl`: the ratios of the pairs ([`Row::vs_curl`]).
     pub vs_curl: Option<Spread>,
-    /// Where the wall time went, as the server saw it; `None` when it
-    /// recorded nothing.
+    /// `None` when the server recorded nothing.
     pub phases: Option<Phases<Spread>>,
     /// The codes of the first run in the order the server answered them.
     pub arrival: Vec<String>,
@@ -106,8 +101,6 @@ pub struct Spread {
 }
 
 impl Spread {
-    const ZERO: Spread = Spread { median: 0.0, min: 0.0, max: 0.0 };
-
     /// `None` for no values.
     pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Spread> {
         let mut values: Vec<f64> = values.into_iter().collect();
@@ -136,8 +129,9 @@ impl Spread {
 impl From<&Row> for RowOut {
     fn from(row: &Row) -> RowOut {
         let runs = &row.runs;
+        let zero = Spread { median: 0.0, min: 0.0, max: 0.0 };
         let spread = |f: &dyn Fn(&Run) -> f64| {
-            Spread::of_all(runs, |run| Some(f(run))).unwrap_or(Spread::ZERO)
+            Spread::of_all(runs, |run| Some(f(run))).unwrap_or(zero)
         };
         // Counts agree between runs, or `compare` says so; the median
         // keeps one odd run from showing here.
@@ -148,7 +142,7 @@ impl From<&Row> for RowOut {
             runs.iter().map(Run::phases).collect();
         let phases = phases.filter(|p| !p.is_empty()).map(|p| {
             let of = |f: fn(&Phases) -> f64| {
-                Spread::of(p.iter().map(f)).unwrap_or(Spread::ZERO)
+                Spread::of(p.iter().map(f)).unwrap_or(zero)
             };
             Phases {
                 to_first_request: of(|p| p.to_first_request),
@@ -189,6 +183,10 @@ const VS_CURL: &str = "wall vs curl";
 /// What a cell shows where there is no figure.
 const NA: &str = "–";
 
+/// How many codes of each model's order of arrival the table shows: the
+/// book's 20.
+const ARRIVAL_SHOWN: usize = 20;
+
 /// The table, with a line above saying what was run, and the agreement
 /// and notes below; with `breakdown`, the phases of each row after it.
 pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
@@ -222,11 +220,13 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     if paired {
         columns.push((VS_CURL, &vs_curl));
     }
-    let settings = out.settings;
+    let ServerArgs { min_delay, max_delay, seed } = out.settings;
+    let rate = out.error_rate;
     let delays = floors.then(|| {
-        let (min, max) = (settings.min_delay, settings.max_delay);
-        let (rate, seed) = (out.error_rate, settings.seed);
-        format!(", delays {min}–{max} s, error rate {rate}, seed {seed}")
+        format!(
+            ", delays {min_delay}–{max_delay} s, error rate {rate}, \
+             seed {seed}"
+        )
     });
     let runs = ranges.then(|| format!("; median of {} runs (range)", out.runs));
     let mut text = format!(
@@ -324,20 +324,19 @@ fn sequential_over_concurrent(out: &Output) -> String {
 }
 
 /// The chapter's second observation: the order in which each model
-/// received its flags, one line per row whose server kept records, the
-/// first [`ARRIVAL_SHOWN`] codes of its first run.
+/// received its flags, one line per row whose server kept records.
 fn arrival(out: &Output) -> String {
     let rows: Vec<&RowOut> =
         out.rows.iter().filter(|row| !row.arrival.is_empty()).collect();
+    if rows.is_empty() {
+        return String::new();
+    }
     let width = rows.iter().map(|row| row.model.len()).max().unwrap_or(0);
-    let mut text = String::new();
+    let mut text = "\nOrder of arrival, as the server answered:\n".to_owned();
     for row in rows {
         text += &format!("  {:<width$}  {}\n", row.model, order(&row.arrival));
     }
-    if text.is_empty() {
-        return text;
-    }
-    format!("\nOrder of arrival, as the server answered:\n{text}")
+    text
 }
 
 /// The first [`ARRIVAL_SHOWN`] codes, how many more there are, and
@@ -351,10 +350,6 @@ fn order(codes: &[String]) -> String {
     let order = if sorted { "alphabetical" } else { "not alphabetical" };
     format!("{line}  ({order})")
 }
-
-/// How many codes of each model's order of arrival the table shows: the
-/// book's 20.
-const ARRIVAL_SHOWN: usize = 20;
 
 /// The `--breakdown` table: one row per model whose server kept records;
 /// with `floors` (on DELAY and ERROR), the floor each run could not beat.
@@ -429,16 +424,14 @@ pub fn grid<T>(columns: &[Column<T>], rows: &[T], markdown: bool) -> String {
     let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
     let mut text = String::new();
     for line in [&headers, &rule].into_iter().chain(&cells) {
-        let padded: Vec<String> = (line.iter().zip(&widths).enumerate())
-            .map(|(i, (cell, &w))| {
-                if i == 0 {
-                    format!("{cell:<w$}")
-                } else {
-                    format!("{cell:>w$}")
-                }
-            })
-            .collect();
-        text += padded.join("  ").trim_end();
+        let mut padded = String::new();
+        for (i, (cell, &w)) in line.iter().zip(&widths).enumerate() {
+            padded += &match i {
+                0 => format!("{cell:<w$}"),
+                _ => format!("  {cell:>w$}"),
+            };
+        }
+        text += padded.trim_end();
         text += "\n";
     }
     text
