@@ -17,9 +17,9 @@
 //! what compare and sweep run and against which server settings; `model`
 //! is the data they share, `measure` and `parse` run a program and read
 //! it, `table`, `timeline` and `sweep_plot` (in `svg`) draw the results,
-//! `peers` adds curl and the book's scripts (found by `python`), `cargo`
-//! builds the binaries. The imports go one way only: a test below fails
-//! if any module comes to import one that imports it back.
+//! `peers` adds curl and the book's scripts, `cargo` builds the binaries.
+//! The imports go one way only: a test below fails if any module comes to
+//! import one that imports it back.
 
 mod cargo;
 mod clients;
@@ -29,7 +29,6 @@ mod model;
 mod parse;
 mod peers;
 mod primes;
-mod python;
 mod svg;
 mod sweep;
 mod sweep_plot;

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::measure::progress;
 use crate::parse::parse_total_time;
-use crate::python::{Python, book_dir};
+use crate::peers::{Python, book_dir};
 use crate::table::{Column, Spread};
 use crate::{cargo, measure, table};
 
