@@ -10,17 +10,10 @@
 //! peak memory (from `wait4`) and how many requests the server had in
 //! flight at once (from its statistics).
 //!
-//! Counts that must agree: on LOCAL every model must get the same OK / not
-//! found / errors, or something is wrong, and `compare` exits 1 with the
-//! difference. DELAY and ERROR draw each request's delay (and 418) from the
-//! seed and the request's ordinal on the server, reset before every run:
-//! the Nth request gets the same draw whichever code it asks for. So every
-//! model meets the same delays and the same number of 418s, though not on
-//! the same codes: on ERROR the errors and the sum OK + not found must
-//! agree, on DELAY all three counts. Unless some request timed out: which
-//! ones do depends on timing, so then the check is skipped with a note.
-//! `-s URL` (another server, such as nginx serving the same files) has no
-//! server statistics, and all three counts must agree, as on LOCAL.
+//! Counts that must agree, or `compare` exits 1 with the difference: on
+//! LOCAL and on another server (`-s URL`) all three; on DELAY and ERROR
+//! what the seeded draws make the same whatever the order of the codes
+//! ([`Agreement::of`]).
 //!
 //! `--with-curl` runs each client and a curl with the same parallelism in
 //! turn: A B, then B A, and so on, each run in a fresh, empty directory
@@ -31,7 +24,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow};
 use flags_server::Kind;
 
 use crate::clients::{CLIENTS, ServerArgs, Site};
@@ -150,8 +143,7 @@ pub struct ClientArgs {
 }
 
 impl ClientArgs {
-    /// The arguments as given: with none, each client asks for its
-    /// default, the book's 20 most populous countries.
+    /// The arguments as given (none: each client's default).
     fn to_vec(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.every {
@@ -229,14 +221,14 @@ pub fn run(args: &Args) -> Result<bool> {
     let timeout =
         args.client.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
     let curl = Curl { base_url: &site.base_url, cc_list: &cc_list, timeout };
+    let with_curl = args.with_curl && peers::curl_available();
+    let mut notes = Vec::new();
+    if args.with_curl && !with_curl {
+        let note = "--with-curl: no curl on PATH; its rows are left out";
+        notes.push(note.into());
+    }
 
     let mut rows = Vec::new();
-    let mut notes = Vec::new();
-    let with_curl = args.with_curl && peers::curl_available();
-    if args.with_curl && !with_curl {
-        notes
-            .push("--with-curl: no curl on PATH; its rows are left out".into());
-    }
     for (name, program) in names.iter().zip(&programs) {
         let mut cmd_args = client_args.clone();
         cmd_args.extend(extra_args(&args.extra, name)?);
@@ -252,8 +244,7 @@ pub fn run(args: &Args) -> Result<bool> {
         let (mut runs, mut curl_runs) = (Vec::new(), Vec::new());
         let mut parallel = 1;
         for n in 1..=args.runs {
-            // A B, B A, ...: the client first in odd pairs, curl first in
-            // even ones. The first run is always the client's, whose report
+            // A B, B A, ...: the first run is the client's, whose report
             // says the parallelism curl is to match.
             let curl_first = with_curl && n % 2 == 0;
             if curl_first {
@@ -306,16 +297,16 @@ pub fn run(args: &Args) -> Result<bool> {
     let path = args.timeline.clone().unwrap_or_else(|| {
         cargo::target_dir().join("xtask").join("compare-timeline.svg")
     });
+    let server = site.kind.map_or(site.base_url.clone(), |k| k.to_string());
+    let shown_args = if client_args.is_empty() {
+        "no client args".to_owned()
+    } else {
+        client_args.join(" ")
+    };
     let title = format!(
-        "{} server, {} codes ({}): one bar per request, one lane per \
-         connection",
-        site.kind.map_or(site.base_url.clone(), |kind| kind.to_string()),
-        cc_list.len(),
-        if client_args.is_empty() {
-            "no client args".to_owned()
-        } else {
-            client_args.join(" ")
-        }
+        "{server} server, {} codes ({shown_args}): one bar per request, one \
+         lane per connection",
+        cc_list.len()
     );
     let timeline = match svg::save(&path, &timeline::render(&title, &rows)) {
         Ok(()) => Some(shown(&path)),
@@ -353,14 +344,9 @@ fn shown(path: &Path) -> String {
 
 /// The arguments `--extra CLIENT=ARG` adds for `client`.
 fn extra_args(extra: &[String], client: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for item in extra {
-        let Some((name, arg)) = item.split_once('=') else {
-            bail!("--extra takes CLIENT=ARG, not {item:?}");
-        };
-        if name == client {
-            out.push(arg.to_owned());
-        }
-    }
-    Ok(out)
+    let split = |item: &String| match item.split_once('=') {
+        Some((name, arg)) => Ok((name == client).then(|| arg.to_owned())),
+        None => Err(anyhow!("--extra takes CLIENT=ARG, not {item:?}")),
+    };
+    extra.iter().filter_map(|item| split(item).transpose()).collect()
 }

@@ -135,11 +135,13 @@ pub struct Agreement {
 impl Agreement {
     /// Compares every run's counts with the first row's first run.
     ///
-    /// On ERROR the 418s follow the request order, not the codes, so a model
-    /// that asks for the codes in another order gets its 418s on other codes:
-    /// the same number of errors, but a different split of the rest between
-    /// OK and not found. There only errors and OK + not found are compared;
-    /// on LOCAL and DELAY all three counts are.
+    /// DELAY and ERROR draw each request's delay (and 418) from the seed
+    /// and the request's ordinal on the server, reset before every run: the
+    /// Nth request gets the same draw whichever code it asks for. So every
+    /// model meets the same delays and the same number of 418s, though not
+    /// on the same codes: on ERROR only the errors and OK + not found are
+    /// compared, elsewhere all three counts. Off LOCAL, a request that timed
+    /// out (which ones do depends on timing) skips the check, with a note.
     pub fn of(kind: Kind, rows: &[Row]) -> Agreement {
         let all_runs = || {
             rows.iter().flat_map(|row| {
