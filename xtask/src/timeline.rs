@@ -77,15 +77,16 @@ pub fn render(title: &str, rows: &[Row]) -> String {
     );
 
     // The legend, one swatch per class, then the exit marker.
-    let mut legend = String::new();
+    let (mut legend, mut style) = (String::new(), String::new());
     let mut x = 12.0;
-    for (name, _, label) in CLASSES {
+    for (name, colour, label) in CLASSES {
         let _ = writeln!(
             legend,
             r#"<rect class="{name}" x="{x}" y="34" width="12" height="12"/><text x="{}" y="44">{}</text>"#,
             x + 16.0,
             escape(label)
         );
+        let _ = writeln!(style, ".{name}{{fill:{colour}}}");
         x += 26.0 + 6.5 * label.len() as f64;
     }
     legend += &line("exit", (x, 40.0), (x + 20.0, 40.0));
@@ -94,10 +95,6 @@ pub fn render(title: &str, rows: &[Row]) -> String {
         r#"<text x="{}" y="44">client process exited</text>"#,
         x + 24.0
     );
-    let mut style = String::new();
-    for (name, colour, _) in CLASSES {
-        let _ = writeln!(style, ".{name}{{fill:{colour}}}");
-    }
     style += ".exit{stroke:#555;stroke-width:1;stroke-dasharray:4 3}\n\
               .sep{stroke:white;stroke-width:0.6}\n";
     crate::svg::document(height, &style, title, &(legend + &body))
@@ -135,25 +132,21 @@ impl Panel {
                 let lane = *lane_of.entry(r.connection).or_insert(next);
                 let (start, end) =
                     (r.start - run.launched, r.end - run.launched);
+                let (cc, status, id) = (code(&r.path), r.status, r.connection);
                 let tip = format!(
-                    "{} {} {:.3}–{:.3} s (connection {})",
-                    code(&r.path),
-                    r.status,
-                    start,
-                    end,
-                    r.connection
+                    "{cc} {status} {start:.3}–{end:.3} s (connection {id})"
                 );
                 Bar { start, end, lane, status: r.status, tip }
             })
             .collect();
         let lanes = lane_of.len().max(1);
-        let connections = plural(lane_of.len(), "connection", "connections");
+        let connections = plural(lane_of.len(), "connection");
         let title = format!(
             "{} (concurrency {}): {} over {connections}, elapsed {:.2} s, \
              peak in-flight {}",
             row.model,
             run.report.concurrency,
-            plural(bars.len(), "request", "requests"),
+            plural(bars.len(), "request"),
             run.report.elapsed,
             run.peak_in_flight.unwrap_or(0)
         );
@@ -195,7 +188,7 @@ impl Panel {
                 bottom + 28.0
             );
         }
-        let lanes = plural(self.lanes, "lane", "lanes");
+        let lanes = plural(self.lanes, "lane");
         *svg += &note(LEFT - 8.0, top + height / 2.0 + 4.0, "end", &lanes);
         // Grid lines and ticks under the bars.
         let mut t = 0.0;
@@ -232,8 +225,9 @@ fn seconds_label(t: f64, step: f64) -> String {
     if t == 0.0 { "0".to_owned() } else { format!("{t:.decimals$} s") }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+/// "1 lane", "3 lanes".
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 #[cfg(test)]
