@@ -1,8 +1,7 @@
 //! What `compare` and `sweep` run, and against what: the chapter's three
-//! flag clients (`flags2_sequential.py`, `flags2_threadpool.py` and
-//! `flags2_asyncio.py` in the book), the codes their arguments name, the
-//! settings of the in-process test server, and the command line of one
-//! run. Both commands describe a run the same way, so it is said here once.
+//! flag clients (`flags2_*.py` in the book), the codes their arguments
+//! name, the settings of the in-process test server, and the command line
+//! of one run, said here once for both commands.
 
 use std::path::Path;
 use std::process::Command;
@@ -52,9 +51,8 @@ impl ServerArgs {
     /// The server's configuration, with ERROR's rate of 418s.
     pub fn config(&self, error_rate: f64) -> Result<Config> {
         let secs = |s: f64, what: &str| {
-            Duration::try_from_secs_f64(s).with_context(|| {
-                format!("--{what} must be a number of seconds >= 0")
-            })
+            let error = || format!("--{what} must be a number of seconds >= 0");
+            Duration::try_from_secs_f64(s).with_context(error)
         };
         let config = Config {
             min_delay: secs(self.min_delay, "min-delay")?,
@@ -86,7 +84,7 @@ pub fn start_server(config: Config) -> Result<TestServer> {
 pub fn codes(client_args: &[String]) -> Result<Vec<String>> {
     use flags_common::cli::{ParseOutcome, process_args};
     let argv =
-        std::iter::once("xtask").chain(client_args.iter().map(|s| s.as_str()));
+        ["xtask"].into_iter().chain(client_args.iter().map(String::as_str));
     match process_args(argv, "xtask", 1) {
         Ok(options) => Ok(options.cc_list),
         Err(ParseOutcome::Usage(error)) => bail!("{error}"),
@@ -94,18 +92,16 @@ pub fn codes(client_args: &[String]) -> Result<Vec<String>> {
     }
 }
 
-/// Where a client downloads from: `-s` with one of the book's labels and
-/// the base URL the label stands for in this run.
+/// Where a client downloads from: LOCAL, DELAY or ERROR (`None` for a
+/// server that is not ours), and the base URL, known for our servers once
+/// they are started ([`Site::ours`]).
 #[derive(Clone, Debug)]
 pub struct Site {
-    /// LOCAL, DELAY or ERROR; `None` for a server that is not ours.
     pub kind: Option<Kind>,
-    /// Known for our servers once they are started ([`Site::ours`]).
     pub base_url: String,
 }
 
 impl Site {
-    /// One of our in-process servers.
     pub fn ours(server: &TestServer, kind: Kind) -> Site {
         Site { kind: Some(kind), base_url: server.base_url(kind) }
     }
