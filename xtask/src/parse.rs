@@ -12,9 +12,9 @@
 //! The Rust clients print them byte for byte as the book's scripts do
 //! (`docs/contract.md`, "Output"), so one parser reads both. `compare`
 //! reads these documented lines rather than guessing from exit codes or
-//! timing.
+//! timing; curl's statuses and `primes`' total time are read here too.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 /// The figures of one client's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -28,20 +28,6 @@ impl Counts {
     /// Every code the run handled, whatever its outcome.
     pub fn total(&self) -> u64 {
         self.ok + self.not_found + self.errors
-    }
-
-    /// Counts from HTTP statuses, one per code, as the clients classify
-    /// them: how curl's rows are read.
-    pub fn from_statuses(statuses: impl IntoIterator<Item = u16>) -> Counts {
-        let mut counts = Counts::default();
-        for status in statuses {
-            match status {
-                200..=299 => counts.ok += 1,
-                404 => counts.not_found += 1,
-                _ => counts.errors += 1,
-            }
-        }
-        counts
     }
 }
 
@@ -98,6 +84,25 @@ pub fn parse_report(stdout: &str) -> Result<Report> {
         counts,
         elapsed: elapsed.with_context(|| missing("\"Elapsed time:\""))?,
     })
+}
+
+/// Reads curl's `--write-out '%{http_code}\n'`, one status per transfer,
+/// into counts as the clients count (000, no answer, is an error).
+pub fn parse_statuses(stdout: &str, expected: usize) -> Result<Counts> {
+    let mut counts = Counts::default();
+    for line in stdout.lines() {
+        let status: u16 = (line.trim().parse())
+            .context("curl printed something that is not a status")?;
+        match status {
+            200..=299 => counts.ok += 1,
+            404 => counts.not_found += 1,
+            _ => counts.errors += 1,
+        }
+    }
+    if counts.total() != expected as u64 {
+        bail!("curl reported {} transfers, not {expected}", counts.total());
+    }
+    Ok(counts)
 }
 
 /// Reads `primes`' last line, "Total time: 0.61s", as `proc_pool.py`

@@ -31,7 +31,7 @@ use tokio::runtime::Runtime;
 
 use crate::measure;
 use crate::model::{Observed, Row, Run};
-use crate::parse::{Counts, Report, parse_report};
+use crate::parse::{Report, parse_report, parse_statuses};
 
 /// The most connections `curl -Z` opens at once (its documented maximum
 /// for `--parallel-max` in the 7.x releases).
@@ -93,25 +93,11 @@ impl Curl<'_> {
             .arg("-K")
             .arg(&list);
         let expected = self.cc_list.len();
-        let parse = |stdout: &str| -> Result<Report> {
-            let statuses = stdout
-                .lines()
-                .map(|line| line.trim().parse::<u16>())
-                .collect::<Result<Vec<_>, _>>()
-                .context("curl printed something that is not a status")?;
-            if statuses.len() != expected {
-                bail!(
-                    "curl reported {} transfers, not {expected}",
-                    statuses.len()
-                );
-            }
-            Ok(Report {
-                concurrency: parallel,
-                counts: Counts::from_statuses(statuses),
-                // curl prints no time of its own; its wall time, from
-                // spawn to exit, is filled in below.
-                elapsed: 0.0,
-            })
+        let parse = |stdout: &str| {
+            let counts = parse_statuses(stdout, expected)?;
+            // curl prints no time of its own; its wall time, from spawn to
+            // exit, is filled in below.
+            Ok(Report { concurrency: parallel, counts, elapsed: 0.0 })
         };
         // curl exits 22 when some transfer got a 404 or a 418 under
         // `--fail`, and 28 when one timed out; the per-transfer statuses
