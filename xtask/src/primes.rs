@@ -121,24 +121,20 @@ pub fn run(args: &Args) -> Result<()> {
         None => thread::available_parallelism()
             .map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX)),
     };
-    let mut jobs = Vec::new();
-    for (executor, n) in
-        [("sequential", 1), ("threads", workers), ("processes", workers)]
-    {
+    let rust = |executor, n: u32| {
         let mut command = Command::new(&program);
         command.args(["--executor", executor]);
         if executor != "sequential" {
             command.arg(n.to_string());
         }
         let label = format!("primes --executor {executor}");
-        jobs.push(Job {
-            language: "Rust",
-            executor,
-            workers: n,
-            label,
-            command,
-        });
-    }
+        Job { language: "Rust", executor, workers: n, label, command }
+    };
+    let mut jobs = vec![
+        rust("sequential", 1),
+        rust("threads", workers),
+        rust("processes", workers),
+    ];
     if let Some((dir, python)) = &python {
         jobs.extend(python_jobs(*python, dir, workers));
     }
