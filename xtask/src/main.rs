@@ -89,8 +89,7 @@ fn main() -> ExitCode {
     // anything else makes this process grow.
     let mut args = std::env::args_os().skip(1);
     if args.next().is_some_and(|arg| arg == measure::TRAMPOLINE) {
-        let code = measure::trampoline(args);
-        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+        return measure::trampoline(args);
     }
     let outcome = match Cli::parse() {
         Cli::Compare(args) => match &args.what {
@@ -146,27 +145,20 @@ mod tests {
 
     /// The first segment of every `crate::a` and `use crate::{a, b}`.
     fn crate_paths(code: &str) -> BTreeSet<String> {
+        let ident = |item: &str| -> String {
+            let item = item.trim().chars();
+            item.take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+        };
         let mut out = BTreeSet::new();
         for (i, _) in code.match_indices("crate::") {
             let rest = &code[i + "crate::".len()..];
-            let group = match rest.strip_prefix('{') {
-                Some(inner) => inner.split('}').next().unwrap_or_default(),
-                None => rest,
-            };
-            for item in group.split(',') {
-                let first: String = item
-                    .trim()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !first.is_empty() {
-                    out.insert(first);
-                }
-                if !rest.starts_with('{') {
-                    break;
-                }
+            let group = rest.strip_prefix('{').and_then(|g| g.split_once('}'));
+            match group {
+                Some((group, _)) => out.extend(group.split(',').map(ident)),
+                None => out.extend([ident(rest)]),
             }
         }
+        out.retain(|name| !name.is_empty());
         out
     }
 

@@ -13,8 +13,9 @@
 //! another process, and `compare --breakdown` puts these instants on one
 //! line with the server's records of each request.
 
+use std::ffi::OsString;
 use std::io::{self, Read};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::thread;
 
 use anyhow::{Context, Result, bail};
@@ -58,11 +59,8 @@ impl Measured {
 
 /// The progress line: which model is running now.
 pub fn progress(model: &str, n: u32, runs: u32) {
-    if runs > 1 {
-        eprintln!("compare: running {model} (run {n} of {runs})");
-    } else {
-        eprintln!("compare: running {model}");
-    }
+    let which = (runs > 1).then(|| format!(" (run {n} of {runs})"));
+    eprintln!("compare: running {model}{}", which.unwrap_or_default());
 }
 
 /// Runs one program against `server`, from a reset of its statistics to
@@ -191,12 +189,12 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
 /// `main`, before xtask has grown: runs PROGRAM with the same stdin,
 /// stdout and stderr, waits for it with `wait4`, and appends one line to
 /// stderr: [`MARKER`], the wait status, the peak memory in KiB, and the
-/// instants of spawn and reap on [`monotonic_ns`]. Returns the
-/// trampoline's own exit code: 0 when it could report, 1 when not.
-pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
+/// instants of spawn and reap on [`monotonic_ns`]. Fails only when it
+/// cannot report.
+pub fn trampoline(mut args: impl Iterator<Item = OsString>) -> ExitCode {
     let Some(program) = args.next() else {
         eprintln!("xtask {TRAMPOLINE}: no program to run");
-        return 1;
+        return ExitCode::FAILURE;
     };
     let spawned_ns = monotonic_ns();
     let outcome = Command::new(&program)
@@ -211,11 +209,11 @@ pub fn trampoline(mut args: impl Iterator<Item = std::ffi::OsString>) -> i32 {
                 raw_status(status),
                 kib.unwrap_or(0),
             );
-            0
+            ExitCode::SUCCESS
         }
         Err(error) => {
             eprintln!("cannot run {}: {error}", program.to_string_lossy());
-            1
+            ExitCode::FAILURE
         }
     }
 }
