@@ -147,42 +147,41 @@ const MARKER: &str = "__xtask_measure__";
 /// reports is the client's own peak (or the trampoline's few MiB, if the
 /// client never grew past that).
 pub fn run(cmd: &mut Command) -> io::Result<Measured> {
-    if cfg!(target_os = "linux") {
-        let mut via = Command::new(std::env::current_exe()?);
-        via.arg(TRAMPOLINE).arg(cmd.get_program()).args(cmd.get_args());
-        if let Some(dir) = cmd.get_current_dir() {
-            via.current_dir(dir);
-        }
-        for (key, value) in cmd.get_envs() {
-            match value {
-                Some(value) => via.env(key, value),
-                None => via.env_remove(key),
-            };
-        }
-        let mut measured = run_direct(&mut via)?;
-        if !measured.status.success() {
-            // The trampoline itself failed, e.g. the program is missing.
-            return Ok(measured);
-        }
-        let Some((stderr, marker)) = measured.stderr.rsplit_once(MARKER) else {
-            return Err(io::Error::other("the trampoline reported nothing"));
-        };
-        let fields: Vec<u64> = marker
-            .split_whitespace()
-            .filter_map(|field| field.parse().ok())
-            .collect();
-        let [raw_status, kib, spawned_ns, reaped_ns] = fields[..] else {
-            return Err(io::Error::other("the trampoline's report is garbled"));
-        };
-        measured.status = exit_status_from_raw(raw_status);
-        measured.max_rss_kib = Some(kib);
-        measured.spawned_ns = spawned_ns;
-        measured.reaped_ns = reaped_ns;
-        measured.stderr = stderr.to_owned();
-        Ok(measured)
-    } else {
-        run_direct(cmd)
+    if !cfg!(target_os = "linux") {
+        return run_direct(cmd);
     }
+    let mut via = Command::new(std::env::current_exe()?);
+    via.arg(TRAMPOLINE).arg(cmd.get_program()).args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        via.current_dir(dir);
+    }
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => via.env(key, value),
+            None => via.env_remove(key),
+        };
+    }
+    let mut measured = run_direct(&mut via)?;
+    if !measured.status.success() {
+        // The trampoline itself failed, e.g. the program is missing.
+        return Ok(measured);
+    }
+    let Some((stderr, marker)) = measured.stderr.rsplit_once(MARKER) else {
+        return Err(io::Error::other("the trampoline reported nothing"));
+    };
+    let fields: Vec<u64> = marker
+        .split_whitespace()
+        .filter_map(|field| field.parse().ok())
+        .collect();
+    let [raw_status, kib, spawned_ns, reaped_ns] = fields[..] else {
+        return Err(io::Error::other("the trampoline's report is garbled"));
+    };
+    measured.status = exit_status_from_raw(raw_status);
+    measured.max_rss_kib = Some(kib);
+    measured.spawned_ns = spawned_ns;
+    measured.reaped_ns = reaped_ns;
+    measured.stderr = stderr.to_owned();
+    Ok(measured)
 }
 
 /// The body of `xtask __measure PROGRAM ARGS...`, called first thing in
