@@ -5,19 +5,16 @@
 //!
 //! - `--with-curl`: curl, the command-line tool everybody already trusts,
 //!   each run paired with the client that has the same parallelism.
-//! - `--python DIR`: the book's own `flags2_sequential.py`,
-//!   `flags2_threadpool.py` and `flags2_asyncio.py`. They hard-code
-//!   `localhost:8000/8001/8002`, so for those rows a server is started on
-//!   the book's port, from the same `flags_server` library and config.
+//! - `--python DIR`: the book's own `flags2_*.py`, run from the reader's
+//!   checkout (never copied here), as `proc_pool.py` is for `compare
+//!   primes`. They hard-code `localhost:8000/8001/8002`, so for those rows
+//!   a server is started on the book's port ([`FixedPortServer`]).
 //!
-//! The book's scripts, and `proc_pool.py` for `compare primes --python`,
-//! are run from the reader's checkout of the book's code, never copied
-//! here, by the reader's Python 3. The book says `python3`; on Windows the
-//! usual names are `python` and the launcher `py -3`. Each is tried in that
-//! order, and the first that runs a Python 3 able to import what the
-//! scripts need is used: a `python` that is Python 2, or one without
-//! `httpx`, is passed over, and so is the Microsoft Store's `python3`
-//! placeholder, which exits non-zero.
+//! The book says `python3`; on Windows the usual names are `python` and the
+//! launcher `py -3`. The first of them that runs a Python 3 able to import
+//! what the scripts need is used: a `python` that is Python 2, or one
+//! without `httpx`, is passed over, and so is the Microsoft Store's
+//! `python3` placeholder, which exits non-zero.
 
 use std::fmt::{self, Write as _};
 use std::fs;
@@ -164,24 +161,21 @@ impl BookScripts {
     /// The rows of the three scripts of `compare --python`, each run
     /// `runs` times with `client_args`.
     pub fn rows(&self, client_args: &[String], runs: u32) -> Result<Vec<Row>> {
-        let mut rows = Vec::new();
-        for script in PYTHON_SCRIPTS {
-            let mut all = Vec::new();
-            for n in 1..=runs {
+        let row = |script: &str| {
+            let run = |n| {
                 measure::progress(script, n, runs);
                 let run = self.run(script, client_args);
-                all.push(run.with_context(|| format!("{script} failed"))?);
-            }
-            rows.push(Row::new(script, all));
-        }
-        Ok(rows)
+                run.with_context(|| format!("{script} failed"))
+            };
+            Ok(Row::new(script, (1..=runs).map(run).collect::<Result<_>>()?))
+        };
+        PYTHON_SCRIPTS.into_iter().map(row).collect()
     }
 
     /// One run of `script` with `client_args`, in a fresh working
     /// directory: the scripts save into `downloaded/` and `-a` reads
     /// `country_codes.txt`, both relative to the current directory (DIR's
     /// copy of that file if there is one, else ours, the same 194 codes).
-    /// They know only the book's ports, so `-s` is the label alone.
     pub fn run(&self, script: &str, client_args: &[String]) -> Result<Run> {
         let work = measure::fresh_dir()?;
         fs::create_dir(work.path().join("downloaded"))?;
@@ -201,10 +195,8 @@ impl BookScripts {
 
 /// One `flags_server` on the book's fixed port for `kind`, on 127.0.0.1
 /// and ::1 (the scripts ask for `localhost`, which may resolve either
-/// way), served by a runtime of its own until dropped.
-///
-/// Fixed ports are fine here and nowhere else: this is a benchmark run by
-/// hand, and the book's scripts cannot be told another port.
+/// way), served by a runtime of its own until dropped. Fixed ports are fine
+/// here and nowhere else: this is a benchmark run by hand.
 pub struct FixedPortServer {
     state: ServerState,
     /// Dropping it stops the servers; by then every script has exited.
@@ -285,8 +277,7 @@ impl Python {
         bail!("no Python 3{with} found as python3, python or py -3")
     }
 
-    /// A command that runs this interpreter; add the script and its
-    /// arguments.
+    /// A command that runs this interpreter, to add the script to.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(self.program);
         cmd.args(self.args);
