@@ -308,13 +308,10 @@ pub fn run(args: &Args) -> Result<bool> {
          lane per connection",
         cc_list.len()
     );
-    let timeline = match svg::save(&path, &timeline::render(&title, &rows)) {
-        Ok(()) => Some(shown(&path)),
-        Err(error) => {
-            notes.push(format!("{error:#}"));
-            None
-        }
-    };
+    let timeline = (svg::save(&path, &timeline::render(&title, &rows)))
+        .map(|()| shown(&path))
+        .map_err(|error| notes.push(format!("{error:#}")))
+        .ok();
     let out = table::Output {
         server: site.kind.map_or("URL".into(), |kind| kind.to_string()),
         base_url: site.base_url.clone(),
