@@ -56,7 +56,6 @@ pub fn render(title: &str, rows: &[Row]) -> String {
     // to the latest moment anything happened.
     let span = panels.iter().map(Panel::span).fold(0.0, f64::max);
     let shared = ticks(span);
-    let plot_width = WIDTH - LEFT - RIGHT;
 
     let mut body = String::new();
     let mut y = 70.0;
@@ -65,8 +64,8 @@ pub fn render(title: &str, rows: &[Row]) -> String {
         // the shared scale (a pool done in 0.2 s beside a 400 s sequential
         // run) gets its own, and says so: its bars would be specks.
         let zoom = panel.span() < shared.1 / 20.0;
-        let (tick, end) = if zoom { ticks(panel.span()) } else { shared };
-        y = panel.draw(&mut body, y, plot_width / end, tick, end, zoom);
+        let axis = if zoom { ticks(panel.span()) } else { shared };
+        y = panel.draw(&mut body, y, axis, zoom);
     }
     let height = y + 10.0;
     body += &note(
@@ -158,17 +157,18 @@ impl Panel {
         self.bars.iter().map(|b| b.end).fold(self.wall, f64::max)
     }
 
-    /// Draws the panel with its top at `y`; returns the next panel's top.
-    /// `zoom` says the panel has its own time scale, not the shared one.
+    /// Draws the panel with its top at `y` on `axis` (tick step and end);
+    /// returns the next panel's top. `zoom` says the panel has its own time
+    /// scale, not the shared one.
     fn draw(
         &self,
         svg: &mut String,
         y: f64,
-        scale: f64,
-        tick: f64,
-        end: f64,
+        axis: (f64, f64),
         zoom: bool,
     ) -> f64 {
+        let (tick, end) = axis;
+        let scale = (WIDTH - LEFT - RIGHT) / end;
         let lane = (MAX_PLOT_HEIGHT / self.lanes as f64).min(MAX_LANE);
         // Gaps between lanes while they are tall enough to show them.
         // Below a pixel per lane the bars overlap their neighbours a
