@@ -1,17 +1,8 @@
 //! `cargo xtask`: the workspace's own tasks, in Rust rather than in shell
 //! scripts (the cargo-xtask convention; `.cargo/config.toml` makes
-//! `cargo xtask` an alias of `cargo run --release -p xtask --`).
-//!
-//! - `cargo xtask compare [CLIENT ARGS]`: the three flag clients of the
-//!   chapter side by side against an in-process test server, one table
-//!   and one picture; with no arguments, the chapter's result (see
-//!   `compare.rs`).
-//! - `cargo xtask compare primes [WORKERS]`: `proc_pool.py`'s executors
-//!   side by side (see `primes.rs`).
-//! - `cargo xtask sweep`: the two concurrent clients on DELAY for each
-//!   `-m` of a list: a table, and with `--svg` one picture of time and
-//!   memory against concurrency (see `sweep.rs`).
-//! - `cargo xtask serve`: the test servers in the foreground.
+//! `cargo xtask` an alias of `cargo run --release -p xtask --`):
+//! `compare` (the three flag clients side by side; `compare primes`, the
+//! executors of `proc_pool.py`), `sweep` and `serve`, as [`Cli`] says.
 //!
 //! Modules: `compare`, `primes` and `sweep` are the subcommands, `clients`
 //! what compare and sweep run and against which server settings; `model`

@@ -4,9 +4,7 @@
 //! The book shows that a `ProcessPoolExecutor` speeds up CPU-bound work in
 //! Python while threads cannot, because of the GIL. Rust has no GIL, so
 //! here threads and processes should both scale with the cores; the table
-//! shows by how much: total time, that time over the sequential run's,
-//! speedup over the sequential run, and parallel efficiency (speedup
-//! divided by workers; 1.0 is perfect).
+//! shows by how much ([`Row`]).
 //!
 //! With `--python DIR` the book's own program joins the table, run from
 //! the reader's checkout three ways ([`python_jobs`]). Each language's

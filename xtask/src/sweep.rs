@@ -13,11 +13,6 @@
 //! three copies of one run; the 676 codes of `-e` keep `-m` meaningful up
 //! to 500 (and 1000 becomes 676, which the table shows). `-a` is there
 //! for a shorter sweep.
-//!
-//! Under the table, the two answers: the first `-m` at which a model's
-//! elapsed time comes within 10% of the floor (the longest delay the
-//! server chose: no model can end sooner), and the slope of peak memory
-//! against concurrency, fitted by least squares over the runs.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -170,10 +165,8 @@ pub fn run(args: &Args) -> Result<bool> {
 
     // Every model at one -m, then the next -m: a machine that gets busier
     // or quieter during the sweep then weighs on all models alike.
-    let mut models: Vec<&str> = CONCURRENT.to_vec();
-    if book.is_some() {
-        models.extend(PYTHON_SCRIPTS);
-    }
+    let book_models = book.iter().flat_map(|_| PYTHON_SCRIPTS);
+    let models: Vec<&str> = CONCURRENT.into_iter().chain(book_models).collect();
     let mut rows: Vec<Row> =
         models.iter().map(|&model| Row::new(model, Vec::new())).collect();
     let total = args.max_req.len() * rows.len();
@@ -216,8 +209,7 @@ pub fn run(args: &Args) -> Result<bool> {
         floor,
         models: models.iter().map(|m| summary(m, &runs, floor)).collect(),
         runs,
-        // The agreement of counts, as `compare` checks it: one row per
-        // model.
+        // As `compare` checks it, with one row per model.
         agreement: Agreement::of(Kind::Delay, &rows),
         notes,
     };

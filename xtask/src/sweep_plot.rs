@@ -1,6 +1,5 @@
 //! `sweep --svg FILE.svg`: the sweep as one picture, in the hand of the
-//! `--timeline` picture (same width, fonts, axes and grid, drawn with its
-//! helpers).
+//! `--timeline` picture (`svg.rs`).
 //!
 //! Two panels share the x axis, the concurrency a run used, on a log
 //! scale so that 1, 10, 100 and 1000 workers are equally far apart:
