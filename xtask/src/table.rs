@@ -119,20 +119,18 @@ impl Spread {
     fn map(self, f: impl Fn(f64) -> f64) -> Spread {
         Spread { median: f(self.median), min: f(self.min), max: f(self.max) }
     }
-
-    /// The spread of `f` over `runs`, `None` if some run has no figure.
-    fn of_all(runs: &[Run], f: impl Fn(&Run) -> Option<f64>) -> Option<Spread> {
-        Spread::of(runs.iter().map(f).collect::<Option<Vec<f64>>>()?)
-    }
 }
 
 impl From<&Row> for RowOut {
     fn from(row: &Row) -> RowOut {
         let runs = &row.runs;
-        let zero = Spread { median: 0.0, min: 0.0, max: 0.0 };
-        let spread = |f: &dyn Fn(&Run) -> f64| {
-            Spread::of_all(runs, |run| Some(f(run))).unwrap_or(zero)
+        // The spread of `f` over the runs, `None` if some run has no figure.
+        let all = |f: &dyn Fn(&Run) -> Option<f64>| {
+            Spread::of(runs.iter().map(f).collect::<Option<Vec<f64>>>()?)
         };
+        let zero = Spread { median: 0.0, min: 0.0, max: 0.0 };
+        let spread =
+            |f: &dyn Fn(&Run) -> f64| all(&|run| Some(f(run))).unwrap_or(zero);
         // Counts agree between runs, or `compare` says so; the median
         // keeps one odd run from showing here.
         let count = |f: &dyn Fn(&Run) -> u64| {
@@ -162,12 +160,8 @@ impl From<&Row> for RowOut {
             flags_per_sec: spread(&|run| {
                 run.report.counts.total() as f64 / run.wall.max(1e-6)
             }),
-            max_rss_kib: Spread::of_all(runs, |run| {
-                run.max_rss_kib.map(|kib| kib as f64)
-            }),
-            peak_in_flight: Spread::of_all(runs, |run| {
-                run.peak_in_flight.map(|n| n as f64)
-            }),
+            max_rss_kib: all(&|run| Some(run.max_rss_kib? as f64)),
+            peak_in_flight: all(&|run| Some(run.peak_in_flight? as f64)),
             requests: runs.iter().map(|run| run.records.len()).collect(),
             longest_delay: spread(&Run::longest_delay),
             vs_curl: Spread::of(row.vs_curl.iter().copied()),
