@@ -92,16 +92,15 @@ impl Plot<'_> {
                 (swatch, row.model.clone())
             })
             .collect();
-        entries.push((
-            r#"<line class="floor" x1="0" y1="-4" x2="24" y2="-4"/>"#.into(),
-            format!("floor: the longest delay, {}", seconds(self.floor)),
-        ));
+        let rule = |class| {
+            format!(r#"<line class="{class}" x1="0" y1="-4" x2="24" y2="-4"/>"#)
+        };
+        let floor =
+            format!("floor: the longest delay, {}", seconds(self.floor));
+        entries.push((rule("floor"), floor));
         if self.total_delay() > 0.0 {
-            entries.push((
-                r#"<line class="bound" x1="0" y1="-4" x2="24" y2="-4"/>"#
-                    .into(),
-                "bound: total delay ÷ concurrency, or the floor".into(),
-            ));
+            let bound = "bound: total delay ÷ concurrency, or the floor";
+            entries.push((rule("bound"), bound.into()));
         }
         let (mut x, mut y) = (12.0, y + 10.0);
         for (swatch, label) in entries {
