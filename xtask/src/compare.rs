@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow};
 use flags_server::Kind;
 
-use crate::clients::{CLIENTS, ServerArgs, Site};
+use crate::clients::{CLIENTS, ClientArgs, ServerArgs, Site};
 use crate::measure::progress;
 use crate::model::{Agreement, Row, Run};
 use crate::peers::{BookScripts, Curl, PYTHON_SCRIPTS};
@@ -108,63 +108,6 @@ pub struct Args {
     // Last of the options shown: its heading holds for every one after it.
     #[command(flatten)]
     pub client: ClientArgs,
-}
-
-/// CLIENT ARGS, the options every client is given, as the clients name
-/// them, in the order `--help` lists them.
-#[derive(Debug, clap::Args)]
-#[command(next_help_heading = "Client arguments")]
-pub struct ClientArgs {
-    /// CLIENT ARGS: all 194 codes that have flags.
-    #[arg(short, long)]
-    pub all: bool,
-
-    /// CLIENT ARGS: every code AA..ZZ.
-    #[arg(short, long)]
-    pub every: bool,
-
-    /// CLIENT ARGS: only the first N codes.
-    #[arg(short, long, value_name = "N")]
-    pub limit: Option<u64>,
-
-    /// CLIENT ARGS: maximum concurrent requests (default: each client's).
-    #[arg(short = 'm', long = "max_req", visible_alias = "max-req")]
-    #[arg(value_name = "CONCURRENT")]
-    pub max_req: Option<u64>,
-
-    /// CLIENT ARGS: seconds each request may take.
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-
-    /// CLIENT ARGS: country codes or first letters (default: the clients'
-    /// own, the book's 20 most populous countries).
-    #[arg(value_name = "CC")]
-    pub cc: Vec<String>,
-}
-
-impl ClientArgs {
-    /// The arguments as given (none: each client's default).
-    fn to_vec(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.every {
-            out.push("-e".to_owned());
-        }
-        if self.all {
-            out.push("-a".to_owned());
-        }
-        let options = [
-            ("-l", self.limit.map(|n| n.to_string())),
-            ("-m", self.max_req.map(|m| m.to_string())),
-            ("--timeout", self.timeout.map(|t| t.to_string())),
-        ];
-        for (name, value) in options {
-            if let Some(value) = value {
-                out.extend([name.to_owned(), value]);
-            }
-        }
-        out.extend(self.cc.iter().cloned());
-        out
-    }
 }
 
 /// `-s`: a label of the test servers, whose base URL is known once they

@@ -236,22 +236,21 @@ fn run_direct(cmd: &mut Command) -> io::Result<Measured> {
     let mut child = cmd.spawn()?;
     // stderr is drained on its own thread while this one reads stdout: a
     // child that fills one pipe while we block on the other would hang.
-    let mut stderr_pipe = child.stderr.take();
-    let stderr_reader = thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(pipe) = stderr_pipe.as_mut() {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    });
-    let mut stdout = String::new();
-    if let Some(mut pipe) = child.stdout.take() {
-        pipe.read_to_string(&mut stdout)?;
-    }
+    let stderr = child.stderr.take();
+    let stderr = thread::spawn(move || read_all(stderr).unwrap_or_default());
+    let stdout = read_all(child.stdout.take())?;
     let (status, max_rss_kib) = wait_with_max_rss(&mut child)?;
     let reaped_ns = monotonic_ns();
-    let stderr = stderr_reader.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
     Ok(Measured { status, stdout, stderr, spawned_ns, reaped_ns, max_rss_kib })
+}
+
+fn read_all(pipe: Option<impl Read>) -> io::Result<String> {
+    let mut text = String::new();
+    if let Some(mut pipe) = pipe {
+        pipe.read_to_string(&mut text)?;
+    }
+    Ok(text)
 }
 
 /// Now, in nanoseconds of the monotonic clock: `CLOCK_MONOTONIC` on Unix,

@@ -21,7 +21,7 @@ use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind};
 use serde::Serialize;
 
-use crate::clients::{CONCURRENT, ServerArgs, Site};
+use crate::clients::{CONCURRENT, ClientArgs, ServerArgs, Site};
 use crate::model::{Agreement, Row, Run};
 use crate::parse::Report;
 use crate::peers::BookScripts;
@@ -140,10 +140,10 @@ pub fn run(args: &Args) -> Result<bool> {
     let timeout = args
         .timeout
         .unwrap_or((max_delay + 1.0).max(flags_common::cli::DEFAULT_TIMEOUT));
-    let mut client_args = vec![if args.all { "-a" } else { "-e" }.to_owned()];
-    if let Some(n) = args.limit {
-        client_args.extend(["-l".to_owned(), n.to_string()]);
-    }
+    let (all, limit) = (args.all, args.limit);
+    let client =
+        ClientArgs { all, every: !all, limit, ..ClientArgs::default() };
+    let client_args = client.to_vec();
     let codes = clients::codes(&client_args)?.len() as u64;
     // The book's scripts are checked for first, so a missing one is said
     // at once rather than after an hour of sweeping.
