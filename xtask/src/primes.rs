@@ -226,12 +226,9 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
     // With Python rows beside ours, each row says its language.
     let languages = rows.iter().any(|row| row.language != "Rust");
     let columns: [Column<Row>; 7] = [
-        ("executor", &|row| {
-            if languages {
-                format!("{} {}", row.language, row.executor)
-            } else {
-                row.executor.to_owned()
-            }
+        ("executor", &|row| match languages {
+            true => format!("{} {}", row.language, row.executor),
+            false => row.executor.to_owned(),
         }),
         ("workers", &|row| row.workers.to_string()),
         ("total", &|row| table::seconds(row.total, runs > 1)),
@@ -240,12 +237,9 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
         ("efficiency", &|row| format!("{:.2}", row.efficiency)),
         ("peak RSS", &|row| table::mib(row.max_rss_kib)),
     ];
-    let mut text = String::new();
-    if runs > 1 {
-        text += &format!("primes: median of {runs} runs (range)\n\n");
-    }
-    text += &table::grid(&columns, rows, markdown);
-    text
+    let title = (runs > 1)
+        .then(|| format!("primes: median of {runs} runs (range)\n\n"));
+    title.unwrap_or_default() + &table::grid(&columns, rows, markdown)
 }
 
 #[cfg(test)]
