@@ -52,14 +52,8 @@ pub struct Args {
     /// case), or the base URL of another one, e.g. nginx serving the same
     /// flags as `<cc>/<cc>.gif`. DELAY by default: over a delay like the
     /// network's, the models differ as the chapter says.
-    #[arg(
-        short,
-        long,
-        visible_alias = "base-url",
-        value_name = "LABEL|URL",
-        value_parser = parse_target,
-        default_value = "DELAY"
-    )]
+    #[arg(short, long, visible_alias = "base-url", value_name = "LABEL|URL")]
+    #[arg(value_parser = parse_target, default_value = "DELAY")]
     pub server: Site,
 
     #[command(flatten)]

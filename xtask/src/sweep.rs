@@ -46,13 +46,9 @@ pub struct Args {
     pub binaries: cargo::Prebuilt,
 
     /// The values of -m to run, in order.
-    #[arg(
-        short = 'm',
-        long = "max-req",
-        value_name = "LIST",
-        value_delimiter = ',',
-        default_value = "1,2,5,10,20,50,100,200,500,1000"
-    )]
+    #[arg(short = 'm', long = "max-req", value_name = "LIST")]
+    #[arg(value_delimiter = ',')]
+    #[arg(default_value = "1,2,5,10,20,50,100,200,500,1000")]
     #[arg(value_parser = clap::value_parser!(u64).range(1..))]
     pub max_req: Vec<u64>,
 
