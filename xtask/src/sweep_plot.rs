@@ -150,13 +150,11 @@ impl Plot<'_> {
             );
         }
         let floor_y = y_axis.at(self.floor.max(MIN_ELAPSED));
+        let (right, floor) = (WIDTH - RIGHT, seconds(self.floor));
+        let (label_x, label_y) = (right - 4.0, floor_y - 5.0);
         let _ = writeln!(
             svg,
-            r##"<line class="floor" x1="{LEFT}" y1="{floor_y:.2}" x2="{:.2}" y2="{floor_y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end" fill="#c62828">floor {}</text>"##,
-            WIDTH - RIGHT,
-            WIDTH - RIGHT - 4.0,
-            floor_y - 5.0,
-            seconds(self.floor)
+            r##"<line class="floor" x1="{LEFT}" y1="{floor_y:.2}" x2="{right:.2}" y2="{floor_y:.2}"/><text x="{label_x:.2}" y="{label_y:.2}" text-anchor="end" fill="#c62828">floor {floor}</text>"##
         );
         self.draw_series(svg, "elapsed", x_axis, |run| {
             let elapsed = run.report.elapsed;
@@ -352,13 +350,11 @@ impl LogAxis {
 /// One tick of a y axis at `y`: a grid line across the plot of `x_axis`,
 /// and its `label` on the left.
 fn y_tick(svg: &mut String, x_axis: &LogAxis, y: f64, label: &str) {
+    let LogAxis { from, to, .. } = *x_axis;
+    let (label_x, label_y) = (from - 6.0, y + 4.0);
     let _ = writeln!(
         svg,
-        r#"<line class="grid" x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{label}</text>"#,
-        x_axis.from,
-        x_axis.to,
-        x_axis.from - 6.0,
-        y + 4.0
+        r#"<line class="grid" x1="{from:.2}" y1="{y:.2}" x2="{to:.2}" y2="{y:.2}"/><text x="{label_x:.2}" y="{label_y:.2}" text-anchor="end">{label}</text>"#
     );
 }
 

@@ -204,13 +204,12 @@ impl Panel {
             // Even a LOCAL request of 50 µs gets a visible sliver.
             let width = ((b.end - b.start) * scale).max(0.8);
             let sep = if lane >= 4.0 && width >= 4.0 { " sep" } else { "" };
+            let (class, tip) = (class(b.status), escape(&b.tip));
+            let (x, y) =
+                (x(b.start), top + lane * b.lane as f64 + (lane - bar) / 2.0);
             let _ = writeln!(
                 svg,
-                r#"<rect class="bar {}{sep}" x="{:.2}" y="{:.2}" width="{width:.2}" height="{bar:.2}"><title>{}</title></rect>"#,
-                class(b.status),
-                x(b.start),
-                top + lane * b.lane as f64 + (lane - bar) / 2.0,
-                escape(&b.tip)
+                r#"<rect class="bar {class}{sep}" x="{x:.2}" y="{y:.2}" width="{width:.2}" height="{bar:.2}"><title>{tip}</title></rect>"#
             );
         }
         *svg +=
