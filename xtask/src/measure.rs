@@ -1,17 +1,12 @@
 //! Runs one program and measures it from the outside: its output, its wall
-//! time, and its peak memory. The book times runs with `time.perf_counter()`
-//! inside the script; here the same figure comes from the client's own
-//! `Elapsed time:` line, and this module adds what a script cannot see of
-//! itself: the process's start-up and its maximum resident set size.
+//! time (start-up included) and its peak memory, what a script timing
+//! itself with `time.perf_counter()`, as the book's do, cannot see.
 //!
 //! [`measured_run`] is how `compare` and its peers all run one: announced
-//! on stderr, in a fresh directory, after a `sync`, measured from a reset
-//! of the server's statistics to their snapshot.
-//!
-//! The instants of spawn and exit are read on the machine's monotonic clock
-//! ([`monotonic_ns`]), which every process shares: the trampoline below is
-//! another process, and `compare --breakdown` puts these instants on one
-//! line with the server's records of each request.
+//! on stderr, in a fresh directory, after a `sync`, from a reset of the
+//! server's statistics to their snapshot. Spawn and exit are read on the
+//! monotonic clock every process shares ([`monotonic_ns`]), so that the
+//! trampoline's instants and the server's records line up.
 
 use std::ffi::OsString;
 use std::io::{self, Read};
@@ -131,21 +126,15 @@ pub const TRAMPOLINE: &str = "__measure";
 /// The start of the line the trampoline adds at the end of stderr.
 const MARKER: &str = "__xtask_measure__";
 
-/// Runs `cmd` to the end with stdin closed and both outputs captured.
+/// Runs `cmd` to the end with stdin closed and both outputs captured, which
+/// also keeps the clients' progress bars off the terminal.
 ///
-/// Capturing stderr also keeps the clients' progress bars off the user's
-/// terminal (they draw only when stderr is one), so the only thing on the
-/// screen while `compare` works is its own progress line.
-///
-/// On Linux the program is started through a fresh copy of xtask (see
-/// [`trampoline`]) rather than directly, because of how the kernel counts
-/// `ru_maxrss`: a new process starts as a copy of its parent, and `exec`
-/// keeps the parent's high-water mark in the new program's maximum. A
-/// client spawned straight from this process, which holds the test server
-/// and its flag corpus, would report at least this process's memory
-/// instead of its own. The trampoline is small when it spawns, so what it
-/// reports is the client's own peak (or the trampoline's few MiB, if the
-/// client never grew past that).
+/// On Linux through a fresh copy of xtask, the [`trampoline`]: `exec` keeps
+/// the parent's `ru_maxrss` high-water mark, so a client spawned straight
+/// from this process, which holds the test server and its flag corpus,
+/// would report at least our memory instead of its own. The trampoline is
+/// small when it spawns: what it reports is the client's peak, or its own
+/// few MiB if the client never grew past that.
 pub fn run(cmd: &mut Command) -> io::Result<Measured> {
     if !cfg!(target_os = "linux") {
         return run_direct(cmd);
@@ -184,12 +173,10 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
     Ok(measured)
 }
 
-/// The body of `xtask __measure PROGRAM ARGS...`, called first thing in
-/// `main`, before xtask has grown: runs PROGRAM with the same stdin,
-/// stdout and stderr, waits for it with `wait4`, and appends one line to
-/// stderr: [`MARKER`], the wait status, the peak memory in KiB, and the
-/// instants of spawn and reap on [`monotonic_ns`]. Fails only when it
-/// cannot report.
+/// `xtask __measure PROGRAM ARGS...`, first thing in `main`, before xtask
+/// has grown: runs PROGRAM on the same stdio, waits for it with `wait4`,
+/// and appends to stderr [`MARKER`], the wait status, the peak memory in
+/// KiB, and the instants of spawn and reap. Fails only if it cannot.
 pub fn trampoline(mut args: impl Iterator<Item = OsString>) -> ExitCode {
     let Some(program) = args.next() else {
         eprintln!("xtask {TRAMPOLINE}: no program to run");
@@ -217,9 +204,8 @@ pub fn trampoline(mut args: impl Iterator<Item = OsString>) -> ExitCode {
     }
 }
 
-/// The note under a table on the smallest peak memory [`run`] can
-/// report: what `true`, a program that does nothing, shows through the
-/// trampoline. A figure near it means "this much or less".
+/// The note on the smallest peak memory [`run`] can report, what `true`
+/// shows: a figure near it means "this much or less".
 pub fn rss_floor_note() -> Option<String> {
     let kib = run(&mut Command::new("true")).ok()?.max_rss_kib?;
     let mib = kib as f64 / 1024.0;
@@ -253,9 +239,8 @@ fn read_all(pipe: Option<impl Read>) -> io::Result<String> {
     Ok(text)
 }
 
-/// Now, in nanoseconds of the monotonic clock: `CLOCK_MONOTONIC` on Unix,
-/// the clock `Instant` reads there too, and one clock for every process of
-/// the machine, so the trampoline's instants and ours can be subtracted.
+/// Now, in nanoseconds of `CLOCK_MONOTONIC` (what `Instant` reads too),
+/// one clock for every process of the machine.
 #[cfg(unix)]
 pub fn monotonic_ns() -> u64 {
     // SAFETY: `timespec` is a plain C struct of integers, for which all
