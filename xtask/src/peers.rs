@@ -1,20 +1,13 @@
-//! Reference rows for `compare`: programs that are not ours doing the same
-//! downloads, so the Rust figures have something outside to be read
-//! against. A missing tool is a one-line note under the table, never a
-//! failure.
-//!
-//! - `--with-curl`: curl, the command-line tool everybody already trusts,
-//!   each run paired with the client that has the same parallelism.
-//! - `--python DIR`: the book's own `flags2_*.py`, run from the reader's
-//!   checkout (never copied here), as `proc_pool.py` is for `compare
-//!   primes`. They hard-code `localhost:8000/8001/8002`, so for those rows
-//!   a server is started on the book's port ([`FixedPortServer`]).
+//! Reference rows for `compare`, programs that are not ours doing the same
+//! downloads: curl (`--with-curl`), which everybody already trusts, and the
+//! book's own `flags2_*.py` (`--python DIR`), run from the reader's
+//! checkout, never copied here, as `proc_pool.py` is for `compare primes`.
+//! A missing tool is a note under the table, never a failure.
 //!
 //! The book says `python3`; on Windows the usual names are `python` and the
-//! launcher `py -3`. The first of them that runs a Python 3 able to import
-//! what the scripts need is used: a `python` that is Python 2, or one
-//! without `httpx`, is passed over, and so is the Microsoft Store's
-//! `python3` placeholder, which exits non-zero.
+//! launcher `py -3`. The first that runs a Python 3 able to import what the
+//! scripts need is used, passing over a Python 2, one without `httpx`, and
+//! the Microsoft Store's `python3` placeholder, which exits non-zero.
 
 use std::fmt::{self, Write as _};
 use std::fs;
@@ -43,9 +36,8 @@ pub fn curl_available() -> bool {
     measure::answers(Command::new("curl").arg("--version"))
 }
 
-/// The same downloads as a client, by curl: `curl -K list` (one connection,
-/// reused) when `parallel` is 1, `curl -Z --parallel-max P -K list` (P
-/// connections at once) otherwise.
+/// The same downloads as a client, by `curl -K list` (one connection,
+/// reused), or `curl -Z --parallel-max P -K list` (P at once).
 pub struct Curl<'a> {
     pub base_url: &'a str,
     pub cc_list: &'a [String],
@@ -67,8 +59,7 @@ impl Curl<'_> {
         }
     }
 
-    /// One run of curl with `parallel` transfers at once, into a fresh
-    /// directory, measured as the clients are.
+    /// One run with `parallel` transfers at once, measured as the clients.
     pub fn run(&self, parallel: u64, server: &dyn Observed) -> Result<Run> {
         let dest = measure::fresh_dir()?;
         // The list goes in a directory of its own, so curl, like the
@@ -118,20 +109,17 @@ fn curl_config(base_url: &str, cc_list: &[String], dest: &Path) -> String {
     list
 }
 
-/// `text` as a double-quoted string of a curl config file.
-///
-/// Inside quotes curl reads a backslash as the start of an escape
-/// (`\\`, `\"`, `\t`...) and drops it before any other letter, so a
-/// Windows path such as `C:\Temp\BR.gif` written as it is would reach
-/// curl as `C:`, a tab, and `empBR.gif`. Escaping every backslash and
-/// quote keeps any path whole, on every system.
+/// `text` as a double-quoted string of a curl config file. Inside quotes
+/// curl reads a backslash as an escape (`\t`...), and drops it before any
+/// other letter: `C:\Temp\BR.gif` as it is would reach curl as `C:`, a
+/// tab, and `empBR.gif`.
 fn curl_quoted(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
     format!("\"{escaped}\"")
 }
 
-/// The book's flag scripts in the reader's checkout, a Python 3 to run
-/// them, and the server on the book's port they download from.
+/// The book's flag scripts, a Python 3 to run them, and the server on the
+/// book's port they download from.
 pub struct BookScripts {
     python: Python,
     dir: PathBuf,
@@ -172,10 +160,9 @@ impl BookScripts {
         PYTHON_SCRIPTS.into_iter().map(row).collect()
     }
 
-    /// One run of `script` with `client_args`, in a fresh working
-    /// directory: the scripts save into `downloaded/` and `-a` reads
-    /// `country_codes.txt`, both relative to the current directory (DIR's
-    /// copy of that file if there is one, else ours, the same 194 codes).
+    /// One run of `script`, in a fresh working directory: the scripts save
+    /// into `downloaded/` and `-a` reads `country_codes.txt` (DIR's, else
+    /// ours, the same 194 codes), both relative to it.
     pub fn run(&self, script: &str, client_args: &[String]) -> Result<Run> {
         let work = measure::fresh_dir()?;
         fs::create_dir(work.path().join("downloaded"))?;
@@ -193,10 +180,10 @@ impl BookScripts {
     }
 }
 
-/// One `flags_server` on the book's fixed port for `kind`, on 127.0.0.1
-/// and ::1 (the scripts ask for `localhost`, which may resolve either
-/// way), served by a runtime of its own until dropped. Fixed ports are fine
-/// here and nowhere else: this is a benchmark run by hand.
+/// One `flags_server` on the book's fixed port for `kind` (the scripts
+/// hard-code them), on 127.0.0.1 and ::1 (`localhost` may resolve either
+/// way), until dropped. Fixed ports are fine here and nowhere else: this is
+/// a benchmark run by hand.
 pub struct FixedPortServer {
     state: ServerState,
     /// Dropping it stops the servers; by then every script has exited.
@@ -263,7 +250,7 @@ const CANDIDATES: [Python; 3] = [
 
 impl Python {
     /// The first candidate that is Python 3 and imports every module of
-    /// `modules` (e.g. `["httpx", "tqdm"]` for the flag scripts).
+    /// `modules`.
     pub fn find(modules: &[&str]) -> Result<Python> {
         if let Some(python) = first(&CANDIDATES, modules) {
             return Ok(python);
@@ -307,8 +294,7 @@ impl fmt::Display for Python {
     }
 }
 
-/// `--python DIR` made absolute, once DIR is known to hold `files`, the
-/// book's `20-executors/{chapter_dir}` files.
+/// `--python DIR` made absolute, once it is known to hold `files`.
 pub fn book_dir(
     dir: &Path,
     files: &[&str],
