@@ -1,11 +1,7 @@
 //! The data model of `compare` and its peers: a [`Row`] per program, a
 //! [`Run`] per time it ran, the [`Phases`] of a run as the server saw them,
 //! the [`Agreement`] of their counts, and the [`Observed`] server they were
-//! measured against.
-//!
-//! Every other module of xtask may import this one; it imports none of
-//! them but `parse`, whose [`Report`] a run carries, so the modules form no
-//! circle.
+//! measured against. It imports no module of xtask but `parse`.
 
 use flags_server::{Kind, RequestRecord, Stats, TestServer};
 
@@ -45,19 +41,17 @@ pub struct Run {
     pub peak_in_flight: Option<u64>,
 }
 
-/// Where the wall time of one run went, from the server's records and the
-/// instants of spawn and exit on the same clock, in seconds (or, over
-/// several runs, the spread of each: `Phases<Spread>` in the table).
-/// `to_first_request`, `serving` and `to_exit` add up to the wall time;
-/// `arrival_spread` is the first part of `serving`.
+/// Where the wall time of one run went, in seconds on the server's clock
+/// (over several runs, `Phases<Spread>`): `to_first_request`, `serving`
+/// and `to_exit` add up to the wall time.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Phases<T = f64> {
     /// From the spawn to the first request head the server read: process
     /// start-up, `main`, the client's set-up, connecting.
     pub to_first_request: T,
-    /// From the first request's arrival to the last one's. With as many
-    /// connections as codes, this is how long it took to get every
-    /// request out.
+    /// From the first request's arrival to the last one's, a part of
+    /// `serving`: with as many connections as codes, how long it took to
+    /// get every request out.
     pub arrival_spread: T,
     /// From the first arrival to the last response handed to its
     /// connection: on DELAY, mostly the server's own waiting.
@@ -68,8 +62,7 @@ pub struct Phases<T = f64> {
 }
 
 impl Run {
-    /// The phases of this run, or `None` if the server recorded nothing
-    /// (a server that is not ours, or no request at all).
+    /// `None` if the server recorded nothing (not ours, or no request).
     pub fn phases(&self) -> Option<Phases> {
         if self.records.is_empty() {
             return None;
@@ -87,8 +80,8 @@ impl Run {
         })
     }
 
-    /// The codes in the order the server answered them, which is the
-    /// order the client received its flags in.
+    /// The codes in the order the server answered them, the order the
+    /// client received its flags in.
     pub fn arrival(&self) -> Vec<String> {
         let mut records: Vec<&RequestRecord> = self.records.iter().collect();
         records.sort_by(|a, b| a.end.total_cmp(&b.end));

@@ -1,9 +1,8 @@
 //! The results of `compare`: one serialisable value (`--json`), and the
-//! table a person reads (plain, or `--markdown` for the README), with
-//! `--breakdown` a second table of the [`Phases`] of each run. With `--runs
-//! N` each cell shows the median, and the timing cells add the range of
-//! the N runs in brackets, so a reader sees how much of a difference
-//! between two models is noise.
+//! table a person reads (plain or `--markdown`), with `--breakdown` one of
+//! the [`Phases`] of each run. With `--runs N` a cell shows the median, and
+//! a timing cell the range too, to tell a difference from noise; the grid
+//! and cells here serve every command's table.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -24,8 +23,7 @@ pub struct Format {
 }
 
 impl Format {
-    /// Prints `value` as JSON, or the table `text` draws (as Markdown or
-    /// not).
+    /// Prints `value` as JSON, or the table `text` draws.
     pub fn print(
         &self,
         value: &impl Serialize,
@@ -62,8 +60,7 @@ pub struct Output<'a> {
     pub notes: Vec<String>,
 }
 
-/// One model's figures over its runs, each as the median and the range
-/// of the runs ([`Spread`]); the figures of a [`Run`], seconds and KiB.
+/// One model's figures over its runs ([`Spread`]s of [`Run`]s' figures).
 #[derive(Debug, Serialize)]
 pub struct RowOut {
     pub model: String,
@@ -177,12 +174,10 @@ const VS_CURL: &str = "wall vs curl";
 /// What a cell shows where there is no figure.
 const NA: &str = "–";
 
-/// How many codes of each model's order of arrival the table shows: the
-/// book's 20.
+/// How many codes of an order of arrival the table shows: the book's 20.
 const ARRIVAL_SHOWN: usize = 20;
 
-/// The table, with a line above saying what was run, and the agreement
-/// and notes below; with `breakdown`, the phases of each row after it.
+/// The table, what was run above it, the observations and notes below.
 pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     let ranges = out.runs > 1;
     let paired = out.rows.iter().any(|row| row.vs_curl.is_some());
@@ -283,8 +278,7 @@ fn floor(row: &RowOut) -> String {
     format!("{} {floor:.2} s (elapsed {over:+.1}%)", row.model)
 }
 
-/// The clients' arguments as the header shows them; with none, what
-/// the clients do then.
+/// The clients' arguments, or what the clients do without.
 fn shown_args(args: &[String]) -> String {
     if args.is_empty() {
         "none (the book's 20 most populous countries)".into()
@@ -294,8 +288,8 @@ fn shown_args(args: &[String]) -> String {
 }
 
 /// The chapter's first observation: how many times as long as each
-/// concurrent client the sequential one took, by their own `Elapsed
-/// time` (at least 1/100 s, the resolution of that line).
+/// concurrent client the sequential one took, by their `Elapsed time` (at
+/// least 1/100 s, the resolution of that line).
 fn sequential_over_concurrent(out: &Output) -> String {
     let elapsed = |name: &str| {
         let row = out.rows.iter().find(|row| row.model == name)?;
@@ -345,8 +339,8 @@ fn order(codes: &[String]) -> String {
     format!("{line}  ({order})")
 }
 
-/// The `--breakdown` table: one row per model whose server kept records;
-/// with `floors` (on DELAY and ERROR), the floor each run could not beat.
+/// The `--breakdown` table of the rows whose server kept records; with
+/// `floors`, the floor each run could not beat.
 fn phase_table(
     out: &Output,
     markdown: bool,
@@ -390,8 +384,7 @@ fn phase_table(
 pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
 
 /// A table of `rows` in `columns`: Markdown, or plain text with the first
-/// column left-aligned, the others right-aligned, and a rule under the
-/// headers.
+/// column left-aligned, the others right-aligned.
 pub fn grid<T>(columns: &[Column<T>], rows: &[T], markdown: bool) -> String {
     let headers: Vec<String> =
         columns.iter().map(|(header, _)| header.to_string()).collect();
@@ -431,8 +424,7 @@ pub fn grid<T>(columns: &[Column<T>], rows: &[T], markdown: bool) -> String {
     text
 }
 
-/// A spread as a cell: the median with `decimals` and `unit`, and with
-/// `ranges` the range of the runs after it, "0.42 s (0.40–0.45)".
+/// A spread as a cell, with `ranges` its range too: "0.42 s (0.40–0.45)".
 fn cell(spread: Spread, ranges: bool, decimals: usize, unit: &str) -> String {
     let Spread { median, min, max } = spread;
     let mut text = format!("{median:.decimals$}{unit}");
@@ -447,8 +439,7 @@ pub fn seconds(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, 2, " s")
 }
 
-/// Wall time, measured to the microsecond: milliseconds under 10 s,
-/// where a LOCAL run lives.
+/// Wall time, measured to the µs: ms under 10 s, where LOCAL runs live.
 fn seconds_fine(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, if spread.max >= 10.0 { 2 } else { 3 }, " s")
 }
@@ -458,8 +449,7 @@ pub fn mib(kib: Option<f64>) -> String {
     kib.map_or(NA.into(), |kib| format!("{:.1} MiB", kib / 1024.0))
 }
 
-/// Flags per second: whole numbers, but a slow DELAY run's 0.38 keeps
-/// its figures rather than showing 0.
+/// Flags per second: whole numbers, but a slow run's 0.38 is not 0.
 fn rate(per_sec: f64) -> String {
     if per_sec < 10.0 {
         format!("{per_sec:.2}")
