@@ -1,26 +1,17 @@
 //! `cargo xtask compare`: the three concurrency models of the chapter side
-//! by side, on the same codes, against the same server. What it runs by
-//! default, and its options, are its `--help` (`Cli::Compare`).
-//!
-//! The book compares `flags2_sequential.py`, `flags2_threadpool.py` and
-//! `flags2_asyncio.py` by running each by hand against `slow_server.py`
-//! and reading their `Elapsed time:` lines. This does the same with our
-//! three clients, each with the same arguments into its own fresh
-//! directory, and adds what only an outside observer sees: the child's
-//! peak memory (from `wait4`) and how many requests the server had in
-//! flight at once (from its statistics).
-//!
-//! Counts that must agree, or `compare` exits 1 with the difference: on
-//! LOCAL and on another server (`-s URL`) all three; on DELAY and ERROR
-//! what the seeded draws make the same whatever the order of the codes
-//! ([`Agreement::of`]).
+//! by side, on the same codes, against the same server (what it runs by
+//! default is its `--help`, on `Cli::Compare`). The book runs its
+//! `flags2_*.py` by hand against `slow_server.py` and reads their `Elapsed
+//! time:` lines; this does the same with our clients, each into a fresh
+//! directory, and adds what only an outside observer sees: the child's peak
+//! memory (`wait4`) and the requests the server had in flight at once.
+//! Counts that must agree and do not ([`Agreement::of`]) make it exit 1.
 //!
 //! `--with-curl` runs each client and a curl with the same parallelism in
-//! turn: A B, then B A, and so on, each run in a fresh, empty directory
-//! after a `sync`. Whoever runs second inherits the first one's dirty
-//! pages and warm caches; alternating shares that out, and the ratio of
-//! each pair's wall times, of which the table shows the median, cancels
-//! whatever else the machine was doing during that pair.
+//! turn, A B, then B A, each in a fresh directory after a `sync`: whoever
+//! runs second inherits the first one's dirty pages and warm caches, and
+//! alternating shares that out; the median of the pairs' ratios cancels
+//! whatever else the machine did meanwhile.
 
 use std::path::{Path, PathBuf};
 

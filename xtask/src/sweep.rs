@@ -1,18 +1,13 @@
 //! `cargo xtask sweep`: how the time of a download falls, and the memory
-//! grows, as concurrency rises; the question the chapter answers by trying
-//! a few values of `-m` by hand. What it runs is its `--help`
-//! (`Cli::Sweep`); the picture is drawn by `sweep_plot.rs`.
-//!
-//! Every run asks for the same codes from a server whose delays are drawn
-//! from a fixed seed and the request's ordinal: every run makes the same
-//! requests and meets the same delays, so the runs differ in their
-//! concurrency alone.
+//! grows, as concurrency rises, the question the chapter answers by trying
+//! a few `-m` by hand (its `--help` is on `Cli::Sweep`; `sweep_plot.rs`
+//! draws it). Every run asks for the same codes from a server whose delays
+//! come from a fixed seed and the request's ordinal, so the runs differ in
+//! their concurrency alone.
 //!
 //! `-e` rather than `-a`: with the 194 codes of `-a` every `-m` above 194
-//! runs the same 194 requests at once, so the top of the sweep would be
-//! three copies of one run; the 676 codes of `-e` keep `-m` meaningful up
-//! to 500 (and 1000 becomes 676, which the table shows). `-a` is there
-//! for a shorter sweep.
+//! runs the same 194 requests at once, three copies of one run at the top
+//! of the sweep; the 676 of `-e` keep `-m` meaningful up to 500.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

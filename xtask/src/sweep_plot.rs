@@ -1,22 +1,17 @@
 //! `sweep --svg FILE.svg`: the sweep as one picture, in the hand of the
-//! `--timeline` picture (`svg.rs`).
+//! `--timeline` picture (`svg.rs`). Two panels share the x axis, the
+//! concurrency a run used, on a log scale (1, 10, 100 and 1000 workers
+//! equally far apart):
 //!
-//! Two panels share the x axis, the concurrency a run used, on a log
-//! scale so that 1, 10, 100 and 1000 workers are equally far apart:
+//! - elapsed time, on a log scale too: a model that keeps every worker busy
+//!   falls on a line of slope -1 until it meets the floor, the longest
+//!   delay the server chose (dashed); the dotted bound is the sum of the
+//!   delays shared among the workers, or the floor if longer;
+//! - peak resident memory, linear, where a thread's stack and buffers show
+//!   as a steeper line than a task's.
 //!
-//! - elapsed time, on a log scale too. A model that keeps every worker
-//!   busy falls on a straight line of slope -1 (ten times the workers, a
-//!   tenth of the time) until it meets the server's floor, the longest
-//!   delay the server chose, drawn as a dashed line: no run can end
-//!   sooner. The dotted line is the bound both make together, the sum of
-//!   the delays shared among the workers or the floor, whichever is
-//!   longer;
-//! - peak resident memory, on a linear scale, where each thread's stack
-//!   and buffers show as a steeper line than each task's.
-//!
-//! Our clients are drawn with solid lines and filled points, the book's
-//! scripts (`--python`) in the same colour with dashed lines and hollow
-//! points. Every point has a tooltip with its figures.
+//! The book's scripts (`--python`) have the colour of our client of the
+//! same model, with dashed lines and hollow points.
 
 use std::fmt::Write as _;
 

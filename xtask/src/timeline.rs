@@ -1,14 +1,11 @@
-//! `compare --timeline FILE.svg`: the picture of what each concurrency
-//! model did, drawn from the server's own record of every request.
-//!
-//! One panel per model, all on the same time scale, so the sequential
-//! client's long staircase sits above the pools' short, tall blocks. In a
-//! panel, x is seconds since the run started (the moment the server's
-//! statistics were reset, just before the client was spawned), each lane
-//! is one TCP connection (in the order they first carried a request), and
-//! each bar is one request, from the moment its head was read to the
-//! moment its answer was written, coloured by status. The book has no such
-//! picture; it is what `Elapsed time:` summarises.
+//! `compare --timeline FILE.svg`: what each concurrency model did, drawn
+//! from the server's own record of every request, a picture the book does
+//! not have (it is what `Elapsed time:` sums up). One panel per model, all
+//! on one time scale, so the sequential staircase sits above the pools'
+//! short, tall blocks: x is seconds since the client was spawned, a lane
+//! is one connection (in the order they first carried a request), a bar
+//! is one request from its head read to its answer written, coloured by
+//! status.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
