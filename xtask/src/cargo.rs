@@ -16,9 +16,7 @@ pub fn project_root() -> PathBuf {
     xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
 }
 
-/// Where cargo builds: `$CARGO_TARGET_DIR` when the user moved the target
-/// directory, `<root>/target` otherwise. xtask's own files go in its
-/// `xtask/` folder.
+/// Where cargo builds: `$CARGO_TARGET_DIR`, or `<root>/target`.
 pub fn target_dir() -> PathBuf {
     let target = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

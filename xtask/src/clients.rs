@@ -25,10 +25,9 @@ pub const CONCURRENT: [&str; 2] = ["flags_threadpool", "flags_asyncio"];
 /// and ERROR runs repeatable; this one is the book's year.
 pub const DEFAULT_SEED: u64 = 2022;
 
-/// The test server's settings, the same options in `compare` and
-/// `sweep`. The defaults are compare's short delays; sweep, whose question
-/// is how close to the longest delay each model gets, takes the book's
-/// (0.5-5 s, set on `Cli::Sweep`).
+/// The test server's settings, in `compare` and `sweep`. The defaults are
+/// compare's short delays; sweep, whose question is how close to the
+/// longest delay each model gets, takes the book's (on `Cli::Sweep`).
 #[derive(Debug, clap::Args, serde::Serialize)]
 pub struct ServerArgs {
     /// DELAY/ERROR: shortest delay before an answer, in seconds (the
@@ -165,11 +164,9 @@ impl Site {
 }
 
 /// One run of a client, `program ARGS -s SITE --dest DEST`, into a fresh
-/// directory removed afterwards, measured against `server`.
-///
-/// On our own server the client is given the book's label, and the
-/// label's variable (`FLAGS_DELAY_URL`...) moves it to the free port of
-/// this run, so its report says `DELAY site:` as the book's does.
+/// directory, measured against `server`. On our server `-s` is the book's
+/// label, moved to this run's port by the label's variable
+/// (`FLAGS_DELAY_URL`...), so the report says `DELAY site:` as the book's.
 pub fn run(
     program: &Path,
     args: &[String],

@@ -10,9 +10,8 @@
 //! ```
 //!
 //! The Rust clients print them byte for byte as the book's scripts do
-//! (`docs/contract.md`, "Output"), so one parser reads both. `compare`
-//! reads these documented lines rather than guessing from exit codes or
-//! timing; curl's statuses and `primes`' total time are read here too.
+//! (`docs/contract.md`, "Output"), so one parser reads both; curl's
+//! statuses and `primes`' total time are read here too.
 
 use anyhow::{Context, Result, bail};
 
@@ -50,9 +49,8 @@ pub struct Report {
     pub elapsed: f64,
 }
 
-/// Parses a client's stdout. The connections line, the "downloaded" line
-/// and the "Elapsed time" line must all be there; the "not found" and
-/// "errors" lines are absent when their count is zero.
+/// Parses a client's stdout, where only the "not found" and "errors" lines
+/// may be missing (when their count is zero).
 pub fn parse_report(stdout: &str) -> Result<Report> {
     let mut concurrency = None;
     let mut ok = None;

@@ -1,15 +1,10 @@
 //! `cargo xtask compare primes`: the three executors of `primes` (the
-//! chapter's `proc_pool.py`) side by side, on the same 20 numbers.
-//!
-//! The book shows that a `ProcessPoolExecutor` speeds up CPU-bound work in
-//! Python while threads cannot, because of the GIL. Rust has no GIL, so
-//! here threads and processes should both scale with the cores; the table
-//! shows by how much ([`Row`]).
-//!
-//! With `--python DIR` the book's own program joins the table, run from
-//! the reader's checkout three ways ([`python_jobs`]). Each language's
-//! rows are measured against its own sequential run, so the GIL shows as
-//! a number: Python's threads take as long as one.
+//! chapter's `proc_pool.py`) side by side, on the same 20 numbers. The book
+//! shows that processes speed up CPU-bound Python while threads cannot,
+//! because of the GIL; in Rust both should scale with the cores, and the
+//! table shows by how much. With `--python DIR` the book's program joins
+//! it ([`python_jobs`]), each language against its own sequential run, so
+//! the GIL shows as a number: Python's threads take as long as one.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,11 +44,9 @@ pub struct Args {
     pub python: Option<PathBuf>,
 }
 
-/// The Python that makes `proc_pool.py` run on threads: it puts
-/// `ThreadPoolExecutor` in place of `ProcessPoolExecutor` in
-/// `concurrent.futures` (the module `proc_pool.py` reads it from, as
-/// `futures.ProcessPoolExecutor`), then runs the file as `__main__` with
-/// the arguments after it. Run as `python -c THREADS_INSTEAD FILE ARGS`.
+/// `python -c THREADS_INSTEAD FILE ARGS` runs `proc_pool.py` on threads:
+/// `ThreadPoolExecutor` in place of the `futures.ProcessPoolExecutor` it
+/// reads, then the file as `__main__`.
 pub const THREADS_INSTEAD: &str = "\
 import os, runpy, sys
 from concurrent import futures
@@ -76,15 +69,13 @@ pub struct Row {
     pub workers: u32,
     /// The program's own "Total time", seconds.
     pub total: Spread,
-    /// This one's median total over the median total of the sequential
-    /// run in the same language: 0.5 is twice as fast, 1.0 no faster.
+    /// Over the sequential run's, in the same language (0.5: twice as fast).
     pub vs_sequential: f64,
-    /// Sequential median total over this one's median total.
     pub speedup: f64,
     /// Speedup per worker: 1.0 means every worker was fully used.
     pub efficiency: f64,
-    /// Peak RSS in KiB of the largest process of the run (`wait4`
-    /// reports the maximum over the child and the workers it reaped).
+    /// KiB, of the largest process of the run (`wait4` reports the most of
+    /// the child and the workers it reaped).
     pub max_rss_kib: Option<f64>,
 }
 
@@ -177,10 +168,8 @@ pub fn run(args: &Args) -> Result<()> {
     })
 }
 
-/// The book's `proc_pool.py` three ways: as it is (processes); with
-/// `ThreadPoolExecutor` put in place of its `ProcessPoolExecutor` before
-/// it runs (threads, [`THREADS_INSTEAD`]); and that with one worker
-/// (sequential: one thread does all the work, one number after another).
+/// The book's `proc_pool.py` three ways: as it is (processes), through
+/// [`THREADS_INSTEAD`] (threads), and that with one worker (sequential).
 fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     let script = dir.join("proc_pool.py");
     let job = |executor, n: u32, on: &str, threads_instead: bool| {
@@ -199,8 +188,7 @@ fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     ]
 }
 
-/// Fills in each row's time over its own language's sequential time, its
-/// speedup and its efficiency.
+/// Fills in each row's ratios to its own language's sequential run.
 fn compare_with_sequential(rows: &mut [Row]) {
     let sequential = |language: &str, rows: &[Row]| {
         rows.iter()

@@ -1,9 +1,7 @@
-//! The SVG of both pictures, `compare`'s timeline (`timeline.rs`) and the
-//! sweep's plot (`sweep_plot.rs`): one width, one font, one look of axes
-//! and grid, and the few elements they are drawn with.
-//!
-//! The SVG is written by hand: a few rects, lines and texts do not need a
-//! plotting library, and every element is plain to read in the output.
+//! The SVG of both pictures, `compare`'s timeline and the sweep's plot: one
+//! width, font and look of axes and grid, and the few elements they are
+//! drawn with, by hand (a few rects, lines and texts need no plotting
+//! library, and every element is plain to read in the output).
 
 use std::fmt::Write as _;
 use std::fs;
