@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::measure::progress;
@@ -99,19 +99,14 @@ pub fn run(args: &Args) -> Result<()> {
         }
         None => None,
     };
-    let program = args
-        .binaries
-        .binaries(&["primes"])?
-        .into_iter()
-        .next()
-        .context("no primes binary")?;
-    let workers = match args.workers {
-        Some(n) => n,
-        None => thread::available_parallelism()
-            .map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX)),
-    };
+    let binaries = args.binaries.binaries(&["primes"])?;
+    let [program] = binaries.as_slice() else { bail!("no primes binary") };
+    let workers = args.workers.unwrap_or_else(|| {
+        let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+        u32::try_from(cpus).unwrap_or(u32::MAX)
+    });
     let rust = |executor, n: u32| {
-        let mut command = Command::new(&program);
+        let mut command = Command::new(program);
         command.args(["--executor", executor]);
         if executor != "sequential" {
             command.arg(n.to_string());
