@@ -135,11 +135,8 @@ pub fn run(args: &Args) -> Result<bool> {
     // A server that is not ours answers as LOCAL does, at once and always
     // the same, and its counts follow LOCAL's rules.
     let kind = args.server.kind.unwrap_or(Kind::Local);
-    let server = args
-        .server
-        .kind
-        .map(|_| clients::start_server(config.clone()))
-        .transpose()?;
+    let ours = args.server.kind.map(|_| config.clone());
+    let server = ours.map(clients::start_server).transpose()?;
     let observed = server.as_ref().map(|server| (server, kind));
     let site = match &server {
         Some(server) => Site::ours(server, kind),

@@ -103,11 +103,10 @@ impl Run {
     /// Errors the client counted beyond the error statuses the server
     /// sent: timeouts and broken connections, which depend on timing.
     pub fn client_side_errors(&self) -> u64 {
-        let server_errors = self
-            .records
-            .iter()
-            .filter(|r| !matches!(r.status, 200..=299 | 404 | 499))
-            .count() as u64;
+        let error_sent =
+            |r: &&RequestRecord| !matches!(r.status, 200..=299 | 404 | 499);
+        let server_errors = self.records.iter().filter(error_sent).count();
+        let server_errors = server_errors as u64;
         self.report.counts.errors.saturating_sub(server_errors)
     }
 }

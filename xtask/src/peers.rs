@@ -300,11 +300,8 @@ pub fn book_dir(
     files: &[&str],
     chapter_dir: &str,
 ) -> Result<PathBuf> {
-    let missing: Vec<&str> = files
-        .iter()
-        .copied()
-        .filter(|file| !dir.join(file).is_file())
-        .collect();
+    let missing = files.iter().filter(|file| !dir.join(file).is_file());
+    let missing: Vec<&str> = missing.copied().collect();
     if !missing.is_empty() {
         bail!(
             "--python: no {} in {} (give the book's 20-executors/{chapter_dir} \

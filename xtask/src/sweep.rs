@@ -245,10 +245,9 @@ fn summary(model: &str, runs: &[RunOut], floor: f64) -> ModelOut {
     let mut mine: Vec<&RunOut> =
         runs.iter().filter(|r| r.model == model).collect();
     mine.sort_by_key(|r| r.max_req);
-    let near_floor_from = mine
-        .iter()
-        .find(|r| floor > 0.0 && r.report.elapsed <= floor * NEAR_FLOOR)
-        .map(|r| r.max_req);
+    let near =
+        |r: &RunOut| floor > 0.0 && r.report.elapsed <= floor * NEAR_FLOOR;
+    let near_floor_from = mine.iter().find(|r| near(r)).map(|r| r.max_req);
     let points: Vec<(f64, f64)> = mine
         .iter()
         .filter_map(|r| {

@@ -76,17 +76,15 @@ impl Plot<'_> {
     /// The legend from `y` down, wrapping when a line is full; returns
     /// the top of what follows.
     fn legend(&self, svg: &mut String, y: f64) -> f64 {
-        let mut entries: Vec<(String, String)> = self
-            .rows
-            .iter()
-            .map(|row| {
-                let (colour, class, fill) = look(&row.model);
-                let swatch = format!(
-                    r#"<line class="{class}" stroke="{colour}" x1="0" y1="-4" x2="24" y2="-4"/><circle cx="12" cy="-4" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{fill}"/>"#
-                );
-                (swatch, row.model.clone())
-            })
-            .collect();
+        let series = |row: &Row| {
+            let (colour, class, fill) = look(&row.model);
+            let swatch = format!(
+                r#"<line class="{class}" stroke="{colour}" x1="0" y1="-4" x2="24" y2="-4"/><circle cx="12" cy="-4" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{fill}"/>"#
+            );
+            (swatch, row.model.clone())
+        };
+        let mut entries: Vec<(String, String)> =
+            self.rows.iter().map(series).collect();
         let rule = |class| {
             format!(r#"<line class="{class}" x1="0" y1="-4" x2="24" y2="-4"/>"#)
         };
@@ -207,10 +205,8 @@ impl Plot<'_> {
             let (colour, class, fill) = look(name);
             let mut order: Vec<&(f64, f64, String)> = points.iter().collect();
             order.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let path: Vec<String> = order
-                .iter()
-                .map(|(x, y, _)| format!("{x:.2},{y:.2}"))
-                .collect();
+            let path = order.iter().map(|(x, y, _)| format!("{x:.2},{y:.2}"));
+            let path: Vec<String> = path.collect();
             let _ = writeln!(
                 svg,
                 r#"<polyline class="{class}" stroke="{colour}" points="{}"/>"#,
