@@ -255,12 +255,10 @@ impl Python {
         if let Some(python) = first(&CANDIDATES, modules) {
             return Ok(python);
         }
-        let with = if modules.is_empty() {
-            String::new()
-        } else {
-            let (names, list) = (modules.join(" and "), modules.join(" "));
-            format!(" with {names} (pip install {list})")
-        };
+        let (names, list) = (modules.join(" and "), modules.join(" "));
+        let with = (!modules.is_empty())
+            .then(|| format!(" with {names} (pip install {list})"));
+        let with = with.unwrap_or_default();
         bail!("no Python 3{with} found as python3, python or py -3")
     }
 
@@ -274,12 +272,11 @@ impl Python {
 
 /// The first of `candidates` that runs, is Python 3 and has `modules`.
 fn first(candidates: &[Python], modules: &[&str]) -> Option<Python> {
+    let imports: String =
+        modules.iter().map(|m| format!("; import {m}")).collect();
     // Python 2 runs this too, and exits 1.
-    let mut check =
-        String::from("import sys; sys.exit(sys.version_info[0] != 3)");
-    for module in modules {
-        check += &format!("; import {module}");
-    }
+    let check =
+        format!("import sys; sys.exit(sys.version_info[0] != 3){imports}");
     let runs = |python: &Python| {
         measure::answers(python.command().args(["-c", &check]))
     };
