@@ -94,20 +94,17 @@ impl Run {
         self.records.iter().map(|r| r.delay).fold(0.0, f64::max)
     }
 
-    /// Requests the client gave up on before the server answered: the
-    /// server records them with status 499.
-    pub fn timed_out(&self) -> usize {
-        self.records.iter().filter(|r| r.status == 499).count()
-    }
-
-    /// Errors the client counted beyond the error statuses the server
-    /// sent: timeouts and broken connections, which depend on timing.
-    pub fn client_side_errors(&self) -> u64 {
-        let error_sent =
-            |r: &&RequestRecord| !matches!(r.status, 200..=299 | 404 | 499);
-        let server_errors = self.records.iter().filter(error_sent).count();
-        let server_errors = server_errors as u64;
-        self.report.counts.errors.saturating_sub(server_errors)
+    /// Requests whose outcome depended on timing: those the client gave up
+    /// on before the answer (the server records them as 499), or the errors
+    /// it counted beyond those the server sent (timeouts, broken
+    /// connections), whichever are more.
+    pub fn timing_dependent(&self) -> u64 {
+        let count = |f: fn(u16) -> bool| {
+            self.records.iter().filter(|r| f(r.status)).count() as u64
+        };
+        let gave_up = count(|status| status == 499);
+        let sent = count(|status| !matches!(status, 200..=299 | 404 | 499));
+        gave_up.max(self.report.counts.errors.saturating_sub(sent))
     }
 }
 
@@ -152,11 +149,8 @@ impl Agreement {
             }
         };
         let reference = first.report.counts;
-        let timing_dependent: usize = all_runs()
-            .map(|(_, _, run)| {
-                run.timed_out().max(run.client_side_errors() as usize)
-            })
-            .sum();
+        let timing_dependent: u64 =
+            all_runs().map(|(_, _, run)| run.timing_dependent()).sum();
         if kind != Kind::Local && timing_dependent > 0 {
             return unchecked(format!(
                 "not checked: {timing_dependent} requests timed out or failed \
@@ -177,17 +171,13 @@ impl Agreement {
         } else {
             ""
         };
-        if differ.is_empty() {
-            let note = format!("all runs agree{what}: {reference}");
-            Agreement { checked: true, agree: true, note }
+        let (agree, model) = (differ.is_empty(), &rows[0].model);
+        let note = if agree {
+            format!("all runs agree{what}: {reference}")
         } else {
-            let note = format!(
-                "{}: {reference}; but {}",
-                rows[0].model,
-                differ.join("; ")
-            );
-            Agreement { checked: true, agree: false, note }
-        }
+            format!("{model}: {reference}; but {}", differ.join("; "))
+        };
+        Agreement { checked: true, agree, note }
     }
 }
 
