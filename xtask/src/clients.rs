@@ -105,23 +105,17 @@ pub struct ClientArgs {
 impl ClientArgs {
     /// The arguments as given (none: each client's default).
     pub fn to_vec(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.every {
-            out.push("-e".to_owned());
-        }
-        if self.all {
-            out.push("-a".to_owned());
-        }
+        let flags = [(self.every, "-e"), (self.all, "-a")];
+        let flags = flags.into_iter().filter(|(on, _)| *on);
+        let mut out: Vec<String> = flags.map(|(_, f)| f.to_owned()).collect();
         let options = [
             ("-l", self.limit.map(|n| n.to_string())),
             ("-m", self.max_req.map(|m| m.to_string())),
             ("--timeout", self.timeout.map(|t| t.to_string())),
         ];
-        for (name, value) in options {
-            if let Some(value) = value {
-                out.extend([name.to_owned(), value]);
-            }
-        }
+        let given =
+            options.into_iter().filter_map(|(n, v)| Some([n.into(), v?]));
+        out.extend(given.flatten());
         out.extend(self.cc.iter().cloned());
         out
     }
