@@ -223,11 +223,7 @@ pub fn run(args: &Args) -> Result<bool> {
         cargo::target_dir().join("xtask").join("compare-timeline.svg")
     });
     let server = site.kind.map_or(site.base_url.clone(), |k| k.to_string());
-    let shown_args = if client_args.is_empty() {
-        "no client args".to_owned()
-    } else {
-        client_args.join(" ")
-    };
+    let shown_args = table::shown_args(&client_args, "no client args");
     let title = format!(
         "{server} server, {} codes ({shown_args}): one bar per request, one \
          lane per connection",

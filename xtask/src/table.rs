@@ -218,12 +218,12 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         )
     });
     let runs = ranges.then(|| format!("; median of {} runs (range)", out.runs));
+    let none = "none (the book's 20 most populous countries)";
+    let (args, codes) = (shown_args(&out.client_args, none), out.codes);
     let mut text = format!(
-        "{} server{}; client args: {}, {} codes{}\n\n",
+        "{} server{}; client args: {args}, {codes} codes{}\n\n",
         out.server,
         delays.unwrap_or_default(),
-        shown_args(&out.client_args),
-        out.codes,
         runs.unwrap_or_default()
     );
     text += &grid(&columns, &out.rows, markdown);
@@ -278,13 +278,9 @@ fn floor(row: &RowOut) -> String {
     format!("{} {floor:.2} s (elapsed {over:+.1}%)", row.model)
 }
 
-/// The clients' arguments, or what the clients do without.
-fn shown_args(args: &[String]) -> String {
-    if args.is_empty() {
-        "none (the book's 20 most populous countries)".into()
-    } else {
-        args.join(" ")
-    }
+/// The clients' arguments as shown, or `none`.
+pub fn shown_args(args: &[String], none: &str) -> String {
+    if args.is_empty() { none.to_owned() } else { args.join(" ") }
 }
 
 /// The chapter's first observation: how many times as long as each
