@@ -105,19 +105,14 @@ fn sync() {
 
 /// Whether a command runs and exits 0 (output discarded).
 pub fn answers(cmd: &mut Command) -> bool {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.status().is_ok_and(|status| status.success())
 }
 
 /// A fresh, empty directory for one run's downloads, removed on drop.
 pub fn fresh_dir() -> Result<tempfile::TempDir> {
-    tempfile::Builder::new()
-        .prefix("xtask-compare-")
-        .tempdir()
-        .context("cannot create a temporary directory")
+    let dir = tempfile::Builder::new().prefix("xtask-compare-").tempdir();
+    dir.context("cannot create a temporary directory")
 }
 
 /// The hidden first argument that turns xtask into [`trampoline`].
@@ -183,10 +178,8 @@ pub fn trampoline(mut args: impl Iterator<Item = OsString>) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let spawned_ns = monotonic_ns();
-    let outcome = Command::new(&program)
-        .args(args)
-        .spawn()
-        .and_then(|mut child| wait_with_max_rss(&mut child));
+    let child = Command::new(&program).args(args).spawn();
+    let outcome = child.and_then(|mut child| wait_with_max_rss(&mut child));
     let reaped_ns = monotonic_ns();
     match outcome {
         Ok((status, kib)) => {

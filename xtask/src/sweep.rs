@@ -248,13 +248,10 @@ fn summary(model: &str, runs: &[RunOut], floor: f64) -> ModelOut {
     let near =
         |r: &RunOut| floor > 0.0 && r.report.elapsed <= floor * NEAR_FLOOR;
     let near_floor_from = mine.iter().find(|r| near(r)).map(|r| r.max_req);
-    let points: Vec<(f64, f64)> = mine
-        .iter()
-        .filter_map(|r| {
-            let mib = r.max_rss_kib? as f64 / 1024.0;
-            Some((r.report.concurrency as f64, mib))
-        })
-        .collect();
+    let point = |r: &&RunOut| {
+        Some((r.report.concurrency as f64, r.max_rss_kib? as f64 / 1024.0))
+    };
+    let points: Vec<(f64, f64)> = mine.iter().filter_map(point).collect();
     ModelOut {
         model: model.to_owned(),
         near_floor_from,

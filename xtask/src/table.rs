@@ -344,11 +344,8 @@ fn phase_table(
     floors: bool,
 ) -> String {
     type PhaseRow<'a> = (&'a RowOut, &'a Phases<Spread>);
-    let rows: Vec<PhaseRow> = out
-        .rows
-        .iter()
-        .filter_map(|row| Some((row, row.phases.as_ref()?)))
-        .collect();
+    let rows = out.rows.iter().filter_map(|r| Some((r, r.phases.as_ref()?)));
+    let rows: Vec<PhaseRow> = rows.collect();
     if rows.is_empty() {
         return "(the server recorded no request)\n".into();
     }
@@ -384,10 +381,9 @@ pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
 pub fn grid<T>(columns: &[Column<T>], rows: &[T], markdown: bool) -> String {
     let headers: Vec<String> =
         columns.iter().map(|(header, _)| header.to_string()).collect();
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| columns.iter().map(|(_, cell)| cell(row)).collect())
-        .collect();
+    let cells =
+        rows.iter().map(|row| columns.iter().map(|c| c.1(row)).collect());
+    let cells: Vec<Vec<String>> = cells.collect();
     if markdown {
         let align: Vec<&str> = (0..headers.len())
             .map(|i| if i == 0 { ":--" } else { "--:" })
