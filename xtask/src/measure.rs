@@ -153,10 +153,8 @@ pub fn run(cmd: &mut Command) -> io::Result<Measured> {
     let Some((stderr, marker)) = measured.stderr.rsplit_once(MARKER) else {
         return Err(io::Error::other("the trampoline reported nothing"));
     };
-    let fields: Vec<u64> = marker
-        .split_whitespace()
-        .filter_map(|field| field.parse().ok())
-        .collect();
+    let fields = marker.split_whitespace().filter_map(|f| f.parse().ok());
+    let fields: Vec<u64> = fields.collect();
     let [raw_status, kib, spawned_ns, reaped_ns] = fields[..] else {
         return Err(io::Error::other("the trampoline's report is garbled"));
     };

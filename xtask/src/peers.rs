@@ -75,8 +75,8 @@ impl Curl<'_> {
         }
         // Each transfer's status on a line of its own, as the clients'
         // counters see it; 000 means no answer at all.
-        cmd.args(["--silent", "--fail", "--write-out", "%{http_code}\\n"])
-            .arg("--max-time")
+        cmd.args(["--silent", "--fail", "--write-out", "%{http_code}\\n"]);
+        cmd.arg("--max-time")
             .arg(self.timeout.to_string())
             .arg("-K")
             .arg(&list);
@@ -172,10 +172,8 @@ impl BookScripts {
             });
         fs::write(work.path().join("country_codes.txt"), codes)?;
         let mut cmd = self.python.command();
-        cmd.arg(self.dir.join(script))
-            .args(client_args)
-            .args(["-s", &self.kind.to_string()])
-            .current_dir(work.path());
+        cmd.arg(self.dir.join(script)).args(client_args);
+        cmd.args(["-s", &self.kind.to_string()]).current_dir(work.path());
         measure::measured_run(&mut cmd, &self.server, parse_report, true)
     }
 }

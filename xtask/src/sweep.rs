@@ -184,13 +184,12 @@ pub fn run(args: &Args) -> Result<bool> {
     }
 
     notes.extend(measure::rss_floor_note());
-    let runs: Vec<RunOut> = rows
-        .iter()
-        .flat_map(|row| {
-            let runs = args.max_req.iter().zip(&row.runs);
-            runs.map(|(&m, run)| RunOut::new(&row.model, m, run))
-        })
-        .collect();
+    let runs_of = |row: &Row| {
+        let runs = args.max_req.iter().zip(&row.runs);
+        runs.map(|(&m, run)| RunOut::new(&row.model, m, run))
+            .collect::<Vec<_>>()
+    };
+    let runs: Vec<RunOut> = rows.iter().flat_map(runs_of).collect();
     let floor = runs.iter().map(|r| r.longest_delay).fold(0.0, f64::max);
     let out = Output {
         server: Kind::Delay.to_string(),
