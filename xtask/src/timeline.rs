@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::RangeInclusive;
 
 use flags_server::RequestRecord;
 
@@ -25,25 +26,20 @@ const MAX_PLOT_HEIGHT: f64 = 200.0;
 /// The height of one lane when there are few.
 const MAX_LANE: f64 = 14.0;
 
-/// The outcome classes, their colours and legend text.
-const CLASSES: [(&str, &str, &str); 5] = [
-    ("ok", "#2e7d32", "200 OK"),
-    ("nf", "#90a4ae", "404 not found"),
-    ("tea", "#ef6c00", "418 I'm a Teapot"),
-    ("gone", "#c62828", "499 client gave up (timeout)"),
-    ("other", "#6a1b9a", "other status"),
+/// The outcome classes: their statuses, name, colour and legend text.
+const CLASSES: [(RangeInclusive<u16>, &str, &str, &str); 5] = [
+    (200..=299, "ok", "#2e7d32", "200 OK"),
+    (404..=404, "nf", "#90a4ae", "404 not found"),
+    (418..=418, "tea", "#ef6c00", "418 I'm a Teapot"),
+    // The server's record of a request whose client closed the connection
+    // before the answer: here, a client timeout.
+    (499..=499, "gone", "#c62828", "499 client gave up (timeout)"),
+    (0..=u16::MAX, "other", "#6a1b9a", "other status"),
 ];
 
 fn class(status: u16) -> &'static str {
-    match status {
-        200..=299 => "ok",
-        404 => "nf",
-        418 => "tea",
-        // The server's record of a request whose client closed the
-        // connection before the answer: here, a client timeout.
-        499 => "gone",
-        _ => "other",
-    }
+    let class = CLASSES.into_iter().find(|class| class.0.contains(&status));
+    class.map_or("other", |class| class.1)
 }
 
 /// The SVG of the first run of each row.
@@ -75,7 +71,7 @@ pub fn render(title: &str, rows: &[Row]) -> String {
     // The legend, one swatch per class, then the exit marker.
     let (mut legend, mut style) = (String::new(), String::new());
     let mut x = 12.0;
-    for (name, colour, label) in CLASSES {
+    for (_, name, colour, label) in CLASSES {
         let _ = writeln!(
             legend,
             r#"<rect class="{name}" x="{x}" y="34" width="12" height="12"/><text x="{}" y="44">{}</text>"#,
