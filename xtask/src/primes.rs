@@ -114,11 +114,9 @@ pub fn run(args: &Args) -> Result<()> {
         let label = format!("primes --executor {executor}");
         Job { language: "Rust", executor, workers: n, label, command }
     };
-    let mut jobs = vec![
-        rust("sequential", 1),
-        rust("threads", workers),
-        rust("processes", workers),
-    ];
+    let executors =
+        [("sequential", 1), ("threads", workers), ("processes", workers)];
+    let mut jobs: Vec<Job> = executors.map(|(name, n)| rust(name, n)).into();
     if let Some((dir, python)) = &python {
         jobs.extend(python_jobs(*python, dir, workers));
     }
