@@ -11,7 +11,7 @@
 
 use std::fmt::{self, Write as _};
 use std::fs;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -200,23 +200,18 @@ impl FixedPortServer {
             .build()?;
         // Binding a tokio listener needs the runtime's reactor.
         let inside = runtime.enter();
-        for ip in
-            [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)]
-        {
-            match flags_server::bind(SocketAddr::new(ip, port)) {
-                Ok(listener) => {
-                    let state = state.clone();
-                    let forever = std::future::pending();
-                    runtime.spawn(flags_server::run(
-                        listener, kind, state, forever,
-                    ));
-                }
+        let loopback = [Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()];
+        for ip in loopback {
+            let listener = match flags_server::bind(SocketAddr::new(ip, port)) {
+                Ok(listener) => listener,
                 // No IPv6 loopback: 127.0.0.1 alone will do.
-                Err(_) if ip.is_ipv6() => {}
+                Err(_) if ip.is_ipv6() => continue,
                 Err(error) => {
                     bail!("port {port} for {kind} is taken ({error})")
                 }
-            }
+            };
+            let (state, forever) = (state.clone(), std::future::pending());
+            runtime.spawn(flags_server::run(listener, kind, state, forever));
         }
         drop(inside);
         Ok(FixedPortServer { state, _runtime: runtime })
