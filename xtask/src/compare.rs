@@ -123,13 +123,10 @@ pub fn run(args: &Args) -> Result<bool> {
     let client_args = args.client.to_vec();
     let cc_list = clients::codes(&client_args)?;
     // `--models asyncio` names flags_asyncio.
-    let names: Vec<&str> = CLIENTS
-        .into_iter()
-        .filter(|name| {
-            args.models.is_empty()
-                || args.models.iter().any(|m| name.ends_with(m.as_str()))
-        })
-        .collect();
+    let chosen = |name: &&str| {
+        args.models.is_empty() || args.models.iter().any(|m| name.ends_with(m))
+    };
+    let names: Vec<&str> = CLIENTS.into_iter().filter(chosen).collect();
     let programs = args.binaries.binaries(&names)?;
     let config = args.settings.config(args.error_rate)?;
     // A server that is not ours answers as LOCAL does, at once and always

@@ -319,13 +319,9 @@ impl LogAxis {
             *svg += &x_tick(self.at(value), top, bottom, &number(value));
         }
         *svg += &line("axis", (self.from, bottom), (self.to, bottom));
-        *svg += &note(
-            self.to,
-            bottom + 30.0,
-            "end",
-            "concurrency the run used (-m, at most the number of codes), \
-             log scale",
-        );
+        let caption = "concurrency the run used (-m, at most the number of \
+                       codes), log scale";
+        *svg += &note(self.to, bottom + 30.0, "end", caption);
     }
 
     /// As the y axis beside `x_axis`: grid, labels with `unit`, the axis.

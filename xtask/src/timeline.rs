@@ -61,12 +61,8 @@ pub fn render(title: &str, rows: &[Row]) -> String {
         y = panel.draw(&mut body, y, axis, zoom);
     }
     let height = y + 10.0;
-    body += &note(
-        WIDTH - RIGHT,
-        height - 4.0,
-        "end",
-        "seconds since the client was started",
-    );
+    let caption = "seconds since the client was started";
+    body += &note(WIDTH - RIGHT, height - 4.0, "end", caption);
 
     // The legend, one swatch per class, then the exit marker.
     let (mut legend, mut style) = (String::new(), String::new());
