@@ -285,16 +285,12 @@ impl fmt::Display for Python {
 }
 
 /// `--python DIR` made absolute, once it is known to hold `files`.
-pub fn book_dir(
-    dir: &Path,
-    files: &[&str],
-    chapter_dir: &str,
-) -> Result<PathBuf> {
+pub fn book_dir(dir: &Path, files: &[&str], chapter: &str) -> Result<PathBuf> {
     let missing = files.iter().filter(|file| !dir.join(file).is_file());
     let missing: Vec<&str> = missing.copied().collect();
     if !missing.is_empty() {
         bail!(
-            "--python: no {} in {} (give the book's 20-executors/{chapter_dir} \
+            "--python: no {} in {} (give the book's 20-executors/{chapter} \
              directory)",
             missing.join(", "),
             dir.display()

@@ -248,7 +248,7 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         text += "\nWhere the wall time went, on the server's clock \
                  (launch and exit are the spawn and the reap of the \
                  process):\n\n";
-        text += &phase_table(out, markdown, ranges, floors);
+        text += &phase_table(out, markdown, floors);
     }
     text + &footer(&out.agreement, out.timeline.as_deref(), &out.notes)
 }
@@ -337,12 +337,8 @@ fn order(codes: &[String]) -> String {
 
 /// The `--breakdown` table of the rows whose server kept records; with
 /// `floors`, the floor each run could not beat.
-fn phase_table(
-    out: &Output,
-    markdown: bool,
-    ranges: bool,
-    floors: bool,
-) -> String {
+fn phase_table(out: &Output, markdown: bool, floors: bool) -> String {
+    let ranges = out.runs > 1;
     type PhaseRow<'a> = (&'a RowOut, &'a Phases<Spread>);
     let rows = out.rows.iter().filter_map(|r| Some((r, r.phases.as_ref()?)));
     let rows: Vec<PhaseRow> = rows.collect();
