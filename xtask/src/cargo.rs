@@ -16,9 +16,7 @@ pub fn project_root() -> PathBuf {
     xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
 }
 
-/// Where cargo builds: `$CARGO_TARGET_DIR` when the user moved the target
-/// directory, `<root>/target` otherwise. xtask's own files go in its
-/// `xtask/` folder.
+/// Where cargo builds: `$CARGO_TARGET_DIR`, or `<root>/target`.
 pub fn target_dir() -> PathBuf {
     let target = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -26,8 +24,9 @@ pub fn target_dir() -> PathBuf {
     if target.is_relative() { project_root().join(target) } else { target }
 }
 
-/// `cargo build --release -p <each package>`, in the workspace root.
-fn build_release(packages: &[&str]) -> Result<()> {
+/// `cargo build --release -p <each package>`, in the workspace root; where
+/// the binaries are.
+fn build_release(packages: &[&str]) -> Result<PathBuf> {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(project_root()).args(["build", "--release"]);
@@ -39,7 +38,7 @@ fn build_release(packages: &[&str]) -> Result<()> {
     if !status.success() {
         bail!("cargo build --release failed ({status})");
     }
-    Ok(())
+    Ok(target_dir().join("release"))
 }
 
 /// The hidden `--bin-dir DIR` of every command that runs our binaries.
@@ -56,10 +55,7 @@ impl Prebuilt {
     pub fn binaries(&self, names: &[&str]) -> Result<Vec<PathBuf>> {
         let dir = match &self.bin_dir {
             Some(dir) => dir.clone(),
-            None => {
-                build_release(names)?;
-                target_dir().join("release")
-            }
+            None => build_release(names)?,
         };
         let binary = |name: &&str| {
             let path = dir.join(format!("{name}{}", env::consts::EXE_SUFFIX));

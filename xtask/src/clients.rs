@@ -1,8 +1,7 @@
 //! What `compare` and `sweep` run, and against what: the chapter's three
-//! flag clients (`flags2_sequential.py`, `flags2_threadpool.py` and
-//! `flags2_asyncio.py` in the book), the codes their arguments name, the
-//! settings of the in-process test server, and the command line of one
-//! run. Both commands describe a run the same way, so it is said here once.
+//! flag clients (`flags2_*.py` in the book), the codes their arguments
+//! name, the settings of the in-process test server, and the command line
+//! of one run, said here once for both commands.
 
 use std::path::Path;
 use std::process::Command;
@@ -11,9 +10,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, TestServer};
 
+use crate::measure::{fresh_dir, measured_run};
 use crate::model::{Observed, Run};
 use crate::parse::parse_report;
-use crate::runner::{fresh_dir, measured_run};
 
 /// The clients, in the order the chapter presents them.
 pub const CLIENTS: [&str; 3] =
@@ -26,10 +25,9 @@ pub const CONCURRENT: [&str; 2] = ["flags_threadpool", "flags_asyncio"];
 /// and ERROR runs repeatable; this one is the book's year.
 pub const DEFAULT_SEED: u64 = 2022;
 
-/// The test server's settings, the same options in `compare` and
-/// `sweep`. The defaults are compare's short delays; sweep, whose question
-/// is how close to the longest delay each model gets, takes the book's
-/// (0.5-5 s, set on `Cli::Sweep`).
+/// The test server's settings, in `compare` and `sweep`. The defaults are
+/// compare's short delays; sweep, whose question is how close to the
+/// longest delay each model gets, takes the book's (on `Cli::Sweep`).
 #[derive(Debug, clap::Args, serde::Serialize)]
 pub struct ServerArgs {
     /// DELAY/ERROR: shortest delay before an answer, in seconds (the
@@ -52,9 +50,8 @@ impl ServerArgs {
     /// The server's configuration, with ERROR's rate of 418s.
     pub fn config(&self, error_rate: f64) -> Result<Config> {
         let secs = |s: f64, what: &str| {
-            Duration::try_from_secs_f64(s).with_context(|| {
-                format!("--{what} must be a number of seconds >= 0")
-            })
+            let error = || format!("--{what} must be a number of seconds >= 0");
+            Duration::try_from_secs_f64(s).with_context(error)
         };
         let config = Config {
             min_delay: secs(self.min_delay, "min-delay")?,
@@ -73,6 +70,57 @@ impl ServerArgs {
     }
 }
 
+/// CLIENT ARGS, the options every client is given, as the clients name
+/// them, in the order `--help` lists them.
+#[derive(Debug, Default, clap::Args)]
+#[command(next_help_heading = "Client arguments")]
+pub struct ClientArgs {
+    /// CLIENT ARGS: all 194 codes that have flags.
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// CLIENT ARGS: every code AA..ZZ.
+    #[arg(short, long)]
+    pub every: bool,
+
+    /// CLIENT ARGS: only the first N codes.
+    #[arg(short, long, value_name = "N")]
+    pub limit: Option<u64>,
+
+    /// CLIENT ARGS: maximum concurrent requests (default: each client's).
+    #[arg(short = 'm', long = "max_req", visible_alias = "max-req")]
+    #[arg(value_name = "CONCURRENT")]
+    pub max_req: Option<u64>,
+
+    /// CLIENT ARGS: seconds each request may take.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// CLIENT ARGS: country codes or first letters (default: the clients'
+    /// own, the book's 20 most populous countries).
+    #[arg(value_name = "CC")]
+    pub cc: Vec<String>,
+}
+
+impl ClientArgs {
+    /// The arguments as given (none: each client's default).
+    pub fn to_vec(&self) -> Vec<String> {
+        let flags = [(self.every, "-e"), (self.all, "-a")];
+        let flags = flags.into_iter().filter(|(on, _)| *on);
+        let mut out: Vec<String> = flags.map(|(_, f)| f.to_owned()).collect();
+        let options = [
+            ("-l", self.limit.map(|n| n.to_string())),
+            ("-m", self.max_req.map(|m| m.to_string())),
+            ("--timeout", self.timeout.map(|t| t.to_string())),
+        ];
+        let given =
+            options.into_iter().filter_map(|(n, v)| Some([n.into(), v?]));
+        out.extend(given.flatten());
+        out.extend(self.cc.iter().cloned());
+        out
+    }
+}
+
 /// The test servers, started in this process on free ports.
 pub fn start_server(config: Config) -> Result<TestServer> {
     // The corpus draws each flag on its first request; drawing them all
@@ -86,7 +134,7 @@ pub fn start_server(config: Config) -> Result<TestServer> {
 pub fn codes(client_args: &[String]) -> Result<Vec<String>> {
     use flags_common::cli::{ParseOutcome, process_args};
     let argv =
-        std::iter::once("xtask").chain(client_args.iter().map(|s| s.as_str()));
+        ["xtask"].into_iter().chain(client_args.iter().map(String::as_str));
     match process_args(argv, "xtask", 1) {
         Ok(options) => Ok(options.cc_list),
         Err(ParseOutcome::Usage(error)) => bail!("{error}"),
@@ -94,29 +142,25 @@ pub fn codes(client_args: &[String]) -> Result<Vec<String>> {
     }
 }
 
-/// Where a client downloads from: `-s` with one of the book's labels and
-/// the base URL the label stands for in this run.
+/// Where a client downloads from: LOCAL, DELAY or ERROR (`None` for a
+/// server that is not ours), and the base URL, known for our servers once
+/// they are started ([`Site::ours`]).
 #[derive(Clone, Debug)]
 pub struct Site {
-    /// LOCAL, DELAY or ERROR; `None` for a server that is not ours.
     pub kind: Option<Kind>,
-    /// Known for our servers once they are started ([`Site::ours`]).
     pub base_url: String,
 }
 
 impl Site {
-    /// One of our in-process servers.
     pub fn ours(server: &TestServer, kind: Kind) -> Site {
         Site { kind: Some(kind), base_url: server.base_url(kind) }
     }
 }
 
 /// One run of a client, `program ARGS -s SITE --dest DEST`, into a fresh
-/// directory removed afterwards, measured against `server`.
-///
-/// On our own server the client is given the book's label, and the
-/// label's variable (`FLAGS_DELAY_URL`...) moves it to the free port of
-/// this run, so its report says `DELAY site:` as the book's does.
+/// directory, measured against `server`. On our server `-s` is the book's
+/// label, moved to this run's port by the label's variable
+/// (`FLAGS_DELAY_URL`...), so the report says `DELAY site:` as the book's.
 pub fn run(
     program: &Path,
     args: &[String],

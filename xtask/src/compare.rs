@@ -1,43 +1,27 @@
 //! `cargo xtask compare`: the three concurrency models of the chapter side
-//! by side, on the same codes, against the same server. What it runs by
-//! default, and its options, are its `--help` (`Cli::Compare`).
-//!
-//! The book compares `flags2_sequential.py`, `flags2_threadpool.py` and
-//! `flags2_asyncio.py` by running each by hand against `slow_server.py`
-//! and reading their `Elapsed time:` lines. This does the same with our
-//! three clients, each with the same arguments into its own fresh
-//! directory, and adds what only an outside observer sees: the child's
-//! peak memory (from `wait4`) and how many requests the server had in
-//! flight at once (from its statistics).
-//!
-//! Counts that must agree: on LOCAL every model must get the same OK / not
-//! found / errors, or something is wrong, and `compare` exits 1 with the
-//! difference. DELAY and ERROR draw each request's delay (and 418) from the
-//! seed and the request's ordinal on the server, reset before every run:
-//! the Nth request gets the same draw whichever code it asks for. So every
-//! model meets the same delays and the same number of 418s, though not on
-//! the same codes: on ERROR the errors and the sum OK + not found must
-//! agree, on DELAY all three counts. Unless some request timed out: which
-//! ones do depends on timing, so then the check is skipped with a note.
-//! `-s URL` (another server, such as nginx serving the same files) has no
-//! server statistics, and all three counts must agree, as on LOCAL.
+//! by side, on the same codes, against the same server (what it runs by
+//! default is its `--help`, on `Cli::Compare`). The book runs its
+//! `flags2_*.py` by hand against `slow_server.py` and reads their `Elapsed
+//! time:` lines; this does the same with our clients, each into a fresh
+//! directory, and adds what only an outside observer sees: the child's peak
+//! memory (`wait4`) and the requests the server had in flight at once.
+//! Counts that must agree and do not ([`Agreement::of`]) make it exit 1.
 //!
 //! `--with-curl` runs each client and a curl with the same parallelism in
-//! turn: A B, then B A, and so on, each run in a fresh, empty directory
-//! after a `sync`. Whoever runs second inherits the first one's dirty
-//! pages and warm caches; alternating shares that out, and the ratio of
-//! each pair's wall times, of which the table shows the median, cancels
-//! whatever else the machine was doing during that pair.
+//! turn, A B, then B A, each in a fresh directory after a `sync`: whoever
+//! runs second inherits the first one's dirty pages and warm caches, and
+//! alternating shares that out; the median of the pairs' ratios cancels
+//! whatever else the machine did meanwhile.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use flags_server::Kind;
 
-use crate::clients::{CLIENTS, ServerArgs, Site};
-use crate::model::{Agreement, Observed, Row, Run, Unobserved};
+use crate::clients::{CLIENTS, ClientArgs, ServerArgs, Site};
+use crate::measure::progress;
+use crate::model::{Agreement, Row, Run};
 use crate::peers::{BookScripts, Curl, PYTHON_SCRIPTS};
-use crate::runner::progress;
 use crate::{cargo, clients, peers, svg, table, timeline};
 
 /// The options of `compare` (its help text is on `Cli::Compare`).
@@ -47,18 +31,20 @@ pub struct Args {
     #[command(subcommand)]
     pub what: Option<What>,
 
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
+
+    /// Append ARG to one client's arguments only, as `CLIENT=ARG`. A test
+    /// hook: it makes the models disagree on purpose.
+    #[arg(long, value_name = "CLIENT=ARG", hide = true)]
+    pub extra: Vec<String>,
+
     /// Which in-process server the clients hit (LOCAL, DELAY, ERROR, any
     /// case), or the base URL of another one, e.g. nginx serving the same
     /// flags as `<cc>/<cc>.gif`. DELAY by default: over a delay like the
     /// network's, the models differ as the chapter says.
-    #[arg(
-        short,
-        long,
-        visible_alias = "base-url",
-        value_name = "LABEL|URL",
-        value_parser = parse_target,
-        default_value = "DELAY"
-    )]
+    #[arg(short, long, visible_alias = "base-url", value_name = "LABEL|URL")]
+    #[arg(value_parser = parse_target, default_value = "DELAY")]
     pub server: Site,
 
     #[command(flatten)]
@@ -73,37 +59,6 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "MODELS")]
     #[arg(value_parser = ["sequential", "threadpool", "asyncio"])]
     pub models: Vec<String>,
-
-    /// CLIENT ARGS: country codes or first letters (default: the clients'
-    /// own, the book's 20 most populous countries).
-    #[arg(value_name = "CC", help_heading = "Client arguments")]
-    pub cc: Vec<String>,
-
-    /// CLIENT ARGS: all 194 codes that have flags.
-    #[arg(short, long, help_heading = "Client arguments")]
-    pub all: bool,
-
-    /// CLIENT ARGS: every code AA..ZZ.
-    #[arg(short, long, help_heading = "Client arguments")]
-    pub every: bool,
-
-    /// CLIENT ARGS: only the first N codes.
-    #[arg(short, long, value_name = "N", help_heading = "Client arguments")]
-    pub limit: Option<u64>,
-
-    /// CLIENT ARGS: maximum concurrent requests (default: each client's).
-    #[arg(
-        short = 'm',
-        long = "max_req",
-        visible_alias = "max-req",
-        value_name = "CONCURRENT",
-        help_heading = "Client arguments"
-    )]
-    pub max_req: Option<u64>,
-
-    /// CLIENT ARGS: seconds each request may take.
-    #[arg(long, value_name = "SECONDS", help_heading = "Client arguments")]
-    pub timeout: Option<f64>,
 
     /// Run each model N times; cells show the median and the range.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -135,13 +90,9 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
 
+    // Last of the options shown: its heading holds for every one after it.
     #[command(flatten)]
-    pub binaries: cargo::Prebuilt,
-
-    /// Append ARG to one client's arguments only, as `CLIENT=ARG`. A test
-    /// hook: it makes the models disagree on purpose.
-    #[arg(long, value_name = "CLIENT=ARG", hide = true)]
-    pub extra: Vec<String>,
+    pub client: ClientArgs,
 }
 
 /// `-s`: a label of the test servers, whose base URL is known once they
@@ -169,58 +120,53 @@ pub enum What {
 /// `cargo xtask compare`: returns whether the counts agreed (or were not
 /// required to).
 pub fn run(args: &Args) -> Result<bool> {
-    let client_args = client_args(args);
+    let client_args = args.client.to_vec();
     let cc_list = clients::codes(&client_args)?;
     // `--models asyncio` names flags_asyncio.
-    let names: Vec<&str> = CLIENTS
-        .into_iter()
-        .filter(|name| {
-            args.models.is_empty()
-                || args.models.iter().any(|m| name.ends_with(m.as_str()))
-        })
-        .collect();
+    let chosen = |name: &&str| {
+        args.models.is_empty() || args.models.iter().any(|m| name.ends_with(m))
+    };
+    let names: Vec<&str> = CLIENTS.into_iter().filter(chosen).collect();
     let programs = args.binaries.binaries(&names)?;
     let config = args.settings.config(args.error_rate)?;
     // A server that is not ours answers as LOCAL does, at once and always
     // the same, and its counts follow LOCAL's rules.
     let kind = args.server.kind.unwrap_or(Kind::Local);
-    let server = args
-        .server
-        .kind
-        .map(|_| clients::start_server(config.clone()))
-        .transpose()?;
-    let (observed, site): (Box<dyn Observed + '_>, Site) = match &server {
-        Some(server) => (Box::new((server, kind)), Site::ours(server, kind)),
-        None => (Box::new(Unobserved), args.server.clone()),
+    let ours = args.server.kind.map(|_| config.clone());
+    let server = ours.map(clients::start_server).transpose()?;
+    let observed = server.as_ref().map(|server| (server, kind));
+    let site = match &server {
+        Some(server) => Site::ours(server, kind),
+        None => args.server.clone(),
     };
 
-    let timeout = args.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
+    let timeout =
+        args.client.timeout.unwrap_or(flags_common::cli::DEFAULT_TIMEOUT);
     let curl = Curl { base_url: &site.base_url, cc_list: &cc_list, timeout };
+    let with_curl = args.with_curl && peers::curl_available();
+    let mut notes = Vec::new();
+    if args.with_curl && !with_curl {
+        let note = "--with-curl: no curl on PATH; its rows are left out";
+        notes.push(note.into());
+    }
 
     let mut rows = Vec::new();
-    let mut notes = Vec::new();
-    let with_curl = args.with_curl && peers::curl_available();
-    if args.with_curl && !with_curl {
-        notes
-            .push("--with-curl: no curl on PATH; its rows are left out".into());
-    }
     for (name, program) in names.iter().zip(&programs) {
         let mut cmd_args = client_args.clone();
         cmd_args.extend(extra_args(&args.extra, name)?);
         let ours = |n: u32| -> Result<Run> {
             progress(name, n, args.runs);
-            clients::run(program, &cmd_args, &site, observed.as_ref())
+            clients::run(program, &cmd_args, &site, &observed)
                 .with_context(|| format!("{name} failed"))
         };
         let theirs = |parallel: u64, n: u32| -> Result<Run> {
             progress(&Curl::model(parallel), n, args.runs);
-            curl.run(parallel, observed.as_ref())
+            curl.run(parallel, &observed)
         };
         let (mut runs, mut curl_runs) = (Vec::new(), Vec::new());
         let mut parallel = 1;
         for n in 1..=args.runs {
-            // A B, B A, ...: the client first in odd pairs, curl first in
-            // even ones. The first run is always the client's, whose report
+            // A B, B A, ...: the first run is the client's, whose report
             // says the parallelism curl is to match.
             let curl_first = with_curl && n % 2 == 0;
             if curl_first {
@@ -254,21 +200,18 @@ pub fn run(args: &Args) -> Result<bool> {
     }
     // A missing file, Python, module or port is a note: no reason to lose
     // the table of our own clients.
-    let book = match (&args.python, site.kind) {
-        (None, _) => None,
-        (Some(dir), Some(kind)) => {
-            Some(BookScripts::start(dir, &PYTHON_SCRIPTS, kind, &config))
+    if let Some(dir) = &args.python {
+        let ports = "--python: the book's scripts know only their own \
+                     servers' ports";
+        let book = (site.kind.context(ports)).and_then(|kind| {
+            BookScripts::start(dir, &PYTHON_SCRIPTS, kind, &config)
+        });
+        match book {
+            Ok(book) => rows.extend(book.rows(&client_args, args.runs)?),
+            Err(error) => {
+                notes.push(format!("{error:#}; the Python rows are left out"))
+            }
         }
-        (Some(_), None) => Some(Err(anyhow!(
-            "--python: the book's scripts know only their own servers' ports"
-        ))),
-    };
-    match book {
-        Some(Ok(book)) => rows.extend(book.rows(&client_args, args.runs)?),
-        Some(Err(error)) => {
-            notes.push(format!("{error:#}; the Python rows are left out"))
-        }
-        None => {}
     }
     notes.extend(crate::measure::rss_floor_note());
 
@@ -276,24 +219,17 @@ pub fn run(args: &Args) -> Result<bool> {
     let path = args.timeline.clone().unwrap_or_else(|| {
         cargo::target_dir().join("xtask").join("compare-timeline.svg")
     });
+    let server = site.kind.map_or(site.base_url.clone(), |k| k.to_string());
+    let shown_args = table::shown_args(&client_args, "no client args");
     let title = format!(
-        "{} server, {} codes ({}): one bar per request, one lane per \
-         connection",
-        site.kind.map_or(site.base_url.clone(), |kind| kind.to_string()),
-        cc_list.len(),
-        if client_args.is_empty() {
-            "no client args".to_owned()
-        } else {
-            client_args.join(" ")
-        }
+        "{server} server, {} codes ({shown_args}): one bar per request, one \
+         lane per connection",
+        cc_list.len()
     );
-    let timeline = match svg::save(&path, &timeline::render(&title, &rows)) {
-        Ok(()) => Some(shown(&path)),
-        Err(error) => {
-            notes.push(format!("{error:#}"));
-            None
-        }
-    };
+    let timeline = (svg::save(&path, &timeline::render(&title, &rows)))
+        .map(|()| shown(&path))
+        .map_err(|error| notes.push(format!("{error:#}")))
+        .ok();
     let out = table::Output {
         server: site.kind.map_or("URL".into(), |kind| kind.to_string()),
         base_url: site.base_url.clone(),
@@ -321,39 +257,11 @@ fn shown(path: &Path) -> String {
     path.strip_prefix(&here).unwrap_or(path).display().to_string()
 }
 
-/// The clients' arguments, as given: with none, each client asks for
-/// its default, the book's 20 most populous countries.
-fn client_args(args: &Args) -> Vec<String> {
-    let mut out = Vec::new();
-    if args.every {
-        out.push("-e".to_owned());
-    }
-    if args.all {
-        out.push("-a".to_owned());
-    }
-    if let Some(n) = args.limit {
-        out.extend(["-l".to_owned(), n.to_string()]);
-    }
-    if let Some(m) = args.max_req {
-        out.extend(["-m".to_owned(), m.to_string()]);
-    }
-    if let Some(t) = args.timeout {
-        out.extend(["--timeout".to_owned(), t.to_string()]);
-    }
-    out.extend(args.cc.iter().cloned());
-    out
-}
-
 /// The arguments `--extra CLIENT=ARG` adds for `client`.
 fn extra_args(extra: &[String], client: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for item in extra {
-        let Some((name, arg)) = item.split_once('=') else {
-            bail!("--extra takes CLIENT=ARG, not {item:?}");
-        };
-        if name == client {
-            out.push(arg.to_owned());
-        }
-    }
-    Ok(out)
+    let split = |item: &String| match item.split_once('=') {
+        Some((name, arg)) => Ok((name == client).then(|| arg.to_owned())),
+        None => Err(anyhow!("--extra takes CLIENT=ARG, not {item:?}")),
+    };
+    extra.iter().filter_map(|item| split(item).transpose()).collect()
 }

@@ -1,25 +1,16 @@
 //! `cargo xtask`: the workspace's own tasks, in Rust rather than in shell
 //! scripts (the cargo-xtask convention; `.cargo/config.toml` makes
-//! `cargo xtask` an alias of `cargo run --release -p xtask --`).
-//!
-//! - `cargo xtask compare [CLIENT ARGS]`: the three flag clients of the
-//!   chapter side by side against an in-process test server, one table
-//!   and one picture; with no arguments, the chapter's result (see
-//!   `compare.rs`).
-//! - `cargo xtask compare primes [WORKERS]`: `proc_pool.py`'s executors
-//!   side by side (see `primes.rs`).
-//! - `cargo xtask sweep`: the two concurrent clients on DELAY for each
-//!   `-m` of a list: a table, and with `--svg` one picture of time and
-//!   memory against concurrency (see `sweep.rs`).
-//! - `cargo xtask serve`: the test servers in the foreground.
+//! `cargo xtask` an alias of `cargo run --release -p xtask --`):
+//! `compare` (the three flag clients side by side; `compare primes`, the
+//! executors of `proc_pool.py`), `sweep` and `serve`, as [`Cli`] says.
 //!
 //! Modules: `compare`, `primes` and `sweep` are the subcommands, `clients`
 //! what compare and sweep run and against which server settings; `model`
-//! is the data they share, `runner`, `measure` and `parse` run a program
-//! and read it, `table`, `timeline` and `sweep_plot` (in `svg`) draw the
-//! results, `peers` adds curl and the book's scripts (found by `python`),
-//! `cargo` builds the binaries. The imports go one way only: a test below
-//! fails if any module comes to import one that imports it back.
+//! is the data they share, `measure` and `parse` run a program and read
+//! it, `table`, `timeline` and `sweep_plot` (in `svg`) draw the results,
+//! `peers` adds curl and the book's scripts, `cargo` builds the binaries.
+//! The imports go one way only: a test below fails if any module comes to
+//! import one that imports it back.
 
 mod cargo;
 mod clients;
@@ -29,8 +20,6 @@ mod model;
 mod parse;
 mod peers;
 mod primes;
-mod python;
-mod runner;
 mod svg;
 mod sweep;
 mod sweep_plot;
@@ -91,8 +80,7 @@ fn main() -> ExitCode {
     // anything else makes this process grow.
     let mut args = std::env::args_os().skip(1);
     if args.next().is_some_and(|arg| arg == measure::TRAMPOLINE) {
-        let code = measure::trampoline(args);
-        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+        return measure::trampoline(args);
     }
     let outcome = match Cli::parse() {
         Cli::Compare(args) => match &args.what {
@@ -148,27 +136,20 @@ mod tests {
 
     /// The first segment of every `crate::a` and `use crate::{a, b}`.
     fn crate_paths(code: &str) -> BTreeSet<String> {
+        let ident = |item: &str| -> String {
+            let item = item.trim().chars();
+            item.take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+        };
         let mut out = BTreeSet::new();
         for (i, _) in code.match_indices("crate::") {
             let rest = &code[i + "crate::".len()..];
-            let group = match rest.strip_prefix('{') {
-                Some(inner) => inner.split('}').next().unwrap_or_default(),
-                None => rest,
-            };
-            for item in group.split(',') {
-                let first: String = item
-                    .trim()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !first.is_empty() {
-                    out.insert(first);
-                }
-                if !rest.starts_with('{') {
-                    break;
-                }
+            let group = rest.strip_prefix('{').and_then(|g| g.split_once('}'));
+            match group {
+                Some((group, _)) => out.extend(group.split(',').map(ident)),
+                None => out.extend([ident(rest)]),
             }
         }
+        out.retain(|name| !name.is_empty());
         out
     }
 

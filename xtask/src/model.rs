@@ -1,11 +1,7 @@
 //! The data model of `compare` and its peers: a [`Row`] per program, a
 //! [`Run`] per time it ran, the [`Phases`] of a run as the server saw them,
 //! the [`Agreement`] of their counts, and the [`Observed`] server they were
-//! measured against.
-//!
-//! Every other module of xtask may import this one; it imports none of
-//! them but `parse`, whose [`Report`] a run carries, so the modules form no
-//! circle.
+//! measured against. It imports no module of xtask but `parse`.
 
 use flags_server::{Kind, RequestRecord, Stats, TestServer};
 
@@ -33,33 +29,29 @@ impl Row {
 #[derive(Debug, Clone)]
 pub struct Run {
     pub report: Report,
+    pub records: Vec<RequestRecord>,
     /// Seconds from spawn to exit, process start-up included.
     pub wall: f64,
+    /// When the program was spawned, in seconds on the server's clock, the
+    /// one of the records' `start` and `end` (0 on a server that is not
+    /// ours): time zero of the run's timeline. It was reaped `wall` later.
+    pub launched: f64,
     pub max_rss_kib: Option<u64>,
     /// `None` for a server that is not ours (`-s URL`).
     pub peak_in_flight: Option<u64>,
-    /// When the program was spawned and when it was reaped, in seconds on
-    /// the server's clock, the one of the records' `start` and `end` (on
-    /// a server that is not ours, 0 and `wall`). `launched` is time zero
-    /// of the run's timeline.
-    pub launched: f64,
-    pub exited: f64,
-    pub records: Vec<RequestRecord>,
 }
 
-/// Where the wall time of one run went, from the server's records and the
-/// instants of spawn and exit on the same clock, in seconds (or, over
-/// several runs, the spread of each: `Phases<Spread>` in the table).
-/// `to_first_request`, `serving` and `to_exit` add up to the wall time;
-/// `arrival_spread` is the first part of `serving`.
+/// Where the wall time of one run went, in seconds on the server's clock
+/// (over several runs, `Phases<Spread>`): `to_first_request`, `serving`
+/// and `to_exit` add up to the wall time.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Phases<T = f64> {
     /// From the spawn to the first request head the server read: process
     /// start-up, `main`, the client's set-up, connecting.
     pub to_first_request: T,
-    /// From the first request's arrival to the last one's. With as many
-    /// connections as codes, this is how long it took to get every
-    /// request out.
+    /// From the first request's arrival to the last one's, a part of
+    /// `serving`: with as many connections as codes, how long it took to
+    /// get every request out.
     pub arrival_spread: T,
     /// From the first arrival to the last response handed to its
     /// connection: on DELAY, mostly the server's own waiting.
@@ -70,30 +62,26 @@ pub struct Phases<T = f64> {
 }
 
 impl Run {
-    /// The phases of this run, or `None` if the server recorded nothing
-    /// (a server that is not ours, or no request at all).
+    /// `None` if the server recorded nothing (not ours, or no request).
     pub fn phases(&self) -> Option<Phases> {
-        let first = |f: fn(&RequestRecord) -> f64| {
-            self.records.iter().map(f).fold(f64::INFINITY, f64::min)
-        };
-        let last = |f: fn(&RequestRecord) -> f64| {
-            self.records.iter().map(f).fold(f64::NEG_INFINITY, f64::max)
-        };
         if self.records.is_empty() {
             return None;
         }
-        let (first_in, last_in) = (first(|r| r.start), last(|r| r.start));
-        let last_out = last(|r| r.end);
+        let starts = self.records.iter().map(|r| r.start);
+        let first_in = starts.clone().fold(f64::INFINITY, f64::min);
+        let last_in = starts.fold(f64::NEG_INFINITY, f64::max);
+        let ends = self.records.iter().map(|r| r.end);
+        let last_out = ends.fold(f64::NEG_INFINITY, f64::max);
         Some(Phases {
             to_first_request: first_in - self.launched,
             arrival_spread: last_in - first_in,
             serving: last_out - first_in,
-            to_exit: self.exited - last_out,
+            to_exit: self.launched + self.wall - last_out,
         })
     }
 
-    /// The codes in the order the server answered them, which is the
-    /// order the client received its flags in.
+    /// The codes in the order the server answered them, the order the
+    /// client received its flags in.
     pub fn arrival(&self) -> Vec<String> {
         let mut records: Vec<&RequestRecord> = self.records.iter().collect();
         records.sort_by(|a, b| a.end.total_cmp(&b.end));
@@ -106,21 +94,17 @@ impl Run {
         self.records.iter().map(|r| r.delay).fold(0.0, f64::max)
     }
 
-    /// Requests the client gave up on before the server answered: the
-    /// server records them with status 499.
-    pub fn timed_out(&self) -> usize {
-        self.records.iter().filter(|r| r.status == 499).count()
-    }
-
-    /// Errors the client counted beyond the error statuses the server
-    /// sent: timeouts and broken connections, which depend on timing.
-    pub fn client_side_errors(&self) -> u64 {
-        let server_errors = self
-            .records
-            .iter()
-            .filter(|r| !matches!(r.status, 200..=299 | 404 | 499))
-            .count() as u64;
-        self.report.counts.errors.saturating_sub(server_errors)
+    /// Requests whose outcome depended on timing: those the client gave up
+    /// on before the answer (the server records them as 499), or the errors
+    /// it counted beyond those the server sent (timeouts, broken
+    /// connections), whichever are more.
+    pub fn timing_dependent(&self) -> u64 {
+        let count = |f: fn(u16) -> bool| {
+            self.records.iter().filter(|r| f(r.status)).count() as u64
+        };
+        let gave_up = count(|status| status == 499);
+        let sent = count(|status| !matches!(status, 200..=299 | 404 | 499));
+        gave_up.max(self.report.counts.errors.saturating_sub(sent))
     }
 }
 
@@ -140,23 +124,23 @@ pub struct Agreement {
 impl Agreement {
     /// Compares every run's counts with the first row's first run.
     ///
-    /// On ERROR the 418s follow the request order, not the codes, so a model
-    /// that asks for the codes in another order gets its 418s on other codes:
-    /// the same number of errors, but a different split of the rest between
-    /// OK and not found. There only errors and OK + not found are compared;
-    /// on LOCAL and DELAY all three counts are.
+    /// DELAY and ERROR draw each request's delay (and 418) from the seed
+    /// and the request's ordinal on the server, reset before every run: the
+    /// Nth request gets the same draw whichever code it asks for. So every
+    /// model meets the same delays and the same number of 418s, though not
+    /// on the same codes: on ERROR only the errors and OK + not found are
+    /// compared, elsewhere all three counts. Off LOCAL, a request that timed
+    /// out (which ones do depends on timing) skips the check, with a note.
     pub fn of(kind: Kind, rows: &[Row]) -> Agreement {
         let all_runs = || {
             rows.iter().flat_map(|row| {
                 row.runs.iter().enumerate().map(move |(i, run)| (row, i, run))
             })
         };
+        let unchecked =
+            |note: String| Agreement { checked: false, agree: true, note };
         let Some((_, _, first)) = all_runs().next() else {
-            return Agreement {
-                checked: false,
-                agree: true,
-                note: "no runs".into(),
-            };
+            return unchecked("no runs".into());
         };
         let key = |counts: Counts| match kind {
             Kind::Error => (counts.ok + counts.not_found, 0, counts.errors),
@@ -165,27 +149,20 @@ impl Agreement {
             }
         };
         let reference = first.report.counts;
-        let timing_dependent: usize = all_runs()
-            .map(|(_, _, run)| {
-                run.timed_out().max(run.client_side_errors() as usize)
-            })
-            .sum();
+        let timing_dependent: u64 =
+            all_runs().map(|(_, _, run)| run.timing_dependent()).sum();
         if kind != Kind::Local && timing_dependent > 0 {
-            let note = format!(
-                "not checked: {timing_dependent} requests timed out or failed on \
-                 the client's side, and which ones depends on timing"
-            );
-            return Agreement { checked: false, agree: true, note };
+            return unchecked(format!(
+                "not checked: {timing_dependent} requests timed out or failed \
+                 on the client's side, and which ones depends on timing"
+            ));
         }
         let runs = rows.iter().map(|row| row.runs.len()).max().unwrap_or(1);
         let differ: Vec<String> = all_runs()
             .filter(|(_, _, run)| key(run.report.counts) != key(reference))
             .map(|(row, i, run)| {
-                let which = if runs > 1 {
-                    format!(" run {}", i + 1)
-                } else {
-                    String::new()
-                };
+                let which = (runs > 1).then(|| format!(" run {}", i + 1));
+                let which = which.unwrap_or_default();
                 format!("{}{which}: {}", row.model, run.report.counts)
             })
             .collect();
@@ -194,17 +171,13 @@ impl Agreement {
         } else {
             ""
         };
-        if differ.is_empty() {
-            let note = format!("all runs agree{what}: {reference}");
-            Agreement { checked: true, agree: true, note }
+        let (agree, model) = (differ.is_empty(), &rows[0].model);
+        let note = if agree {
+            format!("all runs agree{what}: {reference}")
         } else {
-            let note = format!(
-                "{}: {reference}; but {}",
-                rows[0].model,
-                differ.join("; ")
-            );
-            Agreement { checked: true, agree: false, note }
-        }
+            format!("{model}: {reference}; but {}", differ.join("; "))
+        };
+        Agreement { checked: true, agree, note }
     }
 }
 
@@ -216,22 +189,15 @@ pub trait Observed {
     fn stats(&self) -> Option<Stats>;
 }
 
-impl Observed for (&TestServer, Kind) {
+/// One of our servers (`None` for one that is not ours, `-s URL`: nothing
+/// to reset and nothing to read, so its runs have no records).
+impl Observed for Option<(&TestServer, Kind)> {
     fn reset(&self) {
-        self.0.reset_stats(self.1)
+        if let Some((server, kind)) = self {
+            server.reset_stats(*kind)
+        }
     }
     fn stats(&self) -> Option<Stats> {
-        Some(self.0.stats(self.1))
-    }
-}
-
-/// A server that is not ours (`-s URL`, e.g. nginx): nothing to reset and
-/// nothing to read, so its runs have counts and times but no records.
-pub struct Unobserved;
-
-impl Observed for Unobserved {
-    fn reset(&self) {}
-    fn stats(&self) -> Option<Stats> {
-        None
+        self.map(|(server, kind)| server.stats(kind))
     }
 }

@@ -10,11 +10,10 @@
 //! ```
 //!
 //! The Rust clients print them byte for byte as the book's scripts do
-//! (`docs/contract.md`, "Output"), so one parser reads both. `compare`
-//! reads these documented lines rather than guessing from exit codes or
-//! timing.
+//! (`docs/contract.md`, "Output"), so one parser reads both; curl's
+//! statuses and `primes`' total time are read here too.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 /// The figures of one client's report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -28,20 +27,6 @@ impl Counts {
     /// Every code the run handled, whatever its outcome.
     pub fn total(&self) -> u64 {
         self.ok + self.not_found + self.errors
-    }
-
-    /// Counts from HTTP statuses, one per code, as the clients classify
-    /// them: how curl's rows are read.
-    pub fn from_statuses(statuses: impl IntoIterator<Item = u16>) -> Counts {
-        let mut counts = Counts::default();
-        for status in statuses {
-            match status {
-                200..=299 => counts.ok += 1,
-                404 => counts.not_found += 1,
-                _ => counts.errors += 1,
-            }
-        }
-        counts
     }
 }
 
@@ -64,9 +49,8 @@ pub struct Report {
     pub elapsed: f64,
 }
 
-/// Parses a client's stdout. The connections line, the "downloaded" line
-/// and the "Elapsed time" line must all be there; the "not found" and
-/// "errors" lines are absent when their count is zero.
+/// Parses a client's stdout, where only the "not found" and "errors" lines
+/// may be missing (when their count is zero).
 pub fn parse_report(stdout: &str) -> Result<Report> {
     let mut concurrency = None;
     let mut ok = None;
@@ -100,6 +84,25 @@ pub fn parse_report(stdout: &str) -> Result<Report> {
     })
 }
 
+/// Reads curl's `--write-out '%{http_code}\n'`, one status per transfer,
+/// into counts as the clients count (000, no answer, is an error).
+pub fn parse_statuses(stdout: &str, expected: usize) -> Result<Counts> {
+    let mut counts = Counts::default();
+    for line in stdout.lines() {
+        let status: u16 = (line.trim().parse())
+            .context("curl printed something that is not a status")?;
+        match status {
+            200..=299 => counts.ok += 1,
+            404 => counts.not_found += 1,
+            _ => counts.errors += 1,
+        }
+    }
+    if counts.total() != expected as u64 {
+        bail!("curl reported {} transfers, not {expected}", counts.total());
+    }
+    Ok(counts)
+}
+
 /// Reads `primes`' last line, "Total time: 0.61s", as `proc_pool.py`
 /// prints it.
 pub fn parse_total_time(stdout: &str) -> Result<f64> {
@@ -129,21 +132,27 @@ fn number(text: &str, line: &str) -> Result<u64> {
 mod tests {
     use super::*;
 
+    /// The figures of the report in `out`: concurrency, OK, not found,
+    /// errors and elapsed seconds.
+    fn parsed(out: &str) -> (u64, [u64; 3], f64) {
+        let report = parse_report(out).unwrap();
+        let Counts { ok, not_found, errors } = report.counts;
+        (report.concurrency, [ok, not_found, errors], report.elapsed)
+    }
+
     /// A full report with every line, as the book's DELAY example prints.
+    const FULL: &str = "LOCAL site: http://localhost:8000/flags\n\
+                        Searching for 20 flags: from BD to VN\n\
+                        5 concurrent connections will be used.\n\
+                        --------------------\n \
+                        17 flags downloaded.\n  \
+                        1 not found.\n  \
+                        2 errors.\n\
+                        Elapsed time: 0.42s\n";
+
     #[test]
     fn parses_every_line() {
-        let out = "LOCAL site: http://localhost:8000/flags\n\
-                   Searching for 20 flags: from BD to VN\n\
-                   5 concurrent connections will be used.\n\
-                   --------------------\n \
-                   17 flags downloaded.\n  \
-                   1 not found.\n  \
-                   2 errors.\n\
-                   Elapsed time: 0.42s\n";
-        let report = parse_report(out).unwrap();
-        assert_eq!(report.concurrency, 5);
-        assert_eq!(report.counts, Counts { ok: 17, not_found: 1, errors: 2 });
-        assert_eq!(report.elapsed, 0.42);
+        assert_eq!(parsed(FULL), (5, [17, 1, 2], 0.42));
     }
 
     /// Singular forms, and absent lines meaning zero.
@@ -154,9 +163,7 @@ mod tests {
                    1 flag downloaded.\n  \
                    1 error.\n\
                    Elapsed time: 3.10s\n";
-        let report = parse_report(out).unwrap();
-        assert_eq!(report.concurrency, 1);
-        assert_eq!(report.counts, Counts { ok: 1, not_found: 0, errors: 1 });
+        assert_eq!(parsed(out), (1, [1, 0, 1], 3.1));
     }
 
     /// Output without the final report is an error, not a zero row.

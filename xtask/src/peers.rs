@@ -1,31 +1,27 @@
-//! Reference rows for `compare`: programs that are not ours doing the same
-//! downloads, so the Rust figures have something outside to be read
-//! against. A missing tool is a one-line note under the table, never a
-//! failure.
+//! Reference rows for `compare`, programs that are not ours doing the same
+//! downloads: curl (`--with-curl`), which everybody already trusts, and the
+//! book's own `flags2_*.py` (`--python DIR`), run from the reader's
+//! checkout, never copied here, as `proc_pool.py` is for `compare primes`.
+//! A missing tool is a note under the table, never a failure.
 //!
-//! - `--with-curl`: curl, the command-line tool everybody already trusts,
-//!   each run paired with the client that has the same parallelism.
-//! - `--python DIR`: the book's own `flags2_sequential.py`,
-//!   `flags2_threadpool.py` and `flags2_asyncio.py`. They hard-code
-//!   `localhost:8000/8001/8002`, so for those rows a server is started on
-//!   the book's port, from the same `flags_server` library and config.
+//! The book says `python3`; on Windows the usual names are `python` and the
+//! launcher `py -3`. The first that runs a Python 3 able to import what the
+//! scripts need is used, passing over a Python 2, one without `httpx`, and
+//! the Microsoft Store's `python3` placeholder, which exits non-zero.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::fs;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind, ServerState, Stats};
 use tokio::runtime::Runtime;
-use tokio::sync::broadcast;
-use tokio::task::JoinHandle;
 
+use crate::measure;
 use crate::model::{Observed, Row, Run};
-use crate::parse::{Counts, Report, parse_report};
-use crate::python::{Python, book_dir};
-use crate::runner;
+use crate::parse::{Report, parse_report, parse_statuses};
 
 /// The most connections `curl -Z` opens at once (its documented maximum
 /// for `--parallel-max` in the 7.x releases).
@@ -37,12 +33,11 @@ pub const PYTHON_SCRIPTS: [&str; 3] =
 
 /// Whether there is a curl to compare with.
 pub fn curl_available() -> bool {
-    runner::answers(Command::new("curl").arg("--version"))
+    measure::answers(Command::new("curl").arg("--version"))
 }
 
-/// The same downloads as a client, by curl: `curl -K list` (one connection,
-/// reused) when `parallel` is 1, `curl -Z --parallel-max P -K list` (P
-/// connections at once) otherwise.
+/// The same downloads as a client, by `curl -K list` (one connection,
+/// reused), or `curl -Z --parallel-max P -K list` (P at once).
 pub struct Curl<'a> {
     pub base_url: &'a str,
     pub cc_list: &'a [String],
@@ -64,13 +59,12 @@ impl Curl<'_> {
         }
     }
 
-    /// One run of curl with `parallel` transfers at once, into a fresh
-    /// directory, measured as the clients are.
+    /// One run with `parallel` transfers at once, measured as the clients.
     pub fn run(&self, parallel: u64, server: &dyn Observed) -> Result<Run> {
-        let dest = runner::fresh_dir()?;
+        let dest = measure::fresh_dir()?;
         // The list goes in a directory of its own, so curl, like the
         // clients, starts in an empty one.
-        let list_dir = runner::fresh_dir()?;
+        let list_dir = measure::fresh_dir()?;
         let list = list_dir.path().join("list.curl");
         let config = curl_config(self.base_url, self.cc_list, dest.path());
         fs::write(&list, config)?;
@@ -81,36 +75,22 @@ impl Curl<'_> {
         }
         // Each transfer's status on a line of its own, as the clients'
         // counters see it; 000 means no answer at all.
-        cmd.args(["--silent", "--fail", "--write-out", "%{http_code}\\n"])
-            .arg("--max-time")
+        cmd.args(["--silent", "--fail", "--write-out", "%{http_code}\\n"]);
+        cmd.arg("--max-time")
             .arg(self.timeout.to_string())
             .arg("-K")
             .arg(&list);
         let expected = self.cc_list.len();
-        let parse = |stdout: &str| -> Result<Report> {
-            let statuses = stdout
-                .lines()
-                .map(|line| line.trim().parse::<u16>())
-                .collect::<Result<Vec<_>, _>>()
-                .context("curl printed something that is not a status")?;
-            if statuses.len() != expected {
-                bail!(
-                    "curl reported {} transfers, not {expected}",
-                    statuses.len()
-                );
-            }
-            Ok(Report {
-                concurrency: parallel,
-                counts: Counts::from_statuses(statuses),
-                // curl prints no time of its own; its wall time, from
-                // spawn to exit, is filled in below.
-                elapsed: 0.0,
-            })
+        let parse = |stdout: &str| {
+            let counts = parse_statuses(stdout, expected)?;
+            // curl prints no time of its own; its wall time, from spawn to
+            // exit, is filled in below.
+            Ok(Report { concurrency: parallel, counts, elapsed: 0.0 })
         };
         // curl exits 22 when some transfer got a 404 or a 418 under
         // `--fail`, and 28 when one timed out; the per-transfer statuses
         // say all of that, so its exit status is not checked.
-        let mut run = runner::measured_run(&mut cmd, server, parse, false)?;
+        let mut run = measure::measured_run(&mut cmd, server, parse, false)?;
         run.report.elapsed = run.wall;
         Ok(run)
     }
@@ -129,20 +109,17 @@ fn curl_config(base_url: &str, cc_list: &[String], dest: &Path) -> String {
     list
 }
 
-/// `text` as a double-quoted string of a curl config file.
-///
-/// Inside quotes curl reads a backslash as the start of an escape
-/// (`\\`, `\"`, `\t`...) and drops it before any other letter, so a
-/// Windows path such as `C:\Temp\BR.gif` written as it is would reach
-/// curl as `C:`, a tab, and `empBR.gif`. Escaping every backslash and
-/// quote keeps any path whole, on every system.
+/// `text` as a double-quoted string of a curl config file. Inside quotes
+/// curl reads a backslash as an escape (`\t`...), and drops it before any
+/// other letter: `C:\Temp\BR.gif` as it is would reach curl as `C:`, a
+/// tab, and `empBR.gif`.
 fn curl_quoted(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
     format!("\"{escaped}\"")
 }
 
-/// The book's flag scripts in the reader's checkout, a Python 3 to run
-/// them, and the server on the book's port they download from.
+/// The book's flag scripts, a Python 3 to run them, and the server on the
+/// book's port they download from.
 pub struct BookScripts {
     python: Python,
     dir: PathBuf,
@@ -172,26 +149,22 @@ impl BookScripts {
     /// The rows of the three scripts of `compare --python`, each run
     /// `runs` times with `client_args`.
     pub fn rows(&self, client_args: &[String], runs: u32) -> Result<Vec<Row>> {
-        let mut rows = Vec::new();
-        for script in PYTHON_SCRIPTS {
-            let mut all = Vec::new();
-            for n in 1..=runs {
-                runner::progress(script, n, runs);
+        let row = |script: &str| {
+            let run = |n| {
+                measure::progress(script, n, runs);
                 let run = self.run(script, client_args);
-                all.push(run.with_context(|| format!("{script} failed"))?);
-            }
-            rows.push(Row::new(script, all));
-        }
-        Ok(rows)
+                run.with_context(|| format!("{script} failed"))
+            };
+            Ok(Row::new(script, (1..=runs).map(run).collect::<Result<_>>()?))
+        };
+        PYTHON_SCRIPTS.into_iter().map(row).collect()
     }
 
-    /// One run of `script` with `client_args`, in a fresh working
-    /// directory: the scripts save into `downloaded/` and `-a` reads
-    /// `country_codes.txt`, both relative to the current directory (DIR's
-    /// copy of that file if there is one, else ours, the same 194 codes).
-    /// They know only the book's ports, so `-s` is the label alone.
+    /// One run of `script`, in a fresh working directory: the scripts save
+    /// into `downloaded/` and `-a` reads `country_codes.txt` (DIR's, else
+    /// ours, the same 194 codes), both relative to it.
     pub fn run(&self, script: &str, client_args: &[String]) -> Result<Run> {
-        let work = runner::fresh_dir()?;
+        let work = measure::fresh_dir()?;
         fs::create_dir(work.path().join("downloaded"))?;
         let codes = fs::read_to_string(self.dir.join("country_codes.txt"))
             .unwrap_or_else(|_| {
@@ -199,25 +172,20 @@ impl BookScripts {
             });
         fs::write(work.path().join("country_codes.txt"), codes)?;
         let mut cmd = self.python.command();
-        cmd.arg(self.dir.join(script))
-            .args(client_args)
-            .args(["-s", &self.kind.to_string()])
-            .current_dir(work.path());
-        runner::measured_run(&mut cmd, &self.server, parse_report, true)
+        cmd.arg(self.dir.join(script)).args(client_args);
+        cmd.args(["-s", &self.kind.to_string()]).current_dir(work.path());
+        measure::measured_run(&mut cmd, &self.server, parse_report, true)
     }
 }
 
-/// One `flags_server` on the book's fixed port for `kind`, on 127.0.0.1
-/// and ::1 (the scripts ask for `localhost`, which may resolve either
-/// way), served by a runtime of its own until dropped.
-///
-/// Fixed ports are fine here and nowhere else: this is a benchmark run by
-/// hand, and the book's scripts cannot be told another port.
+/// One `flags_server` on the book's fixed port for `kind` (the scripts
+/// hard-code them), on 127.0.0.1 and ::1 (`localhost` may resolve either
+/// way), until dropped. Fixed ports are fine here and nowhere else: this is
+/// a benchmark run by hand.
 pub struct FixedPortServer {
     state: ServerState,
-    stop: broadcast::Sender<()>,
-    servers: Vec<JoinHandle<std::io::Result<()>>>,
-    runtime: Runtime,
+    /// Dropping it stops the servers; by then every script has exited.
+    _runtime: Runtime,
 }
 
 impl FixedPortServer {
@@ -230,33 +198,23 @@ impl FixedPortServer {
             .worker_threads(2)
             .enable_all()
             .build()?;
-        let (stop, _) = broadcast::channel::<()>(1);
-        let mut servers = Vec::new();
         // Binding a tokio listener needs the runtime's reactor.
-        let _inside = runtime.enter();
-        for ip in
-            [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)]
-        {
-            match flags_server::bind(SocketAddr::new(ip, port)) {
-                Ok(listener) => {
-                    let mut stopped = stop.subscribe();
-                    let shutdown = async move {
-                        let _ = stopped.recv().await;
-                    };
-                    let state = state.clone();
-                    servers.push(runtime.spawn(flags_server::run(
-                        listener, kind, state, shutdown,
-                    )));
-                }
+        let inside = runtime.enter();
+        let loopback = [Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()];
+        for ip in loopback {
+            let listener = match flags_server::bind(SocketAddr::new(ip, port)) {
+                Ok(listener) => listener,
                 // No IPv6 loopback: 127.0.0.1 alone will do.
-                Err(_) if ip.is_ipv6() => {}
+                Err(_) if ip.is_ipv6() => continue,
                 Err(error) => {
                     bail!("port {port} for {kind} is taken ({error})")
                 }
-            }
+            };
+            let (state, forever) = (state.clone(), std::future::pending());
+            runtime.spawn(flags_server::run(listener, kind, state, forever));
         }
-        drop(_inside);
-        Ok(FixedPortServer { state, stop, servers, runtime })
+        drop(inside);
+        Ok(FixedPortServer { state, _runtime: runtime })
     }
 }
 
@@ -269,17 +227,77 @@ impl Observed for FixedPortServer {
     }
 }
 
-impl Drop for FixedPortServer {
-    /// Stops the servers and waits for them to finish.
-    fn drop(&mut self) {
-        let _ = self.stop.send(());
-        let servers = std::mem::take(&mut self.servers);
-        self.runtime.block_on(async {
-            for server in servers {
-                let _ = server.await;
-            }
-        });
+/// A way to start Python 3: a program and the arguments that come first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Python {
+    pub program: &'static str,
+    pub args: &'static [&'static str],
+}
+
+/// The names tried, in order.
+const CANDIDATES: [Python; 3] = [
+    Python { program: "python3", args: &[] },
+    Python { program: "python", args: &[] },
+    Python { program: "py", args: &["-3"] },
+];
+
+impl Python {
+    /// The first candidate that is Python 3 and imports every module of
+    /// `modules`.
+    pub fn find(modules: &[&str]) -> Result<Python> {
+        if let Some(python) = first(&CANDIDATES, modules) {
+            return Ok(python);
+        }
+        let (names, list) = (modules.join(" and "), modules.join(" "));
+        let with = (!modules.is_empty())
+            .then(|| format!(" with {names} (pip install {list})"));
+        let with = with.unwrap_or_default();
+        bail!("no Python 3{with} found as python3, python or py -3")
     }
+
+    /// A command that runs this interpreter, to add the script to.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(self.program);
+        cmd.args(self.args);
+        cmd
+    }
+}
+
+/// The first of `candidates` that runs, is Python 3 and has `modules`.
+fn first(candidates: &[Python], modules: &[&str]) -> Option<Python> {
+    let imports: String =
+        modules.iter().map(|m| format!("; import {m}")).collect();
+    // Python 2 runs this too, and exits 1.
+    let check =
+        format!("import sys; sys.exit(sys.version_info[0] != 3){imports}");
+    let runs = |python: &Python| {
+        measure::answers(python.command().args(["-c", &check]))
+    };
+    candidates.iter().copied().find(runs)
+}
+
+impl fmt::Display for Python {
+    /// As a reader would type it, e.g. `py -3`, for notes under a table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.program)?;
+        self.args.iter().try_for_each(|arg| write!(f, " {arg}"))
+    }
+}
+
+/// `--python DIR` made absolute, once it is known to hold `files`.
+pub fn book_dir(dir: &Path, files: &[&str], chapter: &str) -> Result<PathBuf> {
+    let missing = files.iter().filter(|file| !dir.join(file).is_file());
+    let missing: Vec<&str> = missing.copied().collect();
+    if !missing.is_empty() {
+        bail!(
+            "--python: no {} in {} (give the book's 20-executors/{chapter} \
+             directory)",
+            missing.join(", "),
+            dir.display()
+        );
+    }
+    dir.canonicalize()
+        .with_context(|| format!("--python: cannot read {}", dir.display()))
 }
 
 #[cfg(test)]
@@ -328,5 +346,23 @@ mod tests {
         assert!(status.success(), "curl failed: {status}");
         assert_eq!(fs::read(dest.join("BR.gif")).expect("BR saved"), b"br");
         assert_eq!(fs::read(dest.join("CN.gif")).expect("CN saved"), b"cn");
+    }
+
+    /// A name that is not installed, and one that runs but exits non-zero
+    /// (as the Microsoft Store's `python3` placeholder does), are passed
+    /// over rather than taken for Python.
+    #[test]
+    fn first_python_passes_over_names_that_do_not_answer() {
+        let candidates = [
+            Python { program: "no-such-python-here", args: &[] },
+            Python { program: "false", args: &[] },
+        ];
+        assert_eq!(first(&candidates, &[]), None);
+    }
+
+    /// `py -3` is shown as a reader would type it, in the notes.
+    #[test]
+    fn python_displays_as_typed() {
+        assert_eq!(CANDIDATES[2].to_string(), "py -3");
     }
 }

@@ -1,34 +1,30 @@
 //! `cargo xtask compare primes`: the three executors of `primes` (the
-//! chapter's `proc_pool.py`) side by side, on the same 20 numbers.
-//!
-//! The book shows that a `ProcessPoolExecutor` speeds up CPU-bound work in
-//! Python while threads cannot, because of the GIL. Rust has no GIL, so
-//! here threads and processes should both scale with the cores; the table
-//! shows by how much: total time, that time over the sequential run's,
-//! speedup over the sequential run, and parallel efficiency (speedup
-//! divided by workers; 1.0 is perfect).
-//!
-//! With `--python DIR` the book's own program joins the table, run from
-//! the reader's checkout three ways ([`python_jobs`]). Each language's
-//! rows are measured against its own sequential run, so the GIL shows as
-//! a number: Python's threads take as long as one.
+//! chapter's `proc_pool.py`) side by side, on the same 20 numbers. The book
+//! shows that processes speed up CPU-bound Python while threads cannot,
+//! because of the GIL; in Rust both should scale with the cores, and the
+//! table shows by how much. With `--python DIR` the book's program joins
+//! it ([`python_jobs`]), each language against its own sequential run, so
+//! the GIL shows as a number: Python's threads take as long as one.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
+use crate::measure::progress;
 use crate::parse::parse_total_time;
-use crate::python::{Python, book_dir};
-use crate::runner::progress;
+use crate::peers::{Python, book_dir};
 use crate::table::{Column, Spread};
 use crate::{cargo, measure, table};
 
 /// Runs `primes` sequentially, on threads and on processes, and compares.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
+
     /// Workers for the threads and processes executors [default: the
     /// number of CPUs].
     #[arg(value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -46,16 +42,11 @@ pub struct Args {
     /// primes.py), on processes, on threads, and sequentially.
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub binaries: cargo::Prebuilt,
 }
 
-/// The Python that makes `proc_pool.py` run on threads: it puts
-/// `ThreadPoolExecutor` in place of `ProcessPoolExecutor` in
-/// `concurrent.futures` (the module `proc_pool.py` reads it from, as
-/// `futures.ProcessPoolExecutor`), then runs the file as `__main__` with
-/// the arguments after it. Run as `python -c THREADS_INSTEAD FILE ARGS`.
+/// `python -c THREADS_INSTEAD FILE ARGS` runs `proc_pool.py` on threads:
+/// `ThreadPoolExecutor` in place of the `futures.ProcessPoolExecutor` it
+/// reads, then the file as `__main__`.
 pub const THREADS_INSTEAD: &str = "\
 import os, runpy, sys
 from concurrent import futures
@@ -78,15 +69,13 @@ pub struct Row {
     pub workers: u32,
     /// The program's own "Total time", seconds.
     pub total: Spread,
-    /// This one's median total over the median total of the sequential
-    /// run in the same language: 0.5 is twice as fast, 1.0 no faster.
+    /// Over the sequential run's, in the same language (0.5: twice as fast).
     pub vs_sequential: f64,
-    /// Sequential median total over this one's median total.
     pub speedup: f64,
     /// Speedup per worker: 1.0 means every worker was fully used.
     pub efficiency: f64,
-    /// Peak RSS in KiB of the largest process of the run (`wait4`
-    /// reports the maximum over the child and the workers it reaped).
+    /// KiB, of the largest process of the run (`wait4` reports the most of
+    /// the child and the workers it reaped).
     pub max_rss_kib: Option<f64>,
 }
 
@@ -110,35 +99,24 @@ pub fn run(args: &Args) -> Result<()> {
         }
         None => None,
     };
-    let program = args
-        .binaries
-        .binaries(&["primes"])?
-        .into_iter()
-        .next()
-        .context("no primes binary")?;
-    let workers = match args.workers {
-        Some(n) => n,
-        None => thread::available_parallelism()
-            .map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX)),
-    };
-    let mut jobs = Vec::new();
-    for (executor, n) in
-        [("sequential", 1), ("threads", workers), ("processes", workers)]
-    {
-        let mut command = Command::new(&program);
+    let binaries = args.binaries.binaries(&["primes"])?;
+    let [program] = binaries.as_slice() else { bail!("no primes binary") };
+    let workers = args.workers.unwrap_or_else(|| {
+        let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+        u32::try_from(cpus).unwrap_or(u32::MAX)
+    });
+    let rust = |executor, n: u32| {
+        let mut command = Command::new(program);
         command.args(["--executor", executor]);
         if executor != "sequential" {
             command.arg(n.to_string());
         }
         let label = format!("primes --executor {executor}");
-        jobs.push(Job {
-            language: "Rust",
-            executor,
-            workers: n,
-            label,
-            command,
-        });
-    }
+        Job { language: "Rust", executor, workers: n, label, command }
+    };
+    let executors =
+        [("sequential", 1), ("threads", workers), ("processes", workers)];
+    let mut jobs: Vec<Job> = executors.map(|(name, n)| rust(name, n)).into();
     if let Some((dir, python)) = &python {
         jobs.extend(python_jobs(*python, dir, workers));
     }
@@ -183,10 +161,8 @@ pub fn run(args: &Args) -> Result<()> {
     })
 }
 
-/// The book's `proc_pool.py` three ways: as it is (processes); with
-/// `ThreadPoolExecutor` put in place of its `ProcessPoolExecutor` before
-/// it runs (threads, [`THREADS_INSTEAD`]); and that with one worker
-/// (sequential: one thread does all the work, one number after another).
+/// The book's `proc_pool.py` three ways: as it is (processes), through
+/// [`THREADS_INSTEAD`] (threads), and that with one worker (sequential).
 fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     let script = dir.join("proc_pool.py");
     let job = |executor, n: u32, on: &str, threads_instead: bool| {
@@ -205,8 +181,7 @@ fn python_jobs(python: Python, dir: &Path, workers: u32) -> Vec<Job> {
     ]
 }
 
-/// Fills in each row's time over its own language's sequential time, its
-/// speedup and its efficiency.
+/// Fills in each row's ratios to its own language's sequential run.
 fn compare_with_sequential(rows: &mut [Row]) {
     let sequential = |language: &str, rows: &[Row]| {
         rows.iter()
@@ -232,26 +207,20 @@ fn render(rows: &[Row], runs: u32, markdown: bool) -> String {
     // With Python rows beside ours, each row says its language.
     let languages = rows.iter().any(|row| row.language != "Rust");
     let columns: [Column<Row>; 7] = [
-        ("executor", &|row| {
-            if languages {
-                format!("{} {}", row.language, row.executor)
-            } else {
-                row.executor.to_owned()
-            }
+        ("executor", &|row| match languages {
+            true => format!("{} {}", row.language, row.executor),
+            false => row.executor.to_owned(),
         }),
         ("workers", &|row| row.workers.to_string()),
         ("total", &|row| table::seconds(row.total, runs > 1)),
         ("÷ sequential", &|row| format!("{:.2}", row.vs_sequential)),
         ("speedup", &|row| format!("{:.2}×", row.speedup)),
         ("efficiency", &|row| format!("{:.2}", row.efficiency)),
-        ("peak RSS", &|row| row.max_rss_kib.map_or("–".into(), table::mib)),
+        ("peak RSS", &|row| table::mib(row.max_rss_kib)),
     ];
-    let mut text = String::new();
-    if runs > 1 {
-        text += &format!("primes: median of {runs} runs (range)\n\n");
-    }
-    text += &table::grid(&columns, rows, markdown);
-    text
+    let title = (runs > 1)
+        .then(|| format!("primes: median of {runs} runs (range)\n\n"));
+    title.unwrap_or_default() + &table::grid(&columns, rows, markdown)
 }
 
 #[cfg(test)]

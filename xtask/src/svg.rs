@@ -1,11 +1,8 @@
-//! The SVG of both pictures, `compare`'s timeline (`timeline.rs`) and the
-//! sweep's plot (`sweep_plot.rs`): one width, one font, one look of axes
-//! and grid, and the few elements they are drawn with.
-//!
-//! The SVG is written by hand: a few rects, lines and texts do not need a
-//! plotting library, and every element is plain to read in the output.
+//! The SVG of both pictures, `compare`'s timeline and the sweep's plot: one
+//! width, font and look of axes and grid, and the few elements they are
+//! drawn with, by hand (a few rects, lines and texts need no plotting
+//! library, and every element is plain to read in the output).
 
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -18,21 +15,17 @@ pub const RIGHT: f64 = 24.0;
 /// A whole picture: `body` under a bold `title`, on white, with the axis
 /// and grid rules and those of `style`.
 pub fn document(height: f64, style: &str, title: &str, body: &str) -> String {
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="11">"#
-    );
-    let _ = writeln!(
-        svg,
-        "<style>\n.axis{{stroke:#444;stroke-width:1}}\n\
-         .grid{{stroke:#ddd;stroke-width:1}}\n{style}</style>"
-    );
-    svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    svg += &heading(22.0, 15, title);
-    svg += body;
-    svg += "</svg>\n";
-    svg
+    let heading = heading(22.0, 15, title);
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="11">
+<style>
+.axis{{stroke:#444;stroke-width:1}}
+.grid{{stroke:#ddd;stroke-width:1}}
+{style}</style>
+<rect width="100%" height="100%" fill="white"/>
+{heading}{body}</svg>
+"#
+    )
 }
 
 /// Writes a picture to `path`, making its directory first.

@@ -1,23 +1,13 @@
 //! `cargo xtask sweep`: how the time of a download falls, and the memory
-//! grows, as concurrency rises; the question the chapter answers by trying
-//! a few values of `-m` by hand. What it runs is its `--help`
-//! (`Cli::Sweep`); the picture is drawn by `sweep_plot.rs`.
-//!
-//! Every run asks for the same codes from a server whose delays are drawn
-//! from a fixed seed and the request's ordinal: every run makes the same
-//! requests and meets the same delays, so the runs differ in their
-//! concurrency alone.
+//! grows, as concurrency rises, the question the chapter answers by trying
+//! a few `-m` by hand (its `--help` is on `Cli::Sweep`; `sweep_plot.rs`
+//! draws it). Every run asks for the same codes from a server whose delays
+//! come from a fixed seed and the request's ordinal, so the runs differ in
+//! their concurrency alone.
 //!
 //! `-e` rather than `-a`: with the 194 codes of `-a` every `-m` above 194
-//! runs the same 194 requests at once, so the top of the sweep would be
-//! three copies of one run; the 676 codes of `-e` keep `-m` meaningful up
-//! to 500 (and 1000 becomes 676, which the table shows). `-a` is there
-//! for a shorter sweep.
-//!
-//! Under the table, the two answers: the first `-m` at which a model's
-//! elapsed time comes within 10% of the floor (the longest delay the
-//! server chose: no model can end sooner), and the slope of peak memory
-//! against concurrency, fitted by least squares over the runs.
+//! runs the same 194 requests at once, three copies of one run at the top
+//! of the sweep; the 676 of `-e` keep `-m` meaningful up to 500.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -26,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use flags_server::{Config, Kind};
 use serde::Serialize;
 
-use crate::clients::{CONCURRENT, ServerArgs, Site};
+use crate::clients::{CONCURRENT, ClientArgs, ServerArgs, Site};
 use crate::model::{Agreement, Row, Run};
 use crate::parse::Report;
 use crate::peers::BookScripts;
@@ -47,14 +37,13 @@ const NEAR_FLOOR: f64 = 1.10;
 /// The options of `sweep`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub binaries: cargo::Prebuilt,
+
     /// The values of -m to run, in order.
-    #[arg(
-        short = 'm',
-        long = "max-req",
-        value_name = "LIST",
-        value_delimiter = ',',
-        default_value = "1,2,5,10,20,50,100,200,500,1000"
-    )]
+    #[arg(short = 'm', long = "max-req", value_name = "LIST")]
+    #[arg(value_delimiter = ',')]
+    #[arg(default_value = "1,2,5,10,20,50,100,200,500,1000")]
     #[arg(value_parser = clap::value_parser!(u64).range(1..))]
     pub max_req: Vec<u64>,
 
@@ -88,9 +77,6 @@ pub struct Args {
     /// them).
     #[arg(long, value_name = "DIR")]
     pub python: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub binaries: cargo::Prebuilt,
 }
 
 /// Everything `sweep` found, as `--json` prints it.
@@ -101,7 +87,6 @@ pub struct Output<'a> {
     pub client_args: Vec<String>,
     #[serde(flatten)]
     pub settings: &'a ServerArgs,
-    /// The codes each run asked for.
     pub codes: u64,
     /// The longest delay the server chose in any run, seconds.
     pub floor: f64,
@@ -111,23 +96,17 @@ pub struct Output<'a> {
     pub notes: Vec<String>,
 }
 
-/// One run's figures: the client's report, `wait4`, and the server's
-/// statistics of the run.
+/// One run's figures: the client's report (its concurrency, counts and
+/// own "Elapsed time"), `wait4`, and the server's statistics of the run.
 #[derive(Debug, Serialize)]
 pub struct RunOut {
     pub model: String,
     /// The `-m` it was given.
     pub max_req: u64,
-    /// The concurrency it said it would use, its counts and its own
-    /// "Elapsed time".
     #[serde(flatten)]
     pub report: Report,
-    /// Spawn to exit, seconds.
     pub wall: f64,
     pub max_rss_kib: Option<u64>,
-    /// The server's figures for the run: the most requests it had in
-    /// flight at once, how many it received, what it answered, and the
-    /// longest delay it chose.
     pub peak_in_flight: u64,
     pub requests: u64,
     pub by_status: BTreeMap<u16, u64>,
@@ -152,24 +131,20 @@ pub fn run(args: &Args) -> Result<bool> {
     let timeout = args
         .timeout
         .unwrap_or((max_delay + 1.0).max(flags_common::cli::DEFAULT_TIMEOUT));
-    let mut client_args = vec![if args.all { "-a" } else { "-e" }.to_owned()];
-    if let Some(n) = args.limit {
-        client_args.extend(["-l".to_owned(), n.to_string()]);
-    }
+    let (all, limit) = (args.all, args.limit);
+    let client =
+        ClientArgs { all, every: !all, limit, ..ClientArgs::default() };
+    let client_args = client.to_vec();
     let codes = clients::codes(&client_args)?.len() as u64;
     // The book's scripts are checked for first, so a missing one is said
     // at once rather than after an hour of sweeping.
     let files = [PYTHON_SCRIPTS[0], PYTHON_SCRIPTS[1], "flags2_common.py"];
-    let book = match &args.python {
-        Some(dir) => {
-            Some(BookScripts::start(dir, &files, Kind::Delay, &config)?)
-        }
-        None => None,
-    };
+    let book = (args.python.as_ref())
+        .map(|dir| BookScripts::start(dir, &files, Kind::Delay, &config))
+        .transpose()?;
     let programs = args.binaries.binaries(&CONCURRENT)?;
     let mut notes = Vec::new();
     let server = clients::start_server(config)?;
-    let observed = (&server, Kind::Delay);
     let site = Site::ours(&server, Kind::Delay);
     if book.is_some() && max_delay >= PYTHON_TIMEOUT {
         notes.push(format!(
@@ -181,10 +156,8 @@ pub fn run(args: &Args) -> Result<bool> {
 
     // Every model at one -m, then the next -m: a machine that gets busier
     // or quieter during the sweep then weighs on all models alike.
-    let mut models: Vec<&str> = CONCURRENT.to_vec();
-    if book.is_some() {
-        models.extend(PYTHON_SCRIPTS);
-    }
+    let book_models = book.iter().flat_map(|_| PYTHON_SCRIPTS);
+    let models: Vec<&str> = CONCURRENT.into_iter().chain(book_models).collect();
     let mut rows: Vec<Row> =
         models.iter().map(|&model| Row::new(model, Vec::new())).collect();
     let total = args.max_req.len() * rows.len();
@@ -199,6 +172,7 @@ pub fn run(args: &Args) -> Result<bool> {
             let run = match (programs.get(i), &book) {
                 (Some(program), _) => {
                     run_args.extend(["--timeout".into(), timeout.to_string()]);
+                    let observed = Some((&server, Kind::Delay));
                     clients::run(program, &run_args, &site, &observed)
                 }
                 (None, Some(book)) => book.run(model, &run_args),
@@ -209,16 +183,13 @@ pub fn run(args: &Args) -> Result<bool> {
         }
     }
 
-    // The agreement of counts, as `compare` checks it: one row per model.
-    let agreement = Agreement::of(Kind::Delay, &rows);
     notes.extend(measure::rss_floor_note());
-    let runs: Vec<RunOut> = rows
-        .iter()
-        .flat_map(|row| {
-            let runs = args.max_req.iter().zip(&row.runs);
-            runs.map(|(&m, run)| RunOut::new(&row.model, m, run))
-        })
-        .collect();
+    let runs_of = |row: &Row| {
+        let runs = args.max_req.iter().zip(&row.runs);
+        runs.map(|(&m, run)| RunOut::new(&row.model, m, run))
+            .collect::<Vec<_>>()
+    };
+    let runs: Vec<RunOut> = rows.iter().flat_map(runs_of).collect();
     let floor = runs.iter().map(|r| r.longest_delay).fold(0.0, f64::max);
     let out = Output {
         server: Kind::Delay.to_string(),
@@ -228,19 +199,16 @@ pub fn run(args: &Args) -> Result<bool> {
         floor,
         models: models.iter().map(|m| summary(m, &runs, floor)).collect(),
         runs,
-        agreement,
+        // As `compare` checks it, with one row per model.
+        agreement: Agreement::of(Kind::Delay, &rows),
         notes,
     };
     args.format.print(&out, |markdown| render(&out, markdown))?;
     if let Some(path) = &args.svg {
-        let plot = Plot {
-            title: format!("{}: one point per run", what_ran(&out)),
-            floor: out.floor,
-            rows: &rows,
-            max_req: &args.max_req,
-        };
-        let svg = plot.render();
-        crate::svg::save(path, &svg)?;
+        let title = format!("{}: one point per run", what_ran(&out));
+        let max_req = &args.max_req;
+        let plot = Plot { title, floor, rows: &rows, max_req };
+        crate::svg::save(path, &plot.render())?;
         eprintln!("sweep: picture written to {}", path.display());
     }
     if !out.agreement.agree {
@@ -250,7 +218,6 @@ pub fn run(args: &Args) -> Result<bool> {
 }
 
 impl RunOut {
-    /// The figures of `model`'s run at `-m max_req`.
     fn new(model: &str, max_req: u64, run: &Run) -> RunOut {
         let mut by_status = BTreeMap::new();
         for record in &run.records {
@@ -277,17 +244,13 @@ fn summary(model: &str, runs: &[RunOut], floor: f64) -> ModelOut {
     let mut mine: Vec<&RunOut> =
         runs.iter().filter(|r| r.model == model).collect();
     mine.sort_by_key(|r| r.max_req);
-    let near_floor_from = mine
-        .iter()
-        .find(|r| floor > 0.0 && r.report.elapsed <= floor * NEAR_FLOOR)
-        .map(|r| r.max_req);
-    let points: Vec<(f64, f64)> = mine
-        .iter()
-        .filter_map(|r| {
-            let mib = r.max_rss_kib? as f64 / 1024.0;
-            Some((r.report.concurrency as f64, mib))
-        })
-        .collect();
+    let near =
+        |r: &RunOut| floor > 0.0 && r.report.elapsed <= floor * NEAR_FLOOR;
+    let near_floor_from = mine.iter().find(|r| near(r)).map(|r| r.max_req);
+    let point = |r: &&RunOut| {
+        Some((r.report.concurrency as f64, r.max_rss_kib? as f64 / 1024.0))
+    };
+    let points: Vec<(f64, f64)> = mine.iter().filter_map(point).collect();
     ModelOut {
         model: model.to_owned(),
         near_floor_from,
@@ -307,6 +270,7 @@ fn slope(points: &[(f64, f64)]) -> Option<f64> {
 
 /// The table, a line above saying what ran, and the two answers below.
 pub fn render(out: &Output, markdown: bool) -> String {
+    let floor = out.floor.max(1e-9);
     let columns: [Column<RunOut>; 10] = [
         ("model", &|run| run.model.clone()),
         ("-m", &|run| run.max_req.to_string()),
@@ -315,12 +279,8 @@ pub fn render(out: &Output, markdown: bool) -> String {
         ("not found", &|run| run.report.counts.not_found.to_string()),
         ("errors", &|run| run.report.counts.errors.to_string()),
         ("elapsed", &|run| format!("{:.2} s", run.report.elapsed)),
-        ("÷ floor", &|run| {
-            format!("{:.2}", run.report.elapsed / out.floor.max(1e-9))
-        }),
-        ("peak RSS", &|run| {
-            run.max_rss_kib.map_or("–".into(), |kib| table::mib(kib as f64))
-        }),
+        ("÷ floor", &|run| format!("{:.2}", run.report.elapsed / floor)),
+        ("peak RSS", &|run| table::mib(run.max_rss_kib.map(|k| k as f64))),
         ("peak in-flight", &|run| run.peak_in_flight.to_string()),
     ];
     let mut text = format!("{}, per run\n\n", what_ran(out));
@@ -341,24 +301,18 @@ pub fn render(out: &Output, markdown: bool) -> String {
         };
         text += &format!("{}: {near}; {memory}.\n", model.model);
     }
-    text += &format!("\nCounts: {}\n", out.agreement.note);
-    for note in &out.notes {
-        text += &format!("Note: {note}\n");
-    }
-    text
+    text + &table::footer(&out.agreement, None, &out.notes)
 }
 
 /// What every run was: "DELAY server, delays 0.5–5 s, seed 2022, 676
 /// codes (-e)".
 fn what_ran(out: &Output) -> String {
+    let ServerArgs { min_delay, max_delay, seed } = out.settings;
+    let (codes, args) = (out.codes, out.client_args.join(" "));
     format!(
-        "{} server, delays {}–{} s, seed {}, {} codes ({})",
-        out.server,
-        out.settings.min_delay,
-        out.settings.max_delay,
-        out.settings.seed,
-        out.codes,
-        out.client_args.join(" ")
+        "{} server, delays {min_delay}–{max_delay} s, seed {seed}, {codes} \
+         codes ({args})",
+        out.server
     )
 }
 

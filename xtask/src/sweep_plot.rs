@@ -1,23 +1,17 @@
 //! `sweep --svg FILE.svg`: the sweep as one picture, in the hand of the
-//! `--timeline` picture (same width, fonts, axes and grid, drawn with its
-//! helpers).
+//! `--timeline` picture (`svg.rs`). Two panels share the x axis, the
+//! concurrency a run used, on a log scale (1, 10, 100 and 1000 workers
+//! equally far apart):
 //!
-//! Two panels share the x axis, the concurrency a run used, on a log
-//! scale so that 1, 10, 100 and 1000 workers are equally far apart:
+//! - elapsed time, on a log scale too: a model that keeps every worker busy
+//!   falls on a line of slope -1 until it meets the floor, the longest
+//!   delay the server chose (dashed); the dotted bound is the sum of the
+//!   delays shared among the workers, or the floor if longer;
+//! - peak resident memory, linear, where a thread's stack and buffers show
+//!   as a steeper line than a task's.
 //!
-//! - elapsed time, on a log scale too. A model that keeps every worker
-//!   busy falls on a straight line of slope -1 (ten times the workers, a
-//!   tenth of the time) until it meets the server's floor, the longest
-//!   delay the server chose, drawn as a dashed line: no run can end
-//!   sooner. The dotted line is the bound both make together, the sum of
-//!   the delays shared among the workers or the floor, whichever is
-//!   longer;
-//! - peak resident memory, on a linear scale, where each thread's stack
-//!   and buffers show as a steeper line than each task's.
-//!
-//! Our clients are drawn with solid lines and filled points, the book's
-//! scripts (`--python`) in the same colour with dashed lines and hollow
-//! points. Every point has a tooltip with its figures.
+//! The book's scripts (`--python`) have the colour of our client of the
+//! same model, with dashed lines and hollow points.
 
 use std::fmt::Write as _;
 
@@ -49,24 +43,27 @@ const MIN_ELAPSED: f64 = 0.005;
 impl Plot<'_> {
     /// The SVG document.
     pub fn render(&self) -> String {
-        let runs = || self.rows.iter().flat_map(|row| row.runs.iter());
-        let x_axis =
-            LogAxis::around(runs().map(concurrency), LEFT, WIDTH - RIGHT);
-        let bound = |c: f64| (self.total_delay() / c).max(self.floor);
-        let elapsed_values = runs()
-            .map(|run| run.report.elapsed.max(MIN_ELAPSED))
-            .chain([self.floor.max(MIN_ELAPSED)])
-            .chain((self.total_delay() > 0.0).then(|| bound(x_axis.lo)));
-
+        let concurrencies = self.runs().map(concurrency);
+        let x_axis = LogAxis::around(concurrencies, LEFT, WIDTH - RIGHT);
         let mut body = String::new();
         let mut y = self.legend(&mut body, 34.0);
-        y = self.elapsed_panel(&mut body, y, &x_axis, elapsed_values);
+        y = self.elapsed_panel(&mut body, y, &x_axis);
         y = self.rss_panel(&mut body, y, &x_axis);
         let style = ".floor{stroke:#c62828;stroke-width:1.5;stroke-dasharray:6 4}\n\
                      .bound{stroke:#888;stroke-width:1.2;stroke-dasharray:2 3;fill:none}\n\
                      .series{fill:none;stroke-width:2}\n\
                      .book{stroke-dasharray:7 4}\n";
         crate::svg::document(y, style, &self.title, &body)
+    }
+
+    fn runs(&self) -> impl Iterator<Item = &Run> {
+        self.rows.iter().flat_map(|row| row.runs.iter())
+    }
+
+    /// The time `concurrency` workers need at the least: the sum of the
+    /// delays shared among them, or the floor.
+    fn bound(&self, concurrency: f64) -> f64 {
+        (self.total_delay() / concurrency).max(self.floor)
     }
 
     /// The sum of the delays of one run, seconds. It is the same for every
@@ -79,29 +76,24 @@ impl Plot<'_> {
     /// The legend from `y` down, wrapping when a line is full; returns
     /// the top of what follows.
     fn legend(&self, svg: &mut String, y: f64) -> f64 {
-        let mut entries: Vec<(String, String)> = self
-            .rows
-            .iter()
-            .map(|row| {
-                let (dash, fill) = style(&row.model);
-                let colour = colour(&row.model);
-                let swatch = format!(
-                    r#"<line class="series{dash}" stroke="{colour}" x1="0" y1="-4" x2="24" y2="-4"/><circle cx="12" cy="-4" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{}"/>"#,
-                    fill.unwrap_or(colour)
-                );
-                (swatch, row.model.clone())
-            })
-            .collect();
-        entries.push((
-            r#"<line class="floor" x1="0" y1="-4" x2="24" y2="-4"/>"#.into(),
-            format!("floor: the longest delay, {}", seconds(self.floor)),
-        ));
+        let series = |row: &Row| {
+            let (colour, class, fill) = look(&row.model);
+            let swatch = format!(
+                r#"<line class="{class}" stroke="{colour}" x1="0" y1="-4" x2="24" y2="-4"/><circle cx="12" cy="-4" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{fill}"/>"#
+            );
+            (swatch, row.model.clone())
+        };
+        let mut entries: Vec<(String, String)> =
+            self.rows.iter().map(series).collect();
+        let rule = |class| {
+            format!(r#"<line class="{class}" x1="0" y1="-4" x2="24" y2="-4"/>"#)
+        };
+        let floor =
+            format!("floor: the longest delay, {}", seconds(self.floor));
+        entries.push((rule("floor"), floor));
         if self.total_delay() > 0.0 {
-            entries.push((
-                r#"<line class="bound" x1="0" y1="-4" x2="24" y2="-4"/>"#
-                    .into(),
-                "bound: total delay ÷ concurrency, or the floor".into(),
-            ));
+            let bound = "bound: total delay ÷ concurrency, or the floor";
+            entries.push((rule("bound"), bound.into()));
         }
         let (mut x, mut y) = (12.0, y + 10.0);
         for (swatch, label) in entries {
@@ -121,15 +113,13 @@ impl Plot<'_> {
 
     /// Elapsed time against concurrency, both on log scales, with the
     /// floor and the bound; returns the top of what follows.
-    fn elapsed_panel(
-        &self,
-        svg: &mut String,
-        y: f64,
-        x_axis: &LogAxis,
-        values: impl Iterator<Item = f64>,
-    ) -> f64 {
+    fn elapsed_panel(&self, svg: &mut String, y: f64, x_axis: &LogAxis) -> f64 {
         let top = y + 24.0;
         let bottom = top + ELAPSED_HEIGHT;
+        let values = (self.runs().map(|run| run.report.elapsed))
+            .chain([self.floor])
+            .map(|elapsed| elapsed.max(MIN_ELAPSED))
+            .chain((self.total_delay() > 0.0).then(|| self.bound(x_axis.lo)));
         // Screen y grows downwards: the axis runs from bottom to top.
         let y_axis = LogAxis::around(values, bottom, top);
         *svg += &heading(y + 12.0, 13, "Elapsed time against concurrency");
@@ -143,9 +133,8 @@ impl Plot<'_> {
             for i in 0..=60 {
                 let c =
                     x_axis.lo * (x_axis.hi / x_axis.lo).powf(i as f64 / 60.0);
-                let t = (total_delay / c).max(self.floor);
-                let _ =
-                    write!(path, "{:.2},{:.2} ", x_axis.at(c), y_axis.at(t));
+                let (x, y) = (x_axis.at(c), y_axis.at(self.bound(c)));
+                let _ = write!(path, "{x:.2},{y:.2} ");
             }
             let _ = writeln!(
                 svg,
@@ -154,13 +143,11 @@ impl Plot<'_> {
             );
         }
         let floor_y = y_axis.at(self.floor.max(MIN_ELAPSED));
+        let (right, floor) = (WIDTH - RIGHT, seconds(self.floor));
+        let (label_x, label_y) = (right - 4.0, floor_y - 5.0);
         let _ = writeln!(
             svg,
-            r##"<line class="floor" x1="{LEFT}" y1="{floor_y:.2}" x2="{:.2}" y2="{floor_y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end" fill="#c62828">floor {}</text>"##,
-            WIDTH - RIGHT,
-            WIDTH - RIGHT - 4.0,
-            floor_y - 5.0,
-            seconds(self.floor)
+            r##"<line class="floor" x1="{LEFT}" y1="{floor_y:.2}" x2="{right:.2}" y2="{floor_y:.2}"/><text x="{label_x:.2}" y="{label_y:.2}" text-anchor="end" fill="#c62828">floor {floor}</text>"##
         );
         self.draw_series(svg, "elapsed", x_axis, |run| {
             let elapsed = run.report.elapsed;
@@ -176,8 +163,7 @@ impl Plot<'_> {
         let top = y + 24.0;
         let bottom = top + RSS_HEIGHT;
         *svg += &heading(y + 12.0, 13, "Peak memory against concurrency");
-        let runs = self.rows.iter().flat_map(|row| row.runs.iter());
-        let max = runs.filter_map(rss_mib).fold(0.0, f64::max);
+        let max = self.runs().filter_map(rss_mib).fold(0.0, f64::max);
         let (step, end) = ticks(max);
         let at = |mib: f64| bottom - mib / end * (bottom - top);
         x_axis.draw_x(svg, top, bottom);
@@ -216,25 +202,21 @@ impl Plot<'_> {
                 let tip = format!("{name} -m {m} (concurrency {c}): {figure}");
                 points.push((x_axis.at(concurrency(run)), y, tip));
             }
-            let colour = colour(name);
-            let (dash, fill) = style(name);
+            let (colour, class, fill) = look(name);
             let mut order: Vec<&(f64, f64, String)> = points.iter().collect();
             order.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let path: Vec<String> = order
-                .iter()
-                .map(|(x, y, _)| format!("{x:.2},{y:.2}"))
-                .collect();
+            let path = order.iter().map(|(x, y, _)| format!("{x:.2},{y:.2}"));
+            let path: Vec<String> = path.collect();
             let _ = writeln!(
                 svg,
-                r#"<polyline class="series{dash}" stroke="{colour}" points="{}"/>"#,
+                r#"<polyline class="{class}" stroke="{colour}" points="{}"/>"#,
                 path.join(" ")
             );
             for (x, y, tip) in &points {
                 let _ = writeln!(
                     svg,
-                    r#"<circle class="point" data-panel="{panel}" data-model="{}" cx="{x:.2}" cy="{y:.2}" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{}"><title>{}</title></circle>"#,
+                    r#"<circle class="point" data-panel="{panel}" data-model="{}" cx="{x:.2}" cy="{y:.2}" r="3.5" stroke="{colour}" stroke-width="1.5" fill="{fill}"><title>{}</title></circle>"#,
                     escape(name),
-                    fill.unwrap_or(colour),
                     escape(tip)
                 );
             }
@@ -268,20 +250,22 @@ fn side_label(svg: &mut String, top: f64, bottom: f64, text: &str) {
     );
 }
 
-/// A model's colour: threads blue, asyncio orange, whichever language.
-fn colour(name: &str) -> &'static str {
-    if name.contains("threadpool") {
+/// A model's colour (threads blue, asyncio orange, whichever language),
+/// the class of its line, and the fill of its points: the book's scripts
+/// have a dashed line and hollow points.
+fn look(name: &str) -> (&'static str, &'static str, &'static str) {
+    let colour = if name.contains("threadpool") {
         "#1565c0"
     } else if name.contains("asyncio") {
         "#ef6c00"
     } else {
         "#6a1b9a"
+    };
+    if name.ends_with(".py") {
+        (colour, "series book", "white")
+    } else {
+        (colour, "series", colour)
     }
-}
-
-/// The book's scripts: a dashed line and hollow points.
-fn style(name: &str) -> (&'static str, Option<&'static str>) {
-    if name.ends_with(".py") { (" book", Some("white")) } else { ("", None) }
 }
 
 /// A log-scale axis from `lo` to `hi` (1, 2 or 5 times a power of ten)
@@ -335,13 +319,9 @@ impl LogAxis {
             *svg += &x_tick(self.at(value), top, bottom, &number(value));
         }
         *svg += &line("axis", (self.from, bottom), (self.to, bottom));
-        *svg += &note(
-            self.to,
-            bottom + 30.0,
-            "end",
-            "concurrency the run used (-m, at most the number of codes), \
-             log scale",
-        );
+        let caption = "concurrency the run used (-m, at most the number of \
+                       codes), log scale";
+        *svg += &note(self.to, bottom + 30.0, "end", caption);
     }
 
     /// As the y axis beside `x_axis`: grid, labels with `unit`, the axis.
@@ -357,13 +337,11 @@ impl LogAxis {
 /// One tick of a y axis at `y`: a grid line across the plot of `x_axis`,
 /// and its `label` on the left.
 fn y_tick(svg: &mut String, x_axis: &LogAxis, y: f64, label: &str) {
+    let LogAxis { from, to, .. } = *x_axis;
+    let (label_x, label_y) = (from - 6.0, y + 4.0);
     let _ = writeln!(
         svg,
-        r#"<line class="grid" x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}"/><text x="{:.2}" y="{:.2}" text-anchor="end">{label}</text>"#,
-        x_axis.from,
-        x_axis.to,
-        x_axis.from - 6.0,
-        y + 4.0
+        r#"<line class="grid" x1="{from:.2}" y1="{y:.2}" x2="{to:.2}" y2="{y:.2}"/><text x="{label_x:.2}" y="{label_y:.2}" text-anchor="end">{label}</text>"#
     );
 }
 

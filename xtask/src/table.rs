@@ -1,9 +1,8 @@
 //! The results of `compare`: one serialisable value (`--json`), and the
-//! table a person reads (plain, or `--markdown` for the README), with
-//! `--breakdown` a second table of the [`Phases`] of each run. With `--runs
-//! N` each cell shows the median, and the timing cells add the range of
-//! the N runs in brackets, so a reader sees how much of a difference
-//! between two models is noise.
+//! table a person reads (plain or `--markdown`), with `--breakdown` one of
+//! the [`Phases`] of each run. With `--runs N` a cell shows the median, and
+//! a timing cell the range too, to tell a difference from noise; the grid
+//! and cells here serve every command's table.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -24,8 +23,7 @@ pub struct Format {
 }
 
 impl Format {
-    /// Prints `value` as JSON, or the table `text` draws (as Markdown or
-    /// not).
+    /// Prints `value` as JSON, or the table `text` draws.
     pub fn print(
         &self,
         value: &impl Serialize,
@@ -43,7 +41,7 @@ impl Format {
 /// Everything `compare` found, as `--json` prints it.
 #[derive(Debug, Serialize)]
 pub struct Output<'a> {
-    /// LOCAL, DELAY or ERROR.
+    /// LOCAL, DELAY or ERROR (URL for a server that is not ours).
     pub server: String,
     pub base_url: String,
     /// What every model was given, besides `-s` and `--dest`.
@@ -62,36 +60,30 @@ pub struct Output<'a> {
     pub notes: Vec<String>,
 }
 
-/// One model's figures over its runs: each [`Run`]'s figure, as the
-/// median and the range of the runs.
+/// One model's figures over its runs ([`Spread`]s of [`Run`]s' figures).
 #[derive(Debug, Serialize)]
 pub struct RowOut {
     pub model: String,
-    /// Concurrent connections the program said it would use.
     pub concurrency: u64,
     pub ok: u64,
     pub not_found: u64,
     pub errors: u64,
-    /// The program's own "Elapsed time", seconds.
     pub elapsed: Spread,
-    /// From spawn to exit, seconds: start-up included.
     pub wall: Spread,
     /// Codes handled (whatever the outcome) per second of `wall`: the
     /// clients print `elapsed` to 1/100 s, too coarse for LOCAL runs.
     pub flags_per_sec: Spread,
-    /// Peak resident memory of the process, KiB (Linux only).
+    /// `None` where the OS does not tell (Linux does).
     pub max_rss_kib: Option<Spread>,
-    /// The most requests the server had in flight at once (`None` on a
-    /// server that is not ours).
+    /// `None` on a server that is not ours.
     pub peak_in_flight: Option<Spread>,
-    /// Requests the server saw per run.
+    /// Requests the server saw, one count per run.
     pub requests: Vec<usize>,
     /// [`Run::longest_delay`] (0 on LOCAL).
     pub longest_delay: Spread,
     /// With `--with-curl`: the ratios of the pairs ([`Row::vs_curl`]).
     pub vs_curl: Option<Spread>,
-    /// Where the wall time went, as the server saw it; `None` when it
-    /// recorded nothing.
+    /// `None` when the server recorded nothing.
     pub phases: Option<Phases<Spread>>,
     /// The codes of the first run in the order the server answered them.
     pub arrival: Vec<String>,
@@ -106,8 +98,6 @@ pub struct Spread {
 }
 
 impl Spread {
-    const ZERO: Spread = Spread { median: 0.0, min: 0.0, max: 0.0 };
-
     /// `None` for no values.
     pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Spread> {
         let mut values: Vec<f64> = values.into_iter().collect();
@@ -126,19 +116,18 @@ impl Spread {
     fn map(self, f: impl Fn(f64) -> f64) -> Spread {
         Spread { median: f(self.median), min: f(self.min), max: f(self.max) }
     }
-
-    /// The spread of `f` over `runs`, `None` if some run has no figure.
-    fn of_all(runs: &[Run], f: impl Fn(&Run) -> Option<f64>) -> Option<Spread> {
-        Spread::of(runs.iter().map(f).collect::<Option<Vec<f64>>>()?)
-    }
 }
 
 impl From<&Row> for RowOut {
     fn from(row: &Row) -> RowOut {
         let runs = &row.runs;
-        let spread = |f: &dyn Fn(&Run) -> f64| {
-            Spread::of_all(runs, |run| Some(f(run))).unwrap_or(Spread::ZERO)
+        // The spread of `f` over the runs, `None` if some run has no figure.
+        let all = |f: &dyn Fn(&Run) -> Option<f64>| {
+            Spread::of(runs.iter().map(f).collect::<Option<Vec<f64>>>()?)
         };
+        let zero = Spread { median: 0.0, min: 0.0, max: 0.0 };
+        let spread =
+            |f: &dyn Fn(&Run) -> f64| all(&|run| Some(f(run))).unwrap_or(zero);
         // Counts agree between runs, or `compare` says so; the median
         // keeps one odd run from showing here.
         let count = |f: &dyn Fn(&Run) -> u64| {
@@ -148,7 +137,7 @@ impl From<&Row> for RowOut {
             runs.iter().map(Run::phases).collect();
         let phases = phases.filter(|p| !p.is_empty()).map(|p| {
             let of = |f: fn(&Phases) -> f64| {
-                Spread::of(p.iter().map(f)).unwrap_or(Spread::ZERO)
+                Spread::of(p.iter().map(f)).unwrap_or(zero)
             };
             Phases {
                 to_first_request: of(|p| p.to_first_request),
@@ -168,12 +157,8 @@ impl From<&Row> for RowOut {
             flags_per_sec: spread(&|run| {
                 run.report.counts.total() as f64 / run.wall.max(1e-6)
             }),
-            max_rss_kib: Spread::of_all(runs, |run| {
-                run.max_rss_kib.map(|kib| kib as f64)
-            }),
-            peak_in_flight: Spread::of_all(runs, |run| {
-                run.peak_in_flight.map(|n| n as f64)
-            }),
+            max_rss_kib: all(&|run| Some(run.max_rss_kib? as f64)),
+            peak_in_flight: all(&|run| Some(run.peak_in_flight? as f64)),
             requests: runs.iter().map(|run| run.records.len()).collect(),
             longest_delay: spread(&Run::longest_delay),
             vs_curl: Spread::of(row.vs_curl.iter().copied()),
@@ -186,15 +171,19 @@ impl From<&Row> for RowOut {
 /// The header of the column `--with-curl` adds.
 const VS_CURL: &str = "wall vs curl";
 
-/// The table, with a line above saying what was run, and the agreement
-/// and notes below; with `breakdown`, the phases of each row after it.
+/// What a cell shows where there is no figure.
+const NA: &str = "–";
+
+/// How many codes of an order of arrival the table shows: the book's 20.
+const ARRIVAL_SHOWN: usize = 20;
+
+/// The table, what was run above it, the observations and notes below.
 pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
     let ranges = out.runs > 1;
     let paired = out.rows.iter().any(|row| row.vs_curl.is_some());
     // What "as fast as it gets" means on DELAY and ERROR: a run cannot
     // end before the answer the server made it wait for longest.
     let floors = out.server == "DELAY" || out.server == "ERROR";
-    let na = || "–".to_owned();
     let columns: [Column<RowOut>; 10] = [
         ("model", &|row| row.model.clone()),
         ("concurrency", &|row| row.concurrency.to_string()),
@@ -206,53 +195,40 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         ("flags/s", &|row| rate(row.flags_per_sec.median)),
         ("peak RSS", &|row| {
             let mib = row.max_rss_kib.map(|kib| kib.map(|kib| kib / 1024.0));
-            mib.map_or_else(na, |mib| cell(mib, ranges, 1, " MiB"))
+            mib.map_or(NA.into(), |mib| cell(mib, ranges, 1, " MiB"))
         }),
         ("peak in-flight", &|row| {
             let peak = row.peak_in_flight;
-            peak.map_or_else(na, |peak| format!("{:.0}", peak.median))
+            peak.map_or(NA.into(), |peak| format!("{:.0}", peak.median))
         }),
     ];
     let vs_curl = |row: &RowOut| {
-        row.vs_curl.map_or_else(na, |ratio| cell(ratio, ranges, 2, ""))
+        row.vs_curl.map_or(NA.into(), |ratio| cell(ratio, ranges, 2, ""))
     };
     let mut columns = columns.to_vec();
     if paired {
         columns.push((VS_CURL, &vs_curl));
     }
-    let delays = if floors {
+    let ServerArgs { min_delay, max_delay, seed } = out.settings;
+    let rate = out.error_rate;
+    let delays = floors.then(|| {
         format!(
-            ", delays {}–{} s, error rate {}, seed {}",
-            out.settings.min_delay,
-            out.settings.max_delay,
-            out.error_rate,
-            out.settings.seed
+            ", delays {min_delay}–{max_delay} s, error rate {rate}, \
+             seed {seed}"
         )
-    } else {
-        String::new()
-    };
-    let runs = if ranges {
-        format!("; median of {} runs (range)", out.runs)
-    } else {
-        String::new()
-    };
+    });
+    let runs = ranges.then(|| format!("; median of {} runs (range)", out.runs));
+    let none = "none (the book's 20 most populous countries)";
+    let (args, codes) = (shown_args(&out.client_args, none), out.codes);
     let mut text = format!(
-        "{} server{delays}; client args: {}, {} codes{runs}\n\n",
+        "{} server{}; client args: {args}, {codes} codes{}\n\n",
         out.server,
-        shown_args(&out.client_args),
-        out.codes
+        delays.unwrap_or_default(),
+        runs.unwrap_or_default()
     );
     text += &grid(&columns, &out.rows, markdown);
     if floors {
-        let floors: Vec<String> = out
-            .rows
-            .iter()
-            .map(|row| {
-                let floor = row.longest_delay.median;
-                let over = 100.0 * (row.elapsed.median / floor.max(1e-9) - 1.0);
-                format!("{} {floor:.2} s (elapsed {over:+.1}%)", row.model)
-            })
-            .collect();
+        let floors: Vec<String> = out.rows.iter().map(floor).collect();
         text += &format!(
             "\nLongest delay the server chose, the floor of each run: {}\n",
             floors.join(", ")
@@ -272,31 +248,44 @@ pub fn render(out: &Output, markdown: bool, breakdown: bool) -> String {
         text += "\nWhere the wall time went, on the server's clock \
                  (launch and exit are the spawn and the reap of the \
                  process):\n\n";
-        text += &phase_table(out, markdown, ranges, floors);
+        text += &phase_table(out, markdown, floors);
     }
-    text += &format!("\nCounts: {}\n", out.agreement.note);
-    if let Some(path) = &out.timeline {
+    text + &footer(&out.agreement, out.timeline.as_deref(), &out.notes)
+}
+
+/// The lines under the tables of `compare` and `sweep`: whether the counts
+/// agree, where the timeline went, and the notes.
+pub fn footer(
+    agreement: &Agreement,
+    timeline: Option<&str>,
+    notes: &[String],
+) -> String {
+    let mut text = format!("\nCounts: {}\n", agreement.note);
+    if let Some(path) = timeline {
         text += &format!("Timeline of every request: {path}\n");
     }
-    for note in &out.notes {
+    for note in notes {
         text += &format!("Note: {note}\n");
     }
     text
 }
 
-/// The clients' arguments as the header shows them; with none, what
-/// the clients do then.
-fn shown_args(args: &[String]) -> String {
-    if args.is_empty() {
-        "none (the book's 20 most populous countries)".into()
-    } else {
-        args.join(" ")
-    }
+/// A row's floor and how far over it the run ended: "flags_asyncio 0.49 s
+/// (elapsed +199.6%)".
+fn floor(row: &RowOut) -> String {
+    let floor = row.longest_delay.median;
+    let over = 100.0 * (row.elapsed.median / floor.max(1e-9) - 1.0);
+    format!("{} {floor:.2} s (elapsed {over:+.1}%)", row.model)
+}
+
+/// The clients' arguments as shown, or `none`.
+pub fn shown_args(args: &[String], none: &str) -> String {
+    if args.is_empty() { none.to_owned() } else { args.join(" ") }
 }
 
 /// The chapter's first observation: how many times as long as each
-/// concurrent client the sequential one took, by their own `Elapsed
-/// time` (at least 1/100 s, the resolution of that line).
+/// concurrent client the sequential one took, by their `Elapsed time` (at
+/// least 1/100 s, the resolution of that line).
 fn sequential_over_concurrent(out: &Output) -> String {
     let elapsed = |name: &str| {
         let row = out.rows.iter().find(|row| row.model == name)?;
@@ -319,20 +308,19 @@ fn sequential_over_concurrent(out: &Output) -> String {
 }
 
 /// The chapter's second observation: the order in which each model
-/// received its flags, one line per row whose server kept records, the
-/// first [`ARRIVAL_SHOWN`] codes of its first run.
+/// received its flags, one line per row whose server kept records.
 fn arrival(out: &Output) -> String {
     let rows: Vec<&RowOut> =
         out.rows.iter().filter(|row| !row.arrival.is_empty()).collect();
+    if rows.is_empty() {
+        return String::new();
+    }
     let width = rows.iter().map(|row| row.model.len()).max().unwrap_or(0);
-    let mut text = String::new();
+    let mut text = "\nOrder of arrival, as the server answered:\n".to_owned();
     for row in rows {
         text += &format!("  {:<width$}  {}\n", row.model, order(&row.arrival));
     }
-    if text.is_empty() {
-        return text;
-    }
-    format!("\nOrder of arrival, as the server answered:\n{text}")
+    text
 }
 
 /// The first [`ARRIVAL_SHOWN`] codes, how many more there are, and
@@ -347,43 +335,25 @@ fn order(codes: &[String]) -> String {
     format!("{line}  ({order})")
 }
 
-/// How many codes of each model's order of arrival the table shows: the
-/// book's 20.
-const ARRIVAL_SHOWN: usize = 20;
-
-/// The `--breakdown` table: one row per model whose server kept records;
-/// with `floors` (on DELAY and ERROR), the floor each run could not beat.
-fn phase_table(
-    out: &Output,
-    markdown: bool,
-    ranges: bool,
-    floors: bool,
-) -> String {
+/// The `--breakdown` table of the rows whose server kept records; with
+/// `floors`, the floor each run could not beat.
+fn phase_table(out: &Output, markdown: bool, floors: bool) -> String {
+    let ranges = out.runs > 1;
     type PhaseRow<'a> = (&'a RowOut, &'a Phases<Spread>);
-    let rows: Vec<PhaseRow> = out
-        .rows
-        .iter()
-        .filter_map(|row| Some((row, row.phases.as_ref()?)))
-        .collect();
+    let rows = out.rows.iter().filter_map(|r| Some((r, r.phases.as_ref()?)));
+    let rows: Vec<PhaseRow> = rows.collect();
     if rows.is_empty() {
         return "(the server recorded no request)\n".into();
     }
+    let fine = |spread: Spread| seconds_fine(spread, ranges);
     let columns: [Column<PhaseRow>; 7] = [
         ("model", &|(row, _)| row.model.clone()),
         ("elapsed", &|(row, _)| seconds(row.elapsed, ranges)),
-        ("launch → 1st request", &|(_, phases)| {
-            seconds_fine(phases.to_first_request, ranges)
-        }),
-        ("arrival spread", &|(_, phases)| {
-            seconds_fine(phases.arrival_spread, ranges)
-        }),
-        ("1st request → last response", &|(_, phases)| {
-            seconds_fine(phases.serving, ranges)
-        }),
-        ("last response → exit", &|(_, phases)| {
-            seconds_fine(phases.to_exit, ranges)
-        }),
-        ("wall", &|(row, _)| seconds_fine(row.wall, ranges)),
+        ("launch → 1st request", &|(_, p)| fine(p.to_first_request)),
+        ("arrival spread", &|(_, p)| fine(p.arrival_spread)),
+        ("1st request → last response", &|(_, p)| fine(p.serving)),
+        ("last response → exit", &|(_, p)| fine(p.to_exit)),
+        ("wall", &|(row, _)| fine(row.wall)),
     ];
     let mut columns = columns.to_vec();
     let longest =
@@ -403,62 +373,46 @@ fn phase_table(
 pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
 
 /// A table of `rows` in `columns`: Markdown, or plain text with the first
-/// column left-aligned, the others right-aligned, and a rule under the
-/// headers.
+/// column left-aligned, the others right-aligned.
 pub fn grid<T>(columns: &[Column<T>], rows: &[T], markdown: bool) -> String {
-    let headers: Vec<&str> =
-        columns.iter().map(|(header, _)| *header).collect();
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| columns.iter().map(|(_, cell)| cell(row)).collect())
-        .collect();
-    let n = headers.len();
-    let mut text = String::new();
+    let headers: Vec<String> =
+        columns.iter().map(|(header, _)| header.to_string()).collect();
+    let cells =
+        rows.iter().map(|row| columns.iter().map(|c| c.1(row)).collect());
+    let cells: Vec<Vec<String>> = cells.collect();
     if markdown {
-        text += &format!("| {} |\n", headers.join(" | "));
-        let align: Vec<&str> =
-            (0..n).map(|i| if i == 0 { ":--" } else { "--:" }).collect();
-        text += &format!("|{}|\n", align.join("|"));
-        for row in cells {
+        let align: Vec<&str> = (0..headers.len())
+            .map(|i| if i == 0 { ":--" } else { "--:" })
+            .collect();
+        let mut text =
+            format!("| {} |\n|{}|\n", headers.join(" | "), align.join("|"));
+        for row in &cells {
             text += &format!("| {} |\n", row.join(" | "));
         }
         return text;
     }
-    let widths: Vec<usize> = (0..n)
-        .map(|i| {
-            cells
-                .iter()
-                .map(|row| row[i].chars().count())
-                .chain([headers[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |row: &[&str]| {
-        let padded: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                if i == 0 {
-                    format!("{cell:<w$}", w = widths[i])
-                } else {
-                    format!("{cell:>w$}", w = widths[i])
-                }
-            })
-            .collect();
-        padded.join("  ").trim_end().to_owned() + "\n"
+    let width = |i: usize| {
+        let lines = cells.iter().chain([&headers]);
+        lines.map(|line| line[i].chars().count()).max().unwrap_or(0)
     };
-    text += &line(&headers);
+    let widths: Vec<usize> = (0..headers.len()).map(width).collect();
     let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
-    text += &line(&rule.iter().map(String::as_str).collect::<Vec<_>>());
-    for row in &cells {
-        text += &line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut text = String::new();
+    for line in [&headers, &rule].into_iter().chain(&cells) {
+        let mut padded = String::new();
+        for (i, (cell, &w)) in line.iter().zip(&widths).enumerate() {
+            padded += &match i {
+                0 => format!("{cell:<w$}"),
+                _ => format!("  {cell:>w$}"),
+            };
+        }
+        text += padded.trim_end();
+        text += "\n";
     }
     text
 }
 
-/// A spread as a cell: the median with `decimals` and `unit`, and with
-/// `ranges` the range of the runs after it, "0.42 s (0.40–0.45)".
+/// A spread as a cell, with `ranges` its range too: "0.42 s (0.40–0.45)".
 fn cell(spread: Spread, ranges: bool, decimals: usize, unit: &str) -> String {
     let Spread { median, min, max } = spread;
     let mut text = format!("{median:.decimals$}{unit}");
@@ -473,19 +427,17 @@ pub fn seconds(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, 2, " s")
 }
 
-/// Wall time, measured to the microsecond: milliseconds under 10 s,
-/// where a LOCAL run lives.
+/// Wall time, measured to the µs: ms under 10 s, where LOCAL runs live.
 fn seconds_fine(spread: Spread, ranges: bool) -> String {
     cell(spread, ranges, if spread.max >= 10.0 { 2 } else { 3 }, " s")
 }
 
 /// A peak memory given in KiB, as a cell in MiB to one decimal.
-pub fn mib(kib: f64) -> String {
-    format!("{:.1} MiB", kib / 1024.0)
+pub fn mib(kib: Option<f64>) -> String {
+    kib.map_or(NA.into(), |kib| format!("{:.1} MiB", kib / 1024.0))
 }
 
-/// Flags per second: whole numbers, but a slow DELAY run's 0.38 keeps
-/// its figures rather than showing 0.
+/// Flags per second: whole numbers, but a slow run's 0.38 is not 0.
 fn rate(per_sec: f64) -> String {
     if per_sec < 10.0 {
         format!("{per_sec:.2}")

@@ -1,17 +1,15 @@
-//! `compare --timeline FILE.svg`: the picture of what each concurrency
-//! model did, drawn from the server's own record of every request.
-//!
-//! One panel per model, all on the same time scale, so the sequential
-//! client's long staircase sits above the pools' short, tall blocks. In a
-//! panel, x is seconds since the run started (the moment the server's
-//! statistics were reset, just before the client was spawned), each lane
-//! is one TCP connection (in the order they first carried a request), and
-//! each bar is one request, from the moment its head was read to the
-//! moment its answer was written, coloured by status. The book has no such
-//! picture; it is what `Elapsed time:` summarises.
+//! `compare --timeline FILE.svg`: what each concurrency model did, drawn
+//! from the server's own record of every request, a picture the book does
+//! not have (it is what `Elapsed time:` sums up). One panel per model, all
+//! on one time scale, so the sequential staircase sits above the pools'
+//! short, tall blocks: x is seconds since the client was spawned, a lane
+//! is one connection (in the order they first carried a request), a bar
+//! is one request from its head read to its answer written, coloured by
+//! status.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::RangeInclusive;
 
 use flags_server::RequestRecord;
 
@@ -28,25 +26,20 @@ const MAX_PLOT_HEIGHT: f64 = 200.0;
 /// The height of one lane when there are few.
 const MAX_LANE: f64 = 14.0;
 
-/// The outcome classes, their colours and legend text.
-const CLASSES: [(&str, &str, &str); 5] = [
-    ("ok", "#2e7d32", "200 OK"),
-    ("nf", "#90a4ae", "404 not found"),
-    ("tea", "#ef6c00", "418 I'm a Teapot"),
-    ("gone", "#c62828", "499 client gave up (timeout)"),
-    ("other", "#6a1b9a", "other status"),
+/// The outcome classes: their statuses, name, colour and legend text.
+const CLASSES: [(RangeInclusive<u16>, &str, &str, &str); 5] = [
+    (200..=299, "ok", "#2e7d32", "200 OK"),
+    (404..=404, "nf", "#90a4ae", "404 not found"),
+    (418..=418, "tea", "#ef6c00", "418 I'm a Teapot"),
+    // The server's record of a request whose client closed the connection
+    // before the answer: here, a client timeout.
+    (499..=499, "gone", "#c62828", "499 client gave up (timeout)"),
+    (0..=u16::MAX, "other", "#6a1b9a", "other status"),
 ];
 
 fn class(status: u16) -> &'static str {
-    match status {
-        200..=299 => "ok",
-        404 => "nf",
-        418 => "tea",
-        // The server's record of a request whose client closed the
-        // connection before the answer: here, a client timeout.
-        499 => "gone",
-        _ => "other",
-    }
+    let class = CLASSES.into_iter().find(|class| class.0.contains(&status));
+    class.map_or("other", |class| class.1)
 }
 
 /// The SVG of the first run of each row.
@@ -56,7 +49,6 @@ pub fn render(title: &str, rows: &[Row]) -> String {
     // to the latest moment anything happened.
     let span = panels.iter().map(Panel::span).fold(0.0, f64::max);
     let shared = ticks(span);
-    let plot_width = WIDTH - LEFT - RIGHT;
 
     let mut body = String::new();
     let mut y = 70.0;
@@ -65,27 +57,24 @@ pub fn render(title: &str, rows: &[Row]) -> String {
         // the shared scale (a pool done in 0.2 s beside a 400 s sequential
         // run) gets its own, and says so: its bars would be specks.
         let zoom = panel.span() < shared.1 / 20.0;
-        let (tick, end) = if zoom { ticks(panel.span()) } else { shared };
-        y = panel.draw(&mut body, y, plot_width / end, tick, end, zoom);
+        let axis = if zoom { ticks(panel.span()) } else { shared };
+        y = panel.draw(&mut body, y, axis, zoom);
     }
     let height = y + 10.0;
-    body += &note(
-        WIDTH - RIGHT,
-        height - 4.0,
-        "end",
-        "seconds since the client was started",
-    );
+    let caption = "seconds since the client was started";
+    body += &note(WIDTH - RIGHT, height - 4.0, "end", caption);
 
     // The legend, one swatch per class, then the exit marker.
-    let mut legend = String::new();
+    let (mut legend, mut style) = (String::new(), String::new());
     let mut x = 12.0;
-    for (name, _, label) in CLASSES {
+    for (_, name, colour, label) in CLASSES {
         let _ = writeln!(
             legend,
             r#"<rect class="{name}" x="{x}" y="34" width="12" height="12"/><text x="{}" y="44">{}</text>"#,
             x + 16.0,
             escape(label)
         );
+        let _ = writeln!(style, ".{name}{{fill:{colour}}}");
         x += 26.0 + 6.5 * label.len() as f64;
     }
     legend += &line("exit", (x, 40.0), (x + 20.0, 40.0));
@@ -94,10 +83,6 @@ pub fn render(title: &str, rows: &[Row]) -> String {
         r#"<text x="{}" y="44">client process exited</text>"#,
         x + 24.0
     );
-    let mut style = String::new();
-    for (name, colour, _) in CLASSES {
-        let _ = writeln!(style, ".{name}{{fill:{colour}}}");
-    }
     style += ".exit{stroke:#555;stroke-width:1;stroke-dasharray:4 3}\n\
               .sep{stroke:white;stroke-width:0.6}\n";
     crate::svg::document(height, &style, title, &(legend + &body))
@@ -135,25 +120,21 @@ impl Panel {
                 let lane = *lane_of.entry(r.connection).or_insert(next);
                 let (start, end) =
                     (r.start - run.launched, r.end - run.launched);
+                let (cc, status, id) = (code(&r.path), r.status, r.connection);
                 let tip = format!(
-                    "{} {} {:.3}–{:.3} s (connection {})",
-                    code(&r.path),
-                    r.status,
-                    start,
-                    end,
-                    r.connection
+                    "{cc} {status} {start:.3}–{end:.3} s (connection {id})"
                 );
                 Bar { start, end, lane, status: r.status, tip }
             })
             .collect();
         let lanes = lane_of.len().max(1);
-        let connections = plural(lane_of.len(), "connection", "connections");
+        let connections = plural(lane_of.len(), "connection");
         let title = format!(
             "{} (concurrency {}): {} over {connections}, elapsed {:.2} s, \
              peak in-flight {}",
             row.model,
             run.report.concurrency,
-            plural(bars.len(), "request", "requests"),
+            plural(bars.len(), "request"),
             run.report.elapsed,
             run.peak_in_flight.unwrap_or(0)
         );
@@ -165,17 +146,18 @@ impl Panel {
         self.bars.iter().map(|b| b.end).fold(self.wall, f64::max)
     }
 
-    /// Draws the panel with its top at `y`; returns the next panel's top.
-    /// `zoom` says the panel has its own time scale, not the shared one.
+    /// Draws the panel with its top at `y` on `axis` (tick step and end);
+    /// returns the next panel's top. `zoom` says the panel has its own time
+    /// scale, not the shared one.
     fn draw(
         &self,
         svg: &mut String,
         y: f64,
-        scale: f64,
-        tick: f64,
-        end: f64,
+        axis: (f64, f64),
         zoom: bool,
     ) -> f64 {
+        let (tick, end) = axis;
+        let scale = (WIDTH - LEFT - RIGHT) / end;
         let lane = (MAX_PLOT_HEIGHT / self.lanes as f64).min(MAX_LANE);
         // Gaps between lanes while they are tall enough to show them.
         // Below a pixel per lane the bars overlap their neighbours a
@@ -195,7 +177,7 @@ impl Panel {
                 bottom + 28.0
             );
         }
-        let lanes = plural(self.lanes, "lane", "lanes");
+        let lanes = plural(self.lanes, "lane");
         *svg += &note(LEFT - 8.0, top + height / 2.0 + 4.0, "end", &lanes);
         // Grid lines and ticks under the bars.
         let mut t = 0.0;
@@ -211,13 +193,12 @@ impl Panel {
             // Even a LOCAL request of 50 µs gets a visible sliver.
             let width = ((b.end - b.start) * scale).max(0.8);
             let sep = if lane >= 4.0 && width >= 4.0 { " sep" } else { "" };
+            let (class, tip) = (class(b.status), escape(&b.tip));
+            let (x, y) =
+                (x(b.start), top + lane * b.lane as f64 + (lane - bar) / 2.0);
             let _ = writeln!(
                 svg,
-                r#"<rect class="bar {}{sep}" x="{:.2}" y="{:.2}" width="{width:.2}" height="{bar:.2}"><title>{}</title></rect>"#,
-                class(b.status),
-                x(b.start),
-                top + lane * b.lane as f64 + (lane - bar) / 2.0,
-                escape(&b.tip)
+                r#"<rect class="bar {class}{sep}" x="{x:.2}" y="{y:.2}" width="{width:.2}" height="{bar:.2}"><title>{tip}</title></rect>"#
             );
         }
         *svg +=
@@ -232,8 +213,9 @@ fn seconds_label(t: f64, step: f64) -> String {
     if t == 0.0 { "0".to_owned() } else { format!("{t:.decimals$} s") }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+/// "1 lane", "3 lanes".
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 #[cfg(test)]
