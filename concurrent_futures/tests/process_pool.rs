@@ -15,22 +15,13 @@ use std::net::{Ipv4Addr, TcpListener};
 
 use concurrent_futures::{
     Executor, FutureError, MapOptions, ProcessPoolExecutor, ShutdownOptions,
-    process_pool,
 };
-use support::{Gate, exit, gated, mul, pid, pow, running_then_queued};
+use support::{Gate, exit, gated, limited, mul, pid, pow, running_then_queued};
 
 procspawn::enable_test_support!();
 
 fn broken(outcome: Result<impl std::fmt::Debug, FutureError>) -> bool {
     matches!(outcome, Err(FutureError::BrokenProcessPool(_)))
-}
-
-fn limited(workers: usize, max_tasks: usize) -> ProcessPoolExecutor {
-    process_pool::Builder::default()
-        .max_workers(workers)
-        .max_tasks_per_child(max_tasks)
-        .build()
-        .unwrap()
 }
 
 fn raise_123(_: ()) -> u32 {

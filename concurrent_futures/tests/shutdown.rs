@@ -15,10 +15,10 @@ use std::sync::mpsc;
 
 use concurrent_futures::{
     Executor, FutureError, ProcessPoolExecutor, ShutdownOptions,
-    ThreadPoolExecutor, process_pool,
+    ThreadPoolExecutor,
 };
 use support::{
-    Gate, Pool, gated_closure as gated, mul, pid, running_then_queued,
+    Gate, Pool, gated_closure as gated, limited, mul, pid, running_then_queued,
 };
 
 procspawn::enable_test_support!();
@@ -187,11 +187,7 @@ fn test_processes_terminate() {
 /// task run, each in a fresh worker.
 #[test]
 fn test_shutdown_gh_132969_case_1() {
-    let executor = process_pool::Builder::default()
-        .max_workers(1)
-        .max_tasks_per_child(1)
-        .build()
-        .unwrap();
+    let executor = limited(1, 1);
     let futures: Vec<_> =
         (0..3).map(|_| executor.submit(pid, ()).unwrap()).collect();
     executor.shutdown(no_wait());
@@ -204,11 +200,7 @@ fn test_shutdown_gh_132969_case_1() {
 /// the pool dropped at once after `shutdown(wait=False)`.
 #[test]
 fn test_shutdown_gh_132969_case_2() {
-    let executor = process_pool::Builder::default()
-        .max_workers(1)
-        .max_tasks_per_child(1)
-        .build()
-        .unwrap();
+    let executor = limited(1, 1);
     let futures: Vec<_> =
         (0..3).map(|n| executor.submit(mul, (n, 7)).unwrap()).collect();
     executor.shutdown(no_wait());

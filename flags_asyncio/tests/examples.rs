@@ -46,20 +46,22 @@ fn run_against(
     run_example(PACKAGE, name, cwd, &all_args, &[])
 }
 
-/// Runs `flags3_asyncio -s URL ARGS...` in `cwd`.
-fn run_flags3(base_url: &str, cwd: &Path, args: &[&str]) -> String {
-    run_against("flags3_asyncio", base_url, cwd, args)
+/// Runs `name ARGS...` against a LOCAL server of its own, in a fresh
+/// directory: that directory, and what the example printed.
+fn run_on_local(name: &str, args: &[&str]) -> (Scratch, String) {
+    let server = start_server();
+    let cwd = Scratch::new();
+    let base_url = server.base_url(Kind::Local);
+    let stdout = run_against(name, &base_url, cwd.path(), args);
+    (cwd, stdout)
 }
 
 /// `flags3_asyncio` saves each flag as `{country}.gif`, spaces as
 /// underscores, and counts a code the server lacks as not found.
 #[test]
 fn flags3_asyncio_saves_each_flag_under_its_country_name() {
-    let server = start_server();
-    let cwd = Scratch::new();
-    let base_url = server.base_url(Kind::Local);
-    let stdout =
-        run_flags3(&base_url, cwd.path(), &["-v", "BR", "CI", "US", "ZZ"]);
+    let (cwd, stdout) =
+        run_on_local("flags3_asyncio", &["-v", "BR", "CI", "US", "ZZ"]);
     assert!(stdout.contains("\nBR OK\n"), "{stdout}");
     assert!(stdout.contains("ZZ not found: "), "{stdout}");
     assert!(stdout.contains("  3 flags downloaded.\n"), "{stdout}");
@@ -106,10 +108,8 @@ const BOOK_FILE_NAMES: [(&str, &str); 15] = [
 /// byte for byte as served.
 #[test]
 fn flags3_asyncio_saves_the_books_file_names() {
-    let server = start_server();
-    let cwd = Scratch::new();
     let codes: Vec<&str> = BOOK_FILE_NAMES.iter().map(|&(cc, _)| cc).collect();
-    let stdout = run_flags3(&server.base_url(Kind::Local), cwd.path(), &codes);
+    let (cwd, stdout) = run_on_local("flags3_asyncio", &codes);
     assert!(stdout.contains(" 15 flags downloaded.\n"), "{stdout}");
 
     let dest = cwd.path().join("downloaded");
@@ -178,7 +178,12 @@ fn flags3_asyncio_never_writes_outside_the_destination() {
     let server = TestServer::start(config).expect("the test server starts");
 
     let codes: Vec<&str> = hostile.iter().map(|&(cc, _, _)| cc).collect();
-    let stdout = run_flags3(&server.base_url(Kind::Local), &cwd, &codes);
+    let stdout = run_against(
+        "flags3_asyncio",
+        &server.base_url(Kind::Local),
+        &cwd,
+        &codes,
+    );
     // The point of the test first: nothing anywhere under `outer` but
     // the served tree and the flags.
     let mut files = Vec::new();
@@ -202,19 +207,12 @@ fn flags3_asyncio_never_writes_outside_the_destination() {
     }
 }
 
-/// Runs `flags2_asyncio_executor -s URL ARGS...` in `cwd`.
-fn run_executor(base_url: &str, cwd: &Path, args: &[&str]) -> String {
-    run_against("flags2_asyncio_executor", base_url, cwd, args)
-}
-
 /// `flags2_asyncio_executor` reports each code and counts a missing one as
 /// not found, as the flags2 clients do.
 #[test]
 fn executor_example_reports_each_code() {
-    let server = start_server();
-    let cwd = Scratch::new();
-    let base_url = server.base_url(Kind::Local);
-    let stdout = run_executor(&base_url, cwd.path(), &["-v", "BR", "ZZ"]);
+    let (cwd, stdout) =
+        run_on_local("flags2_asyncio_executor", &["-v", "BR", "ZZ"]);
     assert!(stdout.contains("\nBR OK\n"), "{stdout}");
     assert!(stdout.contains("\nZZ not found: "), "{stdout}");
     assert!(stdout.contains("  1 flag downloaded.\n"), "{stdout}");
@@ -227,10 +225,8 @@ fn executor_example_reports_each_code() {
 /// the blocking pool, as `asyncio.run` waits for its executor.
 #[test]
 fn executor_example_saves_every_flag_before_it_exits() {
-    let server = start_server();
-    let cwd = Scratch::new();
-    let base_url = server.base_url(Kind::Local);
-    let stdout = run_executor(&base_url, cwd.path(), &["-a", "-m", "20"]);
+    let (cwd, stdout) =
+        run_on_local("flags2_asyncio_executor", &["-a", "-m", "20"]);
     assert!(stdout.contains("194 flags downloaded.\n"), "{stdout}");
     let codes: Vec<&str> = corpus::codes().collect();
     assert_saved_exactly(&cwd.path().join("downloaded"), &codes);

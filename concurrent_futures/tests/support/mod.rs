@@ -120,6 +120,15 @@ impl Gate {
     }
 }
 
+/// A process pool of `workers`, each replaced after `max_tasks` tasks.
+pub fn limited(workers: usize, max_tasks: usize) -> ProcessPoolExecutor {
+    concurrent_futures::process_pool::Builder::default()
+        .max_workers(workers)
+        .max_tasks_per_child(max_tasks)
+        .build()
+        .expect("the test's own setup works")
+}
+
 /// A gated task, started, with `mul` of each of `queued` submitted behind
 /// it: where the shutdown tests begin.
 pub fn running_then_queued<E: Executor>(

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use flags_server::{Config, Kind, TestServer};
+use flags_server::{Config, Kind, Stats, TestServer};
 use support::{Conn, get};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -252,6 +252,26 @@ fn connections_that_fit(wanted: usize) -> usize {
     }
 }
 
+/// 1000 clients (or as many as the open-file limit holds), each making
+/// `rounds` GETs in turn on one connection to a DELAY of `min_ms` to
+/// `max_ms`: every answer must be a 200. Returns how many clients ran, and
+/// the server's statistics.
+async fn thousand_on_delay(
+    min_ms: u64,
+    max_ms: u64,
+    rounds: usize,
+) -> (usize, Stats) {
+    let min_max =
+        (Duration::from_millis(min_ms), Duration::from_millis(max_ms));
+    let server =
+        TestServer::start(Config::delays(min_max.0, min_max.1)).unwrap();
+    let clients = connections_that_fit(1000);
+    let outcomes = burst(server.addr(Kind::Delay), clients, rounds).await;
+    assert_all_ok(&outcomes);
+    assert_eq!(outcomes.len(), clients * rounds);
+    (clients, server.stats(Kind::Delay))
+}
+
 /// 1000 simultaneous GETs to DELAY (or as many as the open-file limit
 /// holds) are all answered 200, none refused or reset, and the server saw
 /// all of them in flight at once. The delay (at least 2 s) is what keeps
@@ -259,16 +279,7 @@ fn connections_that_fit(wanted: usize) -> usize {
 /// small fraction of that.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousand_concurrent_delayed_requests() {
-    let config = Config::delays(
-        Duration::from_millis(2000),
-        Duration::from_millis(2400),
-    );
-    let server = TestServer::start(config).unwrap();
-    let clients = connections_that_fit(1000);
-    let outcomes = burst(server.addr(Kind::Delay), clients, 1).await;
-    assert_all_ok(&outcomes);
-    assert_eq!(outcomes.len(), clients);
-    let stats = server.stats(Kind::Delay);
+    let (clients, stats) = thousand_on_delay(2000, 2400, 1).await;
     assert_eq!(stats.by_status.get(&200), Some(&(clients as u64)));
     assert_eq!(stats.peak_in_flight, clients as u64);
     assert_eq!(stats.in_flight, 0);
@@ -280,15 +291,7 @@ async fn thousand_concurrent_delayed_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "holds 1000 connections for about 6 s"]
 async fn thousand_connections_held() {
-    let config = Config::delays(
-        Duration::from_millis(1500),
-        Duration::from_millis(2500),
-    );
-    let server = TestServer::start(config).unwrap();
-    let clients = connections_that_fit(1000);
-    let outcomes = burst(server.addr(Kind::Delay), clients, 3).await;
-    assert_all_ok(&outcomes);
-    let stats = server.stats(Kind::Delay);
+    let (clients, stats) = thousand_on_delay(1500, 2500, 3).await;
     assert_eq!(stats.by_status.get(&200), Some(&(3 * clients as u64)));
     assert_eq!(stats.peak_in_flight, clients as u64);
     let connections: std::collections::HashSet<u64> =
