@@ -345,20 +345,22 @@ impl Spawner {
         std::thread::Builder::new()
             .name("ProcessPoolExecutor-spawner".to_owned())
             .spawn(move || {
-                let mut builder = procspawn::Builder::new();
-                #[cfg(target_os = "linux")]
-                {
-                    let parent = std::process::id();
-                    // SAFETY: the closure runs in the forked child before
-                    // `exec`, so it may only make async-signal-safe calls;
-                    // `prctl` and `getppid` are plain system calls, and it
-                    // allocates nothing.
-                    unsafe {
-                        builder.pre_exec(move || die_with_parent(parent));
-                    }
-                }
                 // Ends when the pool's last reference goes.
                 for (args, reply) in incoming {
+                    // A fresh builder each time: `spawn` empties the one it
+                    // is given, the parent-death hook with the rest.
+                    let mut builder = procspawn::Builder::new();
+                    #[cfg(target_os = "linux")]
+                    {
+                        let parent = std::process::id();
+                        // SAFETY: the closure runs in the forked child
+                        // before `exec`, so it may only make
+                        // async-signal-safe calls; `prctl` and `getppid` are
+                        // plain system calls, and it allocates nothing.
+                        unsafe {
+                            builder.pre_exec(move || die_with_parent(parent));
+                        }
+                    }
                     reply.send(builder.spawn(args, serve)).ok();
                 }
             })?;

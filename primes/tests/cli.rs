@@ -141,6 +141,22 @@ mod parent_death {
         children
     }
 
+    /// The CPU time `pid` has used, user and system, in clock ticks (a
+    /// hundredth of a second on Linux).
+    fn cpu_ticks(pid: u32) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_default();
+        // The fields after the command name, which is in parentheses and
+        // may hold spaces: state is the first, utime and stime the 12th
+        // and 13th.
+        let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let field = |i: usize| {
+            fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0)
+        };
+        field(11) + field(12)
+    }
+
     /// Whether `pid` has exited, or has SIGKILL pending and so is exiting.
     fn is_dead_or_dying(pid: u32) -> bool {
         let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -172,10 +188,6 @@ mod parent_death {
         let mut parent = Command::new(env!("CARGO_BIN_EXE_primes"))
             .args(["2", "--", "18446744073709551557", "18446744073709551533"])
             .stdout(Stdio::piped())
-            // A worker still starting when its parent is killed may find
-            // the parent's end gone and say so before the signal ends it:
-            // noise for this test, which looks only at who is alive.
-            .stderr(Stdio::null())
             .spawn()
             .expect("the binary runs");
         // The header is printed just before the tasks are submitted; the
@@ -185,7 +197,7 @@ mod parent_death {
         let stdout = parent.stdout.take().expect("piped stdout");
         BufReader::new(stdout).read_line(&mut header).expect("a header");
         assert_eq!(header, "Checking 2 numbers with 2 processes:\n");
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         let mut workers = children_of(parent.id());
         while workers.len() < 2 {
             assert!(Instant::now() < deadline, "workers: {workers:?}");
@@ -193,6 +205,14 @@ mod parent_death {
             workers = children_of(parent.id());
         }
         assert_eq!(workers.len(), 2, "{workers:?}");
+        // Started is not yet busy: a worker still connecting to its parent
+        // would die of the lost connection, whatever its parent-death
+        // signal. Both must be well into their task, a fifth of a second of
+        // CPU each (the connection takes a few milliseconds).
+        while !workers.iter().all(|&pid| cpu_ticks(pid) >= 20) {
+            assert!(Instant::now() < deadline, "workers {workers:?} idle");
+            std::thread::yield_now();
+        }
 
         parent.kill().expect("SIGKILL");
         parent.wait().expect("the parent is reaped");
