@@ -45,8 +45,8 @@ use flags_asyncio::{
     DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag, http, runtime,
 };
 use flags_common::{
-    Counter, DownloadStatus, FlagError, Settings, progress_bar, save_flag,
-    status_of,
+    Counter, DownloadStatus, FlagError, Settings, idle_connections,
+    progress_bar, save_flag, status_of,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -120,7 +120,8 @@ async fn download_one(
 /// executor, as `asyncio.run` waits for its default executor.
 async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    let client = match http::client(settings.timeout, settings.concur_req) {
+    let idle = idle_connections(cc_list.len(), settings.concur_req);
+    let client = match http::client(settings.timeout, idle) {
         Ok(client) => client,
         Err(error) => {
             eprintln!("cannot create the HTTP client: {error}");

@@ -32,7 +32,8 @@ use flags_asyncio::http::{self, fetch};
 use flags_asyncio::runtime::{self, save_flag_on_thread};
 use flags_asyncio::{DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ, get_flag};
 use flags_common::{
-    Counter, DownloadStatus, FlagError, Settings, progress_bar, status_of,
+    Counter, DownloadStatus, FlagError, Settings, idle_connections,
+    progress_bar, status_of,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -116,7 +117,8 @@ async fn download_one(
 /// library's `supervisor`, with this file's `download_one`.
 async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    let client = match http::client(settings.timeout, settings.concur_req) {
+    let idle = idle_connections(cc_list.len(), settings.concur_req);
+    let client = match http::client(settings.timeout, idle) {
         Ok(client) => client,
         Err(error) => {
             eprintln!("cannot create the HTTP client: {error}");
