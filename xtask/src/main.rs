@@ -12,6 +12,7 @@
 //! The imports go one way only: `tests/layering.rs` fails if any module
 //! comes to import one that imports it back.
 
+mod book_lines;
 mod cargo;
 mod clients;
 mod compare;
@@ -72,6 +73,9 @@ enum Cli {
     /// own, so this and `cargo run -p flags_server -- --help` cannot
     /// drift apart.
     Serve(flags_server::cli::ServerArgs),
+    /// Check the README's and the guide's "lines A-B" citations of the
+    /// book's files against a checkout of the book (exits 1 on a mismatch).
+    BookLines(book_lines::Args),
 }
 
 fn main() -> ExitCode {
@@ -94,11 +98,12 @@ fn main() -> ExitCode {
             flags_server::cli::init_tracing();
             flags_server::cli::serve(&args).map(|()| true)
         }
+        Cli::BookLines(args) => book_lines::run(&args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
-        // `compare` found counts that should agree and do not; it has
-        // already printed the table and the difference.
+        // `compare` found counts that should agree and do not, or
+        // `book-lines` a wrong citation; either has already said which.
         Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("xtask: {error:#}");
