@@ -2,7 +2,9 @@
 //! scripts (the cargo-xtask convention; `.cargo/config.toml` makes
 //! `cargo xtask` an alias of `cargo run --release -p xtask --`):
 //! `compare` (the three flag clients side by side; `compare primes`, the
-//! executors of `proc_pool.py`), `sweep` and `serve`, as [`Cli`] says.
+//! executors of `proc_pool.py`), `sweep` and `serve`, as [`Cli`] says;
+//! `book-lines` (module `book_lines`) checks the pages' line citations of
+//! the book's files.
 //!
 //! Modules: `compare`, `primes` and `sweep` are the subcommands, `clients`
 //! what compare and sweep run and against which server settings; `model`
