@@ -33,8 +33,8 @@ use tokio::task::JoinSet;
 
 /// `-m` when none is given, and the most this client will use. The book
 /// sets the default low to spare the remote site errors such as 503; a
-/// waiting task costs a few hundred bytes, so 1000 is nothing for the
-/// client itself.
+/// waiting task is a small state machine, lighter than a thread (see
+/// docs/benchmarks.md), so 1000 of them are little for the client itself.
 pub const DEFAULT_CONCUR_REQ: usize = 5;
 pub const MAX_CONCUR_REQ: usize = 1000;
 

@@ -3,7 +3,7 @@
 //!
 //! Each binary passes its own default `-m`; everything else is the same, so
 //! `flags_sequential -h`, `flags_threadpool -h` and `flags_asyncio -h` differ
-//! only in that one number.
+//! only in that one number and in the program's name.
 
 use std::path::PathBuf;
 use std::time::Duration;

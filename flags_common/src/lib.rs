@@ -1,9 +1,10 @@
 //! What the three flag clients share: the Rust counterpart of
 //! `flags2_common.py`.
 //!
-//! `flags_sequential`, `flags_threadpool` and `flags_asyncio` each write
-//! only `get_flag`, `download_one` and `download_many`, and hand the last to
-//! [`main`], which parses the command line, prints the reports and times
+//! `flags_sequential`, `flags_threadpool` and `flags_asyncio` each have
+//! only `get_flag`, `download_one` and `download_many` (the thread pool
+//! reuses the sequential `get_flag` and `download_one`, asyncio adds a
+//! `supervisor`), and hand `download_many` to [`main`], which parses the command line, prints the reports and times
 //! the run, exactly as `flags2_common.main(download_many, ...)` does.
 //!
 //! Layout:

@@ -1,7 +1,7 @@
 //! The chapter's first program, `flags.py`, as a library module, because the
 //! next ones import from it: `flags_threadpool.py` takes `save_flag`,
 //! `get_flag` and `main` from `flags.py`, and `flags_asyncio.py` takes
-//! `save_flag` and `main`. The examples `flags`, `flags_threadpool`,
+//! `BASE_URL`, `save_flag` and `main`. The examples `flags`, `flags_threadpool`,
 //! `flags_threadpool_futures`, `flags_processpool` and `flags_asyncio` do
 //! the same with this module.
 //!

@@ -1,7 +1,9 @@
 //! The chapter's smaller executor programs, run as their example binaries:
 //! `flags_threadpool.py`, `flags_threadpool_futures.py`,
 //! `download_many_process_pool` and `demo_executor_map.py`, checked by what they print and save, and that
-//! each ends quietly when its reader has gone (`| head`).
+//! each ends quietly when its reader has gone (`| head`); and
+//! `demo_as_completed`, the chapter's `submit`/`as_completed` against
+//! `map`.
 //!
 //! The flag examples download from a `flags_server::TestServer` on port 0
 //! (`FLAGS_BASE_URL` points them at it; its DELAY for the futures, so the
@@ -146,6 +148,29 @@ fn demo_executor_map_yields_results_in_submission_order() {
         assert!(waiting < result);
     }
     assert_eq!(messages.len(), 3 + 5 * 3, "{stdout}");
+}
+
+/// `demo_as_completed` collects the futures of two executors and two
+/// callables in one `as_completed`: each of the four tasks is printed
+/// once, with its own answer, whatever the order they finish in.
+#[test]
+fn demo_as_completed_yields_every_future_of_both_executors() {
+    let cwd = Scratch::new();
+    let env = [("DEMO_SLEEP_SCALE", "0.01")];
+    let stdout =
+        run_example(PACKAGE, "demo_as_completed", cwd.path(), &[], &env);
+    let mut lines: Vec<&str> = stdout.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        [
+            r#"process pool: shout("hello") -> Shouted("HELLO")"#,
+            r#"process pool: shout("ola") -> Shouted("OLA")"#,
+            "thread pool: loiter(1) -> Loitered(10)",
+            "thread pool: loiter(2) -> Loitered(20)",
+        ],
+        "{stdout}"
+    );
 }
 
 /// `flags_threadpool` ends quietly when its reader has gone.

@@ -107,7 +107,7 @@ mod tests {
     }
 
     /// `is_prime` gives the chapter's answer for all 20 fixture numbers.
-    /// Release only: the big primes take about a second each in debug.
+    /// Release only: the big primes take seconds each in a debug build.
     #[test]
     #[cfg_attr(
         debug_assertions,

@@ -47,8 +47,9 @@ fn run_report(
 }
 
 /// A job that panics on the process pool is its own row's error (the
-/// panic's message), and every other row is still computed, as CPython
-/// hands a task's exception back and keeps the pool.
+/// panic's message), and every other row is still computed and printed:
+/// the pool survives a task's failure, as CPython's does (though
+/// `proc_pool.py`'s loop would stop at the exception).
 #[test]
 fn a_panicking_job_is_its_own_rows_error() {
     let numbers = [DOOMED, 999_983, 97, 4, 2];

@@ -2,7 +2,9 @@
 //! scripts (the cargo-xtask convention; `.cargo/config.toml` makes
 //! `cargo xtask` an alias of `cargo run --release -p xtask --`):
 //! `compare` (the three flag clients side by side; `compare primes`, the
-//! executors of `proc_pool.py`), `sweep` and `serve`, as [`Cli`] says.
+//! executors of `proc_pool.py`), `sweep` and `serve`, as [`Cli`] says;
+//! `book-lines` (module `book_lines`) checks the pages' line citations of
+//! the book's files.
 //!
 //! Modules: `compare`, `primes` and `sweep` are the subcommands, `clients`
 //! what compare and sweep run and against which server settings; `model`
@@ -12,6 +14,7 @@
 //! The imports go one way only: `tests/layering.rs` fails if any module
 //! comes to import one that imports it back.
 
+mod book_lines;
 mod cargo;
 mod clients;
 mod compare;
@@ -72,6 +75,9 @@ enum Cli {
     /// own, so this and `cargo run -p flags_server -- --help` cannot
     /// drift apart.
     Serve(flags_server::cli::ServerArgs),
+    /// Check the README's and the guide's "lines A-B" citations of the
+    /// book's files against a checkout of the book (exits 1 on a mismatch).
+    BookLines(book_lines::Args),
 }
 
 fn main() -> ExitCode {
@@ -94,11 +100,12 @@ fn main() -> ExitCode {
             flags_server::cli::init_tracing();
             flags_server::cli::serve(&args).map(|()| true)
         }
+        Cli::BookLines(args) => book_lines::run(&args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
-        // `compare` found counts that should agree and do not; it has
-        // already printed the table and the difference.
+        // `compare` found counts that should agree and do not, or
+        // `book-lines` a wrong citation; either has already said which.
         Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("xtask: {error:#}");

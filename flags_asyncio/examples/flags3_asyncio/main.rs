@@ -14,14 +14,15 @@
 //! book's come from `flags2_common`. The skeleton is `flags_asyncio`'s
 //! library (`supervisor` runs one task per code, counting outcomes as they
 //! complete), with a `get_country` beside `get_flag`. What differs in Rust:
-//! - the country name comes from the network, and the book writes
-//!   `f'{country}.gif'` as it is: a name like `../../.bashrc` would land
-//!   outside the destination. `safe_file_name` (in `safe_name.rs`) turns
+//! - the country name comes from the network, and the book only turns its
+//!   spaces into underscores before it adds `.gif`: a name like
+//!   `../../.bashrc` would land outside the destination. `safe_file_name` (in `safe_name.rs`) turns
 //!   any name into one plain file name inside it; its tests, in the same
 //!   file, say what it guarantees;
 //! - `metadata.json` is parsed into a struct with one field, `country`,
-//!   so a missing field is an error for that code, like the book's
-//!   `KeyError`, and the other fields are ignored.
+//!   so a missing field is an error for that code, and the other fields
+//!   are ignored (the book's `KeyError` would end the run: its
+//!   `supervisor` catches httpx's errors only).
 
 mod safe_name;
 
