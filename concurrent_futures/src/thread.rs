@@ -352,6 +352,7 @@ impl ThreadPoolExecutor {
     /// Refuses after shutdown and on a broken pool, as CPython raises.
     /// The result must be `Sync` as well as `Send`, because `result()`
     /// lends it to whichever thread asks.
+    // ANCHOR: submit
     pub fn submit<R, F>(&self, task: F) -> Result<Future<R>, FutureError>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -359,6 +360,7 @@ impl ThreadPoolExecutor {
     {
         self.submit_outcome(move || Ok(task()))
     }
+    // ANCHOR_END: submit
 
     /// `executor.map(fn, args)` with any closure: nothing is serialized on
     /// a thread pool, so `f` may capture what it needs. Every task is

@@ -84,12 +84,14 @@ async fn download_one(
     };
     let (status, msg) = match result {
         Ok(image) => {
+            // ANCHOR: run_in_executor
             // `loop.run_in_executor(None, save_flag, image, f'{cc}.gif')`,
             // not awaited: the save is queued, and this task goes on.
             let (dest, filename) = (settings.dest.clone(), format!("{cc}.gif"));
             let save = executor
                 .pool
                 .submit(move || save_flag(&image, &dest, &filename));
+            // ANCHOR_END: run_in_executor
             match save {
                 Ok(save) => executor
                     .saves
@@ -170,6 +172,7 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let saves = std::mem::take(
         &mut *executor.saves.lock().unwrap_or_else(PoisonError::into_inner),
     );
+    // ANCHOR: await_saves
     for save in saves {
         // `await asyncio.wrap_future(future)`: this task sleeps until the
         // worker that saves the flag wakes it.
@@ -183,6 +186,7 @@ async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
             Err(error) => eprintln!("{error}"),
         }
     }
+    // ANCHOR_END: await_saves
     counter
 }
 // ANCHOR_END: supervisor
