@@ -59,19 +59,20 @@ type Round = BTreeMap<String, f64>;
 fn ours_submit(workers: usize, n: u64) -> Result<f64, String> {
     let executor =
         ThreadPoolExecutor::new(workers).map_err(|e| e.to_string())?;
-    // Every thread started before the clock does, as the peers' are.
-    let warm: Vec<_> = (0..1000)
-        .filter_map(|i| executor.submit(move || tiny(i)).ok())
-        .collect();
-    warm.iter().for_each(|f| drop(f.result()));
-    Ok(timed(n, || {
-        let futures: Vec<_> = (0..n)
-            .filter_map(|i| executor.submit(move || tiny(i)).ok())
-            .collect();
-        for future in &futures {
+    let run = |n: u64| {
+        // Every side keeps its handles in a vector sized up front, so that
+        // none pays for growing it.
+        let mut futures = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            futures.push(executor.submit(move || tiny(i)));
+        }
+        for future in futures.iter().flatten() {
             let _ = future.result();
         }
-    }))
+    };
+    // Every thread started before the clock does, as the peers' are.
+    run(1000);
+    Ok(timed(n, || run(n)))
 }
 
 /// Ours: `map` of every task.
@@ -90,15 +91,14 @@ fn rayon_oneshot(workers: usize, n: u64) -> Result<f64, String> {
         .build()
         .map_err(|e| e.to_string())?;
     let run = |n: u64| {
-        let receivers: Vec<_> = (0..n)
-            .map(|i| {
-                let (tx, rx) = tokio::sync::oneshot::channel();
-                pool.spawn(move || {
-                    let _ = tx.send(tiny(i));
-                });
-                rx
-            })
-            .collect();
+        let mut receivers = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            pool.spawn(move || {
+                let _ = tx.send(tiny(i));
+            });
+            receivers.push(rx);
+        }
         for rx in receivers {
             let _ = rx.blocking_recv();
         }
@@ -115,8 +115,10 @@ fn tokio_spawn_blocking(workers: usize, n: u64) -> Result<f64, String> {
         .build()
         .map_err(|e| e.to_string())?;
     let run = |n: u64| {
-        let handles: Vec<_> =
-            (0..n).map(|i| runtime.spawn_blocking(move || tiny(i))).collect();
+        let mut handles = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            handles.push(runtime.spawn_blocking(move || tiny(i)));
+        }
         runtime.block_on(async {
             for handle in handles {
                 let _ = handle.await;
