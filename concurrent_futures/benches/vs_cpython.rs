@@ -22,7 +22,9 @@
 //!
 //! `BENCH_ROUNDS` (default 5) sets the rounds; `BENCH_SCALE` (default 1)
 //! divides every task count, for a quick look; `BENCH_PYTHON=0` leaves
-//! CPython out, for a quicker one.
+//! CPython out, for a quicker one; `BENCH_ONLY=TEXT` runs only the Rust
+//! cases whose name contains it (`BENCH_ONLY="threads submit 1"`), to
+//! profile one case alone.
 
 use std::collections::BTreeMap;
 use std::process::{Command, ExitCode};
@@ -141,12 +143,18 @@ fn rust_round(counts: &Counts, reverse: bool) -> Result<Round, String> {
     if reverse {
         cases.reverse();
     }
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let mut results = Round::new();
     for workers in WORKERS {
         for (name, case) in &cases {
-            let cost = case(workers, counts.threads)?;
-            results.insert(format!("{name} {workers}"), cost);
+            let name = format!("{name} {workers}");
+            if name.contains(&only) {
+                results.insert(name, case(workers, counts.threads)?);
+            }
         }
+    }
+    if !"processes map".contains(&only) {
+        return Ok(results);
     }
     let executor = ProcessPoolExecutor::new(2).map_err(|e| e.to_string())?;
     executor.map(tiny, 0..4).for_each(drop);
