@@ -73,16 +73,18 @@ impl<F: FnOnce() -> Outcome<R> + Send, R: Send + Sync> WorkItem for Task<F, R> {
 /// The work queue, CPython's `_work_queue` (a `queue.SimpleQueue`): items
 /// wait in a deque, idle workers wait on a condition variable.
 ///
-/// The fast path: a worker takes the queue's lock once per task (`get`),
-/// and `submit` once (`put`). A worker that finishes a task says it is
-/// idle with an atomic counter, not under the lock. And a `put` wakes a
-/// sleeping worker only when no worker is already awake looking for work
-/// (`searching`): that one takes the item. A worker that takes an item and
-/// leaves more behind wakes the next sleeper itself, so a burst of tasks
-/// still wakes as many workers as it needs, one after the other, while a
-/// steady stream keeps the awake ones busy without a system call per task.
-/// Waking a thread is a system call, and with more workers than cores every
-/// wake-up is also a thread the submitting one must share its core with.
+/// The fast path: when work is waiting, a worker takes the queue's lock
+/// once per task (`get`), and `submit` once (`put`). A worker that
+/// finishes a task says it is idle with an atomic counter, not under the
+/// lock. And a `put` wakes a sleeping worker only when no worker is already
+/// awake looking for work (`searching`): that one takes the item. A worker
+/// that takes an item and leaves more behind wakes the next sleeper
+/// itself, so a burst of tasks still wakes as many workers as it needs,
+/// one after the other, while a steady stream keeps the awake ones busy
+/// without a system call per task; the one worker searching looks again
+/// for a moment before it sleeps. Waking a thread is a system call, and
+/// with more workers than cores every wake-up is also a thread the
+/// submitting one must share its core with.
 #[derive(Default)]
 struct WorkQueue {
     // A std Mutex: held to push or pop one item, never while a task runs.
