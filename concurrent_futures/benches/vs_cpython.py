@@ -1,4 +1,4 @@
-"""The CPython half of `cargo bench -p concurrent_futures --bench vs_cpython`.
+"""The CPython half of `cargo bench -p concurrent_futures --features bench-peers`.
 
 The same work as vs_cpython.rs, on CPython's concurrent.futures: prints one
 JSON object, each case's cost in microseconds per task. The Rust side runs
@@ -24,7 +24,7 @@ def timed(work, tasks):
 def main():
     thread_tasks, process_tasks, chunked_tasks = map(int, sys.argv[1:4])
     results = {}
-    for workers in (1, 2, 4):
+    for workers in (1, 2, 4, 8):
         with futures.ThreadPoolExecutor(workers) as executor:
             executor.submit(tiny, 0).result()
 

@@ -1,22 +1,33 @@
-//! `cargo bench -p concurrent_futures --bench vs_cpython`: the cost per
-//! task of this crate's pools, of CPython's `concurrent.futures` doing the
-//! same work (`benches/vs_cpython.py`, run with `python3`), and of rayon's
-//! `spawn` with a channel, the Rust reference; then one table with the
-//! ratios. The rounds alternate between the two languages, so a machine
-//! busy for a while slows both, and each case keeps its best round.
+//! `cargo bench -p concurrent_futures --features bench-peers`: the cost per
+//! task of this crate's pools beside CPython's `concurrent.futures` doing
+//! the same work (`benches/vs_cpython.py`, run with `python3`) and beside
+//! two fair Rust peers, each making one handle per task as `submit` makes
+//! one future per task:
+//! - rayon's `spawn`, each task sending its result on a oneshot channel of
+//!   its own (tokio's `sync::oneshot`, received with `blocking_recv`);
+//! - tokio's `spawn_blocking`, each task's `JoinHandle` awaited in turn.
 //!
 //! The work is the smallest task there is (`x * 2`), so what is measured
-//! is the pool: for threads, `submit` then `result` of each (and `map`) at
-//! 1, 2 and 4 workers; for processes, `map` on 2 workers, task by task and
-//! in chunks of 1000. Not in the book, which measures its programs; this
-//! is the counterpart of timing CPython's executors themselves.
+//! is the pool: for threads, `submit` of every task then `result` of each
+//! (and `map`) at 1, 2, 4 and 8 workers; for processes, `map` on 2
+//! workers, task by task and in chunks of 1000. Not in the book, which
+//! measures its programs; this is the counterpart of timing CPython's
+//! executors themselves.
 //!
-//! `BENCH_ROUNDS` (default 3) sets the rounds; `BENCH_SCALE` (default 1)
-//! divides every task count, for a quick look.
+//! A round runs every case once, the Rust ones in an order that reverses
+//! from round to round (ours first, then the peers first), then CPython's.
+//! The table shows each case's median over the rounds, and each ratio as
+//! the median of the rounds' ratios, so a machine busy for a while slows
+//! both sides of a ratio.
+//!
+//! `BENCH_ROUNDS` (default 5) sets the rounds; `BENCH_SCALE` (default 1)
+//! divides every task count, for a quick look; `BENCH_PYTHON=0` leaves
+//! CPython out, for a quicker one; `BENCH_ONLY=TEXT` runs only the Rust
+//! cases whose name contains it (`BENCH_ONLY="threads submit 1"`), to
+//! profile one case alone.
 
 use std::collections::BTreeMap;
 use std::process::{Command, ExitCode};
-use std::sync::mpsc;
 use std::time::Instant;
 
 use concurrent_futures::{
@@ -26,6 +37,8 @@ use concurrent_futures::{
 fn tiny(x: u64) -> u64 {
     x * 2
 }
+
+const WORKERS: [usize; 4] = [1, 2, 4, 8];
 
 /// Microseconds per task of `work`, which runs `tasks` tasks.
 fn timed(tasks: u64, work: impl FnOnce()) -> f64 {
@@ -41,44 +54,107 @@ struct Counts {
     chunked: u64,
 }
 
-/// One round of the Rust side: case name to microseconds per task.
-fn rust_round(counts: &Counts) -> Result<BTreeMap<String, f64>, String> {
-    let mut results = BTreeMap::new();
-    let n = counts.threads;
-    for workers in [1, 2, 4] {
-        let executor =
-            ThreadPoolExecutor::new(workers).map_err(|e| e.to_string())?;
-        let warm = executor.submit(|| tiny(0)).map_err(|e| e.to_string())?;
-        warm.result().map_err(|e| e.to_string())?;
-        let submit = timed(n, || {
-            let futures: Vec<_> = (0..n)
-                .filter_map(|i| executor.submit(move || tiny(i)).ok())
-                .collect();
-            for future in &futures {
-                let _ = future.result();
+/// Case name to microseconds per task, for one round.
+type Round = BTreeMap<String, f64>;
+
+/// Ours: `submit` every task, then `result` of each, in order.
+fn ours_submit(workers: usize, n: u64) -> Result<f64, String> {
+    let executor =
+        ThreadPoolExecutor::new(workers).map_err(|e| e.to_string())?;
+    let run = |n: u64| {
+        // Every side keeps its handles in a vector sized up front, so that
+        // none pays for growing it.
+        let mut futures = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            futures.push(executor.submit(move || tiny(i)));
+        }
+        for future in futures.iter().flatten() {
+            let _ = future.result();
+        }
+    };
+    // Every thread started before the clock does, as the peers' are.
+    run(1000);
+    Ok(timed(n, || run(n)))
+}
+
+/// Ours: `map` of every task.
+fn ours_map(workers: usize, n: u64) -> Result<f64, String> {
+    let executor =
+        ThreadPoolExecutor::new(workers).map_err(|e| e.to_string())?;
+    executor.map(tiny, 0..1000).for_each(drop);
+    Ok(timed(n, || executor.map(tiny, 0..n).for_each(drop)))
+}
+
+/// rayon: `spawn` every task with a oneshot channel of its own, then
+/// receive from each, in order.
+fn rayon_oneshot(workers: usize, n: u64) -> Result<f64, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let run = |n: u64| {
+        let mut receivers = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            pool.spawn(move || {
+                let _ = tx.send(tiny(i));
+            });
+            receivers.push(rx);
+        }
+        for rx in receivers {
+            let _ = rx.blocking_recv();
+        }
+    };
+    run(1000);
+    Ok(timed(n, || run(n)))
+}
+
+/// tokio: `spawn_blocking` every task on a pool of `workers` blocking
+/// threads, then await each `JoinHandle`, in order.
+fn tokio_spawn_blocking(workers: usize, n: u64) -> Result<f64, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(workers)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let run = |n: u64| {
+        let mut handles = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            handles.push(runtime.spawn_blocking(move || tiny(i)));
+        }
+        runtime.block_on(async {
+            for handle in handles {
+                let _ = handle.await;
             }
         });
-        results.insert(format!("threads submit {workers}"), submit);
-        let map = timed(n, || {
-            executor.map(tiny, 0..n).for_each(drop);
-        });
-        results.insert(format!("threads map {workers}"), map);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(workers)
-            .build()
-            .map_err(|e| e.to_string())?;
-        let spawn = timed(n, || {
-            let (tx, rx) = mpsc::channel();
-            for i in 0..n {
-                let tx = tx.clone();
-                pool.spawn(move || {
-                    tx.send(tiny(i)).ok();
-                });
+    };
+    run(1000);
+    Ok(timed(n, || run(n)))
+}
+
+/// One round of the Rust side; `reverse` runs the peers first.
+fn rust_round(counts: &Counts, reverse: bool) -> Result<Round, String> {
+    type Case = fn(usize, u64) -> Result<f64, String>;
+    let mut cases: Vec<(&str, Case)> = vec![
+        ("threads submit", ours_submit),
+        ("threads map", ours_map),
+        ("rayon spawn + oneshot", rayon_oneshot),
+        ("tokio spawn_blocking", tokio_spawn_blocking),
+    ];
+    if reverse {
+        cases.reverse();
+    }
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let mut results = Round::new();
+    for workers in WORKERS {
+        for (name, case) in &cases {
+            let name = format!("{name} {workers}");
+            if name.contains(&only) {
+                results.insert(name, case(workers, counts.threads)?);
             }
-            drop(tx);
-            rx.iter().for_each(drop);
-        });
-        results.insert(format!("rayon spawn {workers}"), spawn);
+        }
+    }
+    if !"processes map".contains(&only) {
+        return Ok(results);
     }
     let executor = ProcessPoolExecutor::new(2).map_err(|e| e.to_string())?;
     executor.map(tiny, 0..4).for_each(drop);
@@ -95,7 +171,7 @@ fn rust_round(counts: &Counts) -> Result<BTreeMap<String, f64>, String> {
 }
 
 /// One round of the CPython side, from the script's JSON.
-fn python_round(counts: &Counts) -> Result<BTreeMap<String, f64>, String> {
+fn python_round(counts: &Counts) -> Result<Round, String> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/vs_cpython.py");
     let output = Command::new("python3")
         .arg(script)
@@ -115,13 +191,6 @@ fn python_round(counts: &Counts) -> Result<BTreeMap<String, f64>, String> {
         .map_err(|e| format!("python3's output: {e}"))
 }
 
-fn keep_best(best: &mut BTreeMap<String, f64>, round: BTreeMap<String, f64>) {
-    for (case, cost) in round {
-        let entry = best.entry(case).or_insert(f64::INFINITY);
-        *entry = entry.min(cost);
-    }
-}
-
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -130,74 +199,122 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+fn median(mut values: Vec<f64>) -> f64 {
+    values.retain(|v| v.is_finite());
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+/// The rounds, each a map of case to cost, Rust's and CPython's together
+/// (CPython's cases prefixed `py `).
+struct Rounds(Vec<Round>);
+
+impl Rounds {
+    fn get(&self, round: &Round, case: &str) -> f64 {
+        round.get(case).copied().unwrap_or(f64::NAN)
+    }
+
+    /// The median cost of `case`.
+    fn cost(&self, case: &str) -> f64 {
+        median(self.0.iter().map(|r| self.get(r, case)).collect())
+    }
+
+    /// The median over the rounds of `a / b`.
+    fn ratio(&self, a: &str, b: &str) -> f64 {
+        median(self.0.iter().map(|r| self.get(r, a) / self.get(r, b)).collect())
+    }
+}
+
 fn main() -> ExitCode {
     // First: in a worker process this runs tasks and never returns.
     concurrent_futures::init();
-    let rounds = env_number("BENCH_ROUNDS", 3);
+    let rounds = env_number("BENCH_ROUNDS", 5);
     let scale = env_number("BENCH_SCALE", 1);
     let counts = Counts {
         threads: 100_000 / scale,
         processes: 20_000 / scale,
         chunked: 200_000 / scale,
     };
-    let (mut rust, mut python) = (BTreeMap::new(), BTreeMap::new());
+    let with_python = std::env::var("BENCH_PYTHON").as_deref() != Ok("0");
+    let mut all = Vec::new();
     for round in 1..=rounds {
         eprintln!("round {round} of {rounds}");
-        match rust_round(&counts).and_then(|r| {
-            keep_best(&mut rust, r);
-            python_round(&counts)
-        }) {
-            Ok(p) => keep_best(&mut python, p),
+        let measured = rust_round(&counts, round % 2 == 0).and_then(|mut r| {
+            if !with_python {
+                return Ok(r);
+            }
+            for (case, cost) in python_round(&counts)? {
+                r.insert(format!("py {case}"), cost);
+            }
+            Ok(r)
+        });
+        match measured {
+            Ok(r) => all.push(r),
             Err(error) => {
                 eprintln!("vs_cpython: {error}");
                 return ExitCode::FAILURE;
             }
         }
     }
-    print_table(&counts, &rust, &python);
+    print_tables(&counts, &Rounds(all), rounds);
     ExitCode::SUCCESS
 }
 
-fn print_table(
-    counts: &Counts,
-    rust: &BTreeMap<String, f64>,
-    python: &BTreeMap<String, f64>,
-) {
+fn print_tables(counts: &Counts, rounds: &Rounds, n: u64) {
     println!(
-        "µs per task, best of the rounds ({} thread tasks, {} and {} process tasks)",
-        counts.threads, counts.processes, counts.chunked
+        "µs per task, median of {n} rounds ({} thread tasks a case)",
+        counts.threads
     );
     println!(
-        "| work | CPython | ours | rayon spawn + channel | CPython / ours | ours / rayon |"
+        "| workers | CPython | ours | rayon spawn + oneshot | tokio spawn_blocking | ours / fastest peer | CPython / ours |"
     );
-    println!("|---|---|---|---|---|---|");
-    let cases = [
-        "threads submit 1",
-        "threads submit 2",
-        "threads submit 4",
-        "threads map 1",
-        "threads map 2",
-        "threads map 4",
-        "processes map",
-        "processes map chunksize=1000",
-    ];
-    for case in cases {
-        let ours = rust.get(case).copied().unwrap_or(f64::NAN);
-        let theirs = python.get(case).copied().unwrap_or(f64::NAN);
-        let workers = case.rsplit(' ').next().unwrap_or_default();
-        let rayon = case
-            .starts_with("threads")
-            .then(|| rust.get(&format!("rayon spawn {workers}")).copied())
-            .flatten();
-        let (rayon_cell, vs_rayon) = match rayon {
-            Some(rayon) => {
-                (format!("{rayon:.3}"), format!("{:.2}x", ours / rayon))
-            }
-            None => ("–".to_owned(), "–".to_owned()),
-        };
+    println!("|---|---|---|---|---|---|---|");
+    for workers in WORKERS {
+        let ours = format!("threads submit {workers}");
+        let rayon = format!("rayon spawn + oneshot {workers}");
+        let tokio = format!("tokio spawn_blocking {workers}");
+        let python = format!("py threads submit {workers}");
+        // Per round: ours against whichever peer was faster that round.
+        let vs_peer = median(
+            rounds
+                .0
+                .iter()
+                .map(|r| {
+                    let peer = rounds.get(r, &rayon).min(rounds.get(r, &tokio));
+                    rounds.get(r, &ours) / peer
+                })
+                .collect(),
+        );
         println!(
-            "| {case} | {theirs:.3} | {ours:.3} | {rayon_cell} | {:.1}x | {vs_rayon} |",
-            theirs / ours
+            "| {workers} | {:.3} | {:.3} | {:.3} | {:.3} | {vs_peer:.2}x | {:.1}x |",
+            rounds.cost(&python),
+            rounds.cost(&ours),
+            rounds.cost(&rayon),
+            rounds.cost(&tokio),
+            rounds.ratio(&python, &ours),
+        );
+    }
+    println!();
+    println!("| work | CPython | ours | CPython / ours |\n|---|---|---|---|");
+    let mut cases: Vec<String> =
+        WORKERS.iter().map(|w| format!("threads map {w}")).collect();
+    cases.push("processes map".to_owned());
+    cases.push("processes map chunksize=1000".to_owned());
+    for case in cases {
+        let python = format!("py {case}");
+        println!(
+            "| {case} | {:.3} | {:.3} | {:.1}x |",
+            rounds.cost(&python),
+            rounds.cost(&case),
+            rounds.ratio(&python, &case),
         );
     }
 }

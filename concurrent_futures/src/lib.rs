@@ -49,6 +49,21 @@
 //!   `asyncio.wrap_future` wraps one for asyncio;
 //! - a program that uses a process pool starts with [`init`].
 //!
+//! The thread pool's fast path: its queue is the chapter's design, one
+//! queue that `submit` puts tasks on and idle workers take them from, kept
+//! cheap per task. `submit` and a worker each take the queue's lock once
+//! per task; a worker that finishes a task marks itself idle with an
+//! atomic counter, not under the lock; and `submit` wakes a sleeping worker
+//! only when no worker is awake and looking for work already. The worker
+//! that takes an item and sees more waiting wakes the next sleeper, so a
+//! burst still wakes as many workers as it needs; and the one worker
+//! looking for work looks again for a moment before it sleeps. Why: waking
+//! a thread is a system call, and with more workers than cores every woken
+//! worker also takes turns with the submitting thread on the same cores.
+//! What it costs against CPython and two Rust pools that make one handle
+//! per task (rayon, tokio): `cargo bench -p concurrent_futures --features
+//! bench-peers`, whose figures are in the workspace's `docs/benchmarks.md`.
+//!
 //! Layout:
 //! - `future`: [`Future`], its states, [`Promise`] and [`FutureError`];
 //! - `executor`: the [`Executor`] trait (`submit_fn`, `map`, `shutdown`)
@@ -58,7 +73,8 @@
 //! - `sequential`: [`SequentialExecutor`], the baseline without workers;
 //! - `wait`: [`as_completed`] and [`wait`];
 //! - `quiet`: catching a task's panic without printing it;
-//! - [`parity`]: CPython's test suite, test by test, and the benchmarks.
+//! - [`parity`]: CPython's test suite, test by test, and where the
+//!   benchmarks are.
 
 pub mod parity;
 

@@ -71,15 +71,42 @@ impl<F: FnOnce() -> Outcome<R> + Send, R: Send + Sync> WorkItem for Task<F, R> {
 }
 
 /// The work queue, CPython's `_work_queue` (a `queue.SimpleQueue`): items
-/// wait in a deque, idle workers wait on a condition variable, and each
-/// `put` wakes one of them, so many items submitted at once wake as many
-/// workers at once.
+/// wait in a deque, idle workers wait on a condition variable.
+///
+/// The fast path: when work is waiting, a worker takes the queue's lock
+/// once per task (`get`), and `submit` once (`put`). A worker that
+/// finishes a task says it is idle with an atomic counter, not under the
+/// lock. And a `put` wakes a sleeping worker only when no worker is already
+/// awake looking for work (`searching`): that one takes the item. A worker
+/// that takes an item and leaves more behind wakes the next sleeper
+/// itself, so a burst of tasks still wakes as many workers as it needs,
+/// one after the other, while a steady stream keeps the awake ones busy
+/// without a system call per task; the one worker searching looks again
+/// for a moment before it sleeps. Waking a thread is a system call, and
+/// with more workers than cores every wake-up is also a thread the
+/// submitting one must share its core with.
 #[derive(Default)]
 struct WorkQueue {
     // A std Mutex: held to push or pop one item, never while a task runs.
     state: Mutex<QueueState>,
     ready: Condvar,
+    /// Workers done with their last task and not yet given another:
+    /// CPython's `_idle_semaphore`. A `put` starts a thread only when the
+    /// queued items outnumber them. Atomic, so that a worker marks itself
+    /// idle without the lock; counted only until every thread is started
+    /// (`all_started`), since after that no `put` asks.
+    idle: AtomicUsize,
+    /// Every thread the pool may have is started.
+    all_started: AtomicBool,
+    /// `items.len()`, readable without the lock, for a worker looking
+    /// again before it sleeps (`spin_until_queued`).
+    queued: AtomicUsize,
 }
+
+/// How long the searching worker looks before it sleeps: busy checks, then
+/// checks that let other threads run (the one submitting, above all).
+const SPINS: u32 = 200;
+const YIELDS: u32 = 20;
 
 #[derive(Default)]
 struct QueueState {
@@ -88,12 +115,30 @@ struct QueueState {
     closed: bool,
     /// Set when an initializer failed: CPython's `_broken`.
     broken: Option<String>,
-    /// Workers done with their last task and not yet given another:
-    /// CPython's `_idle_semaphore`. A `put` starts a thread only when the
-    /// queued items outnumber them.
-    idle: usize,
-    /// Workers waiting on `ready`, so `put` signals only when one is.
+    /// Workers awake and between tasks: in `get`, or woken and about to
+    /// be. While there is one, a `put` wakes nobody: it takes the item.
+    searching: usize,
+    /// Workers asleep on `ready` that nobody has woken yet.
     sleeping: usize,
+    /// Wake-ups sent and not yet taken: a sleeper wakes for one of these
+    /// (or for `closed`), not for a spurious return from the wait.
+    wakeups: usize,
+}
+
+impl QueueState {
+    /// Wakes a sleeper if work waits and no one awake will take it; says
+    /// whether to signal the condition variable (after unlocking).
+    fn wake_one_if_needed(&mut self) -> bool {
+        if self.items.is_empty() || self.searching > 0 || self.sleeping == 0 {
+            return false;
+        }
+        self.sleeping -= 1;
+        self.wakeups += 1;
+        // The woken worker is searching from now on, so the next `put`
+        // does not wake another for the same item.
+        self.searching += 1;
+        true
+    }
 }
 
 impl WorkQueue {
@@ -108,10 +153,12 @@ impl WorkQueue {
             return Err(FutureError::Shutdown);
         }
         state.items.push_back(item);
-        let needs_worker = state.items.len() > state.idle;
-        let sleeping = state.sleeping > 0;
+        self.queued.fetch_add(1, Ordering::Relaxed);
+        let needs_worker = !self.all_started.load(Ordering::Relaxed)
+            && state.items.len() > self.idle.load(Ordering::SeqCst);
+        let wake = state.wake_one_if_needed();
         drop(state);
-        if sleeping {
+        if wake {
             self.ready.notify_one();
         }
         Ok(needs_worker)
@@ -119,33 +166,93 @@ impl WorkQueue {
 
     /// Takes back the item just queued: no thread could be started for it.
     fn take_back(&self) -> Option<Box<dyn WorkItem>> {
-        lock(&self.state).items.pop_back()
+        let item = lock(&self.state).items.pop_back();
+        if item.is_some() {
+            self.queued.fetch_sub(1, Ordering::Relaxed);
+        }
+        item
     }
 
-    /// The next item, waiting for one; `None` once closed and empty. An
-    /// `idle` worker stops counting as idle when it takes one.
-    fn get(&self, idle: bool) -> Option<Box<dyn WorkItem>> {
+    /// Waits a little, without the lock, for an item to be queued: a few
+    /// hundred spins, then a few turns given to other threads.
+    fn spin_until_queued(&self) {
+        for round in 0..SPINS + YIELDS {
+            if self.queued.load(Ordering::Relaxed) > 0 {
+                return;
+            }
+            if round < SPINS {
+                std::hint::spin_loop();
+            } else {
+                thread::yield_now();
+            }
+        }
+    }
+
+    /// A worker is done with its task: it counts as idle for `put` until
+    /// `get` gives it another. Says whether it was counted (only before
+    /// every thread is started; see `idle`).
+    fn worker_idle(&self) -> bool {
+        if self.all_started.load(Ordering::Relaxed) {
+            return false;
+        }
+        self.idle.fetch_add(1, Ordering::SeqCst);
+        true
+    }
+
+    /// The next item, waiting for one; `None` once closed and empty. A
+    /// worker `counted` idle stops counting when it takes one.
+    fn get(&self, counted: bool) -> Option<Box<dyn WorkItem>> {
         let mut state = lock(&self.state);
+        state.searching += 1;
+        let mut spun = false;
         loop {
             if let Some(item) = state.items.pop_front() {
-                if idle {
-                    state.idle -= 1;
+                self.queued.fetch_sub(1, Ordering::Relaxed);
+                if counted {
+                    self.idle.fetch_sub(1, Ordering::SeqCst);
+                }
+                state.searching -= 1;
+                // More work left and nobody else awake to take it: wake
+                // the next sleeper, rather than leave it to `put`.
+                let wake = state.wake_one_if_needed();
+                drop(state);
+                if wake {
+                    self.ready.notify_one();
                 }
                 return Some(item);
             }
             if state.closed {
+                state.searching -= 1;
                 return None;
             }
+            // The only worker searching looks again for a moment before it
+            // sleeps: a `submit` that comes meanwhile then needs no
+            // wake-up. Only one, so that workers outnumbering the cores do
+            // not take turns spinning on them.
+            if state.searching == 1 && !spun {
+                spun = true;
+                drop(state);
+                self.spin_until_queued();
+                state = lock(&self.state);
+                continue;
+            }
+            state.searching -= 1;
             state.sleeping += 1;
-            state =
-                self.ready.wait(state).unwrap_or_else(PoisonError::into_inner);
-            state.sleeping -= 1;
+            while state.wakeups == 0 && !state.closed {
+                state = self
+                    .ready
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            if state.wakeups > 0 {
+                // Woken by `wake_one_if_needed`, which counted this
+                // worker searching already.
+                state.wakeups -= 1;
+            } else {
+                state.sleeping -= 1;
+                state.searching += 1;
+            }
         }
-    }
-
-    /// A worker is done with its task and will take the next item.
-    fn worker_idle(&self) {
-        lock(&self.state).idle += 1;
     }
 
     /// Lets the workers finish what is queued, then end; with `cancel`,
@@ -155,6 +262,7 @@ impl WorkQueue {
             let mut state = lock(&self.state);
             state.closed = true;
             if cancel {
+                self.queued.store(0, Ordering::Relaxed);
                 std::mem::take(&mut state.items)
             } else {
                 VecDeque::new()
@@ -172,6 +280,7 @@ impl WorkQueue {
             let mut state = lock(&self.state);
             state.closed = true;
             state.broken.get_or_insert(why.clone());
+            self.queued.store(0, Ordering::Relaxed);
             std::mem::take(&mut state.items)
         };
         self.ready.notify_all();
@@ -196,8 +305,6 @@ pub struct ThreadPoolExecutor {
     // and starts a thread for it, so `shutdown` never takes the list
     // between the two and misses a thread.
     workers: Mutex<Workers>,
-    /// `max_workers` threads were started: `submit` need not look.
-    all_started: AtomicBool,
     max_workers: usize,
     /// Names the threads `{prefix}_{n}`.
     prefix: String,
@@ -287,7 +394,6 @@ impl Builder {
         Ok(ThreadPoolExecutor {
             queue: Arc::new(WorkQueue::default()),
             workers: Mutex::new(Workers::default()),
-            all_started: AtomicBool::new(false),
             max_workers,
             prefix,
             stack_size: self.stack_size,
@@ -313,11 +419,10 @@ fn work(queue: &WorkQueue, initializer: Option<&Initializer>) {
         return;
     }
     // A new thread is not idle: it was started for an item already queued.
-    let mut idle = false;
+    let counted = std::cell::Cell::new(false);
     // `None`: the executor was shut down and the queue is empty.
-    while let Some(item) = queue.get(idle) {
-        item.run(&|| queue.worker_idle());
-        idle = true;
+    while let Some(item) = queue.get(counted.get()) {
+        item.run(&|| counted.set(queue.worker_idle()));
     }
 }
 
@@ -414,7 +519,7 @@ impl ThreadPoolExecutor {
         let item = Box::new(Task { promise, task });
         // Once every thread is started, no `submit` starts one, and none
         // needs the list: the common case takes one lock, the queue's.
-        if self.all_started.load(Ordering::Acquire) {
+        if self.queue.all_started.load(Ordering::Acquire) {
             self.queue.put(item)?;
             return Ok(future);
         }
@@ -449,7 +554,7 @@ impl ThreadPoolExecutor {
         workers.handles.push(handle);
         workers.started += 1;
         if workers.started == self.max_workers {
-            self.all_started.store(true, Ordering::Release);
+            self.queue.all_started.store(true, Ordering::Release);
         }
         Ok(())
     }

@@ -32,33 +32,37 @@ fn test_no_timeout<P: Pool>() {
     let notified = cancelled_and_notified_future();
     let failed = exception_future();
     let successful = successful_future();
-    let future1 = executor.submit_fn(mul, (2, 3)).unwrap();
-    let all = [&notified, &failed, &successful, &future1];
+    let future1 = executor.submit_fn(mul, (2, 21)).unwrap();
+    let future2 = executor.submit_fn(mul, (7, 6)).unwrap();
+    let all = [&notified, &failed, &successful, &future1, &future2];
     assert_eq!(set(as_completed(all)), set(all));
 }
 
-/// Mirrors `test_future_times_out`: the done futures come out, then the
-/// timeout, while a task is held at a gate.
+/// Mirrors `test_future_times_out`: with a timeout of 0 and a short one,
+/// the done futures come out, then the timeout, while a task is held at a
+/// gate.
 fn test_future_times_out<P: Pool>() {
     let executor = P::with_workers(2);
-    let mut gate = Gate::new();
     let notified = cancelled_and_notified_future();
     let failed = exception_future();
     let successful = successful_future();
-    let blocked = gate.submit(&executor);
-    let all = [&notified, &failed, &successful, &blocked];
-    let mut completed = Vec::new();
-    let mut timed_out = None;
-    for next in as_completed_timeout(all, Duration::from_millis(50)) {
-        match next {
-            Ok(future) => completed.push(future),
-            Err(error) => timed_out = Some(error),
+    for timeout in [Duration::ZERO, Duration::from_millis(100)] {
+        let mut gate = Gate::new();
+        let blocked = gate.submit(&executor);
+        let all = [&notified, &failed, &successful, &blocked];
+        let mut completed = Vec::new();
+        let mut timed_out = None;
+        for next in as_completed_timeout(all, timeout) {
+            match next {
+                Ok(future) => completed.push(future),
+                Err(error) => timed_out = Some(error),
+            }
         }
+        assert_eq!(set(completed), set([&notified, &failed, &successful]));
+        assert_eq!(timed_out, Some(TimeoutError { unfinished: 1, total: 4 }));
+        gate.open();
+        blocked.result().unwrap();
     }
-    assert_eq!(set(completed), set([&notified, &failed, &successful]));
-    assert_eq!(timed_out, Some(TimeoutError { unfinished: 1, total: 4 }));
-    gate.open();
-    blocked.result().unwrap();
 }
 
 /// Mirrors `test_duplicate_futures` (CPython bpo-20367): a future given

@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -61,16 +62,27 @@ fn test_done_callback_with_cancel() {
 }
 
 /// Mirrors `test_done_callback_raises`: a callback that panics does not
-/// stop the others (CPython logs it; so do we, on stderr).
+/// stop the others, and the panic is reported on stderr, as CPython logs
+/// it.
 #[test]
 fn test_done_callback_raises() {
+    let raising_was_called = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel();
     let (future, promise) = pending_future::<u64>();
-    future.add_done_callback(|_| panic!("doh!"));
+    let raising = Arc::clone(&raising_was_called);
+    future.add_done_callback(move |_| {
+        raising.store(true, Ordering::SeqCst);
+        panic!("doh!");
+    });
     future.add_done_callback(move |_| tx.send(true).unwrap());
     promise.set_result(5);
+    assert!(raising_was_called.load(Ordering::SeqCst));
     assert_eq!(rx.try_recv(), Ok(true));
     assert_eq!(future.result(), Ok(&5));
+    if !in_child() {
+        let stderr = stderr_of("test_done_callback_raises");
+        assert!(stderr.contains(": doh!"), "{stderr}");
+    }
 }
 
 /// Mirrors `test_done_callback_already_successful`: added to a finished
@@ -105,12 +117,41 @@ fn test_done_callback_already_cancelled() {
 }
 
 /// Mirrors `test_done_callback_raises_already_succeeded`: a callback added
-/// to a done future that panics is reported, not propagated to the caller.
+/// to a done future runs at once; its panic is reported on stderr, not
+/// propagated to the caller.
 #[test]
 fn test_done_callback_raises_already_succeeded() {
     let future = successful_future();
     future.add_done_callback(|_| panic!("doh!"));
     assert_eq!(future.result(), Ok(&42));
+    if !in_child() {
+        let stderr = stderr_of("test_done_callback_raises_already_succeeded");
+        assert!(stderr.contains("exception calling callback for"), "{stderr}");
+        assert!(stderr.contains("doh!"), "{stderr}");
+    }
+}
+
+/// Set in the copy of this test binary that `stderr_of` starts.
+const CHILD: &str = "CONCURRENT_FUTURES_STDERR_CHILD";
+
+/// Whether this is that copy, which must not start another; or a run
+/// under Miri, which cannot start processes.
+fn in_child() -> bool {
+    cfg!(miri) || std::env::var_os(CHILD).is_some()
+}
+
+/// What the test `name` writes on stderr, run alone in a copy of this test
+/// binary that does not capture its output: CPython's `captured_stderr`.
+/// A process, because the test harness keeps a test's own stderr.
+fn stderr_of(name: &str) -> String {
+    let this = std::env::current_exe().expect("the test binary's path");
+    let output = std::process::Command::new(this)
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .output()
+        .expect("the test binary runs again");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Mirrors `test_repr`: the book's `<Future at 0x... state=...>` for each
@@ -147,13 +188,26 @@ fn test_cancel() {
     let (running, _r) = running_future::<u64>();
     let (cancelled, _c) = cancelled_future::<u64>();
     let notified = cancelled_and_notified_future::<u64>();
+    let failed = exception_future::<u64>();
+    let successful = successful_future();
     assert!(pending.cancel());
+    assert_eq!(answers(&pending), (true, false, true), "now cancelled");
     assert!(pending.cancel(), "cancelling twice is still true");
     assert!(!running.cancel());
+    assert_eq!(answers(&running), (false, true, false), "still running");
     assert!(cancelled.cancel());
+    assert_eq!(answers(&cancelled), (true, false, true), "still cancelled");
     assert!(notified.cancel());
-    assert!(!exception_future::<u64>().cancel());
-    assert!(!successful_future().cancel());
+    assert_eq!(answers(&notified), (true, false, true), "still cancelled");
+    assert!(!failed.cancel());
+    assert_eq!(failed.exception(), Ok(Some(os_error())), "still failed");
+    assert!(!successful.cancel());
+    assert_eq!(successful.result(), Ok(&42), "still finished");
+}
+
+/// The error `exception_future` holds: CPython's `OSError()`.
+fn os_error() -> FutureError {
+    FutureError::Panicked("OSError".to_owned())
 }
 
 /// The three questions in every state: (done, running, cancelled).
@@ -212,7 +266,10 @@ fn test_result_with_timeout() {
     assert_eq!(running.result_timeout(zero), Err(FutureError::Timeout(zero)));
     let (cancelled, _c) = cancelled_future::<u64>();
     assert_eq!(cancelled.result_timeout(zero), Err(FutureError::Cancelled));
-    assert!(exception_future::<u64>().result_timeout(zero).is_err());
+    let notified = cancelled_and_notified_future::<u64>();
+    assert_eq!(notified.result_timeout(zero), Err(FutureError::Cancelled));
+    let failed = exception_future::<u64>();
+    assert_eq!(failed.result_timeout(zero), Err(os_error()));
     assert_eq!(successful_future().result_timeout(zero), Ok(&42));
     let (future, promise) = pending_future::<u64>();
     let setter = std::thread::spawn(move || promise.set_result(42));
@@ -252,8 +309,15 @@ fn test_exception_with_timeout() {
         pending.exception_timeout(zero),
         Err(FutureError::Timeout(zero))
     );
+    let (running, _r) = running_future::<u64>();
+    assert_eq!(
+        running.exception_timeout(zero),
+        Err(FutureError::Timeout(zero))
+    );
     let (cancelled, _c) = cancelled_future::<u64>();
     assert_eq!(cancelled.exception_timeout(zero), Err(FutureError::Cancelled));
+    let notified = cancelled_and_notified_future::<u64>();
+    assert_eq!(notified.exception_timeout(zero), Err(FutureError::Cancelled));
     assert_eq!(
         exception_future::<u64>().exception_timeout(zero),
         Ok(Some(FutureError::Panicked("OSError".to_owned())))

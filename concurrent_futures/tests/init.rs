@@ -57,6 +57,8 @@ fn broken_status<E: Executor>(executor: &E) {
     assert_eq!(failed, 5);
     let refused = executor.submit_fn(get_init_status, ()).unwrap_err();
     assert!(refused.is_broken_executor(), "{refused}");
+    // What CPython logs: the initializer's error.
+    assert!(refused.to_string().contains("error in initializer"), "{refused}");
 }
 
 /// Mirrors `InitializerMixin.test_initializer` on the thread pool: every
@@ -84,7 +86,8 @@ fn test_initializer_process_pool() {
 }
 
 /// Mirrors `FailingInitializerMixin.test_initializer` on the thread pool:
-/// an initializer that panics breaks the pool (`BrokenThreadPool`).
+/// an initializer that panics breaks the pool (`BrokenThreadPool`), and
+/// the error says why (CPython logs the initializer's exception).
 #[test]
 fn test_failing_initializer_thread_pool() {
     let executor: ThreadPoolExecutor = Builder::default()

@@ -1,7 +1,8 @@
 //! `ProcessPoolExecutor`, as CPython's
 //! `Lib/test/test_concurrent_futures/test_process_pool.py` checks it (each
-//! test names the one it mirrors): real processes, reused, replaced after
-//! `max_tasks_per_child`, broken when one dies, and ended on demand.
+//! test names the one it mirrors, or says how it differs): real processes,
+//! reused, replaced after `max_tasks_per_child`, broken when one dies, and
+//! ended on demand.
 
 // The helpers the tests share unwrap as the tests do; clippy's
 // allow-unwrap-in-tests only sees `#[test]` functions.
@@ -64,8 +65,11 @@ fn test_map_chunksize() {
     }
 }
 
-/// Mirrors `test_traceback`: a task's panic comes back from the worker
-/// as that task's error, with its message, and the pool stays usable.
+/// Differs from `test_traceback`, which checks that the worker's traceback
+/// (the line that raised) is chained to the exception as its `__cause__`:
+/// a Rust panic carries no traceback to send back. What is checked is what
+/// does come back: the panic, with its message, as that task's error; and
+/// the pool stays usable.
 #[test]
 fn test_traceback() {
     let executor = ProcessPoolExecutor::new(1).unwrap();
@@ -74,9 +78,11 @@ fn test_traceback() {
     assert_eq!(executor.submit(mul, (6, 7)).unwrap().into_result(), Ok(42));
 }
 
-/// Mirrors `test_traceback_when_child_process_terminates_abruptly`: a
-/// worker that exits in the middle of its task is a `BrokenProcessPool`
-/// that says it terminated abruptly.
+/// Differs from `test_traceback_when_child_process_terminates_abruptly`,
+/// whose message also names the exit code ("terminated abruptly with exit
+/// code 99"): the pool learns that a worker died from its closed channel,
+/// not from its exit status, so the message says only that it terminated
+/// abruptly, and that is what is checked.
 #[test]
 fn test_traceback_when_child_process_terminates_abruptly() {
     let executor = ProcessPoolExecutor::new(1).unwrap();
@@ -161,9 +167,12 @@ fn test_max_tasks_per_child_pending_tasks_gh115634() {
     }
 }
 
-/// Mirrors `test_shutdown_no_wait_max_tasks_gh119592`: a worker that
-/// reaches its limit after `shutdown(wait=False)` is still replaced, so the
-/// queued tasks run.
+/// Differs from `test_shutdown_no_wait_max_tasks_gh119592` in one of its
+/// two halves. The half ported: a worker that reaches its limit after
+/// `shutdown(wait=False)` is still replaced, so the queued tasks run. The
+/// other half lets the executor be garbage-collected and expects the queued
+/// futures to fail ("garbage collected"); a Rust executor is dropped, not
+/// collected, and dropping waits for the queued tasks, so they run.
 #[test]
 fn test_shutdown_no_wait_max_tasks_gh119592() {
     let executor = limited(1, 1);
@@ -176,9 +185,15 @@ fn test_shutdown_no_wait_max_tasks_gh119592() {
     assert_eq!(results, [1, 2]);
 }
 
-/// Mirrors `test_force_shutdown_during_max_tasks_worker_exit`: killing
-/// the workers of a pool whose worker is at its task limit leaves no
-/// future waiting: the running one fails, the queued ones are cancelled.
+/// Differs from `test_force_shutdown_during_max_tasks_worker_exit`, which
+/// sets the private `_force_shutting_down` flag by hand, lets task 0
+/// finish, and checks that the worker leaving at its limit is not
+/// replaced: the queued futures fail with `BrokenProcessPool` ("forcefully
+/// shut down"). No public call holds a forced shutdown open while a task
+/// finishes, so this test kills the worker in the middle of task 0
+/// instead: the running future fails, the queued ones are cancelled (as
+/// `kill_workers` cancels them, like CPython's `shutdown(cancel_futures=
+/// True)` inside it), and none is left waiting.
 #[test]
 fn test_force_shutdown_during_max_tasks_worker_exit() {
     let executor = limited(1, 1);
@@ -220,22 +235,29 @@ fn end_a_running_task(terminate: bool) -> ProcessPoolExecutor {
     executor
 }
 
-/// Mirrors `test_terminate_workers`: `terminate_workers()` ends the
-/// running task's worker (its future fails) and shuts the pool down.
+/// Differs from `test_terminate_workers`, which replaces the private
+/// `_force_shutdown` with a mock and checks that it is called with
+/// `TERMINATE`; a Rust test cannot replace a method, so it checks the
+/// effect: `terminate_workers()` ends the running task's worker (its future
+/// fails).
 #[test]
 fn test_terminate_workers() {
     end_a_running_task(true);
 }
 
-/// Mirrors `test_kill_workers`: the same with `kill_workers()`.
+/// Differs from `test_kill_workers` as `test_terminate_workers` does: the
+/// effect of `kill_workers()`, not a mock of the private method.
 #[test]
 fn test_kill_workers() {
     end_a_running_task(false);
 }
 
-/// Mirrors `test_force_shutdown_workers`: with either operation, a task
-/// that started is ended before it could finish (it never hears the gate),
-/// and the pool takes no more tasks.
+/// Differs from `test_force_shutdown_workers`, which also checks, with
+/// mocks, that `terminate_workers` calls the worker's `terminate` and
+/// `kill_workers` its `kill`: which signal ended the worker is not visible
+/// through the pool. What is checked: with either operation, a task that
+/// started is ended before it could finish (it never hears the gate), and
+/// the pool takes no more tasks.
 #[test]
 fn test_force_shutdown_workers() {
     for terminate in [true, false] {
@@ -258,16 +280,39 @@ fn test_force_shutdown_workers_dead_workers() {
 }
 
 /// Mirrors `test_force_shutdown_workers_stops_pool`: after
-/// `terminate_workers()`, `submit` refuses with `RuntimeError`.
+/// `terminate_workers()` or `kill_workers()`, `submit` refuses with
+/// `RuntimeError`.
 #[test]
 fn test_force_shutdown_workers_stops_pool() {
-    let executor = ProcessPoolExecutor::new(1).unwrap();
-    assert_eq!(executor.submit(mul, (0, 0)).unwrap().into_result(), Ok(0));
-    executor.terminate_workers();
-    assert_eq!(
-        executor.submit(mul, (0, 0)).unwrap_err(),
-        FutureError::Shutdown
-    );
+    for terminate in [true, false] {
+        let executor = ProcessPoolExecutor::new(1).unwrap();
+        assert_eq!(executor.submit(mul, (0, 0)).unwrap().into_result(), Ok(0));
+        if terminate {
+            executor.terminate_workers();
+        } else {
+            executor.kill_workers();
+        }
+        assert_eq!(
+            executor.submit(mul, (0, 0)).unwrap_err(),
+            FutureError::Shutdown
+        );
+    }
+}
+
+/// Mirrors `test_force_shutdown_workers_not_started_yet`: on a pool that
+/// has started no worker, `terminate_workers()` and `kill_workers()` do
+/// nothing, and start none.
+#[test]
+fn test_force_shutdown_workers_not_started_yet() {
+    for terminate in [true, false] {
+        let executor = ProcessPoolExecutor::new(1).unwrap();
+        if terminate {
+            executor.terminate_workers();
+        } else {
+            executor.kill_workers();
+        }
+        assert!(executor.worker_pids().is_empty());
+    }
 }
 
 /// Mirrors `test_submit` (executor.py): the task runs in another process.

@@ -18,7 +18,7 @@ use concurrent_futures::{
     ThreadPoolExecutor,
 };
 use support::{
-    Gate, Pool, gated_closure as gated, limited, mul, pid, running_then_queued,
+    Gate, Pool, gated_closure as gated, limited, mul, running_then_queued,
 };
 
 procspawn::enable_test_support!();
@@ -167,47 +167,69 @@ fn test_threads_terminate() {
     assert!(ended.recv().is_err());
 }
 
-/// Mirrors `test_processes_terminate` (process pool): after `shutdown()`,
-/// no worker process is left.
+/// Mirrors `test_processes_terminate` (process pool): three tasks held at
+/// once start three worker processes (they start on demand), and after
+/// `shutdown()` none is left.
 #[test]
 fn test_processes_terminate() {
-    let executor = ProcessPoolExecutor::new(2).unwrap();
-    let pids: Vec<_> =
-        (0..4).map(|_| executor.submit(pid, ()).unwrap()).collect();
-    for future in &pids {
-        future.result().unwrap();
-    }
-    assert!(!executor.worker_pids().is_empty());
+    let executor = ProcessPoolExecutor::new(5).unwrap();
+    let mut gates = [Gate::new(), Gate::new(), Gate::new()];
+    let futures: Vec<_> = gates.iter().map(|g| g.submit(&executor)).collect();
+    gates.iter_mut().for_each(Gate::wait_started);
+    assert_eq!(executor.worker_pids().len(), 3);
+    gates.iter_mut().for_each(Gate::open);
     executor.shutdown(ShutdownOptions::default());
+    assert!(futures.iter().all(|f| f.result().is_ok()));
     assert!(executor.worker_pids().is_empty());
 }
 
-/// Mirrors `test_shutdown_gh_132969_case_1` (process pool): with
-/// `max_tasks_per_child=1`, `shutdown(wait=False)` still lets every queued
-/// task run, each in a fresh worker.
-#[test]
-fn test_shutdown_gh_132969_case_1() {
-    let executor = limited(1, 1);
-    let futures: Vec<_> =
-        (0..3).map(|_| executor.submit(pid, ()).unwrap()).collect();
-    executor.shutdown(no_wait());
-    let pids: std::collections::HashSet<u32> =
-        futures.iter().map(|f| *f.result().unwrap()).collect();
-    assert_eq!(pids.len(), 3);
+/// CPython's `_good_task_gh_132969`: returns its argument.
+fn good_task(n: u64) -> u64 {
+    n
 }
 
-/// Mirrors `test_shutdown_gh_132969_case_2` (process pool): the same, with
-/// the pool dropped at once after `shutdown(wait=False)`.
-#[test]
-fn test_shutdown_gh_132969_case_2() {
-    let executor = limited(1, 1);
-    let futures: Vec<_> =
-        (0..3).map(|n| executor.submit(mul, (n, 7)).unwrap()).collect();
+/// CPython's `_failing_task_gh_132969`.
+fn failing_task(_: u64) -> u64 {
+    panic!("failing task");
+}
+
+/// CPython's `_run_test_issue_gh_132969`: with `max_tasks_per_child=1`, a
+/// good task, a failing one and a good one; the results are added up to
+/// the first error; then `shutdown(wait=False)`, and the pool still ends
+/// (dropping it waits for its threads and workers).
+fn run_gh_132969(max_workers: usize) -> u64 {
+    let executor = limited(max_workers, 1);
+    let f1 = executor.submit(good_task, 1).unwrap();
+    let f2 = executor.submit(failing_task, 2).unwrap();
+    let f3 = executor.submit(good_task, 3).unwrap();
+    let mut result = 0;
+    for future in [&f1, &f2, &f3] {
+        match future.result() {
+            Ok(n) => result += n,
+            Err(error) => {
+                assert!(matches!(error, FutureError::Panicked(_)), "{error}");
+                break;
+            }
+        }
+    }
     executor.shutdown(no_wait());
     drop(executor);
-    let results: Vec<u64> =
-        futures.iter().map(|f| *f.result().unwrap()).collect();
-    assert_eq!(results, [0, 7, 14]);
+    result
+}
+
+/// Mirrors `test_shutdown_gh_132969_case_1` (process pool, 2 workers): the
+/// first result, then the failing task's error, and `shutdown(wait=False)`
+/// ends cleanly.
+#[test]
+fn test_shutdown_gh_132969_case_1() {
+    assert_eq!(run_gh_132969(2), 1);
+}
+
+/// Mirrors `test_shutdown_gh_132969_case_2` (process pool): the same with
+/// 4 workers, where CPython also hung.
+#[test]
+fn test_shutdown_gh_132969_case_2() {
+    assert_eq!(run_gh_132969(4), 1);
 }
 
 /// With `cancel_futures`, the queued closures of a thread pool are

@@ -8,9 +8,10 @@ mod support;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::time::Duration;
 
 use concurrent_futures::{
-    Executor, FutureError, ShutdownOptions, ThreadPoolExecutor,
+    Executor, FutureError, MapOptions, ShutdownOptions, ThreadPoolExecutor,
     default_max_workers,
 };
 use support::gated_closure as gated;
@@ -112,9 +113,44 @@ fn map_submits_without_iteration() {
     assert_eq!(RAN.load(Ordering::SeqCst), 10);
 }
 
-/// Mirrors `test_executor_map_current_future_cancel`: a `map` read and
-/// then dropped cancels the tasks nobody will read and that have not
-/// started.
+/// Mirrors `test_executor_map_current_future_cancel`: with the only worker
+/// busy, a `map` with `timeout=0` times out on its first result; that
+/// cancels the task it waited for and the one after it, so neither ever
+/// starts: the log holds only the first task's start and stop.
+#[test]
+fn test_executor_map_current_future_cancel() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new((Mutex::new(false), Condvar::new()));
+    let log_n_wait = {
+        let (log, stop) = (Arc::clone(&log), Arc::clone(&stop));
+        move |ident: &str| {
+            log.lock().unwrap().push(format!("{ident} started"));
+            let (stopped, changed) = &*stop;
+            let mut stopped = stopped.lock().unwrap();
+            while !*stopped {
+                stopped = changed.wait(stopped).unwrap();
+            }
+            log.lock().unwrap().push(format!("{ident} stopped"));
+        }
+    };
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let first = {
+        let log_n_wait = log_n_wait.clone();
+        pool.submit(move || log_n_wait("first")).unwrap()
+    };
+    let options = MapOptions::default().timeout(Duration::ZERO);
+    let mut results = pool.map_with(log_n_wait, ["second", "third"], options);
+    assert_eq!(results.next(), Some(Err(FutureError::Timeout(Duration::ZERO))));
+    drop(results);
+    *stop.0.lock().unwrap() = true;
+    stop.1.notify_all();
+    first.result().unwrap();
+    pool.shutdown(ShutdownOptions::default());
+    assert_eq!(*log.lock().unwrap(), ["first started", "first stopped"]);
+}
+
+/// A `map` read and then dropped cancels the tasks nobody will read and
+/// that have not started.
 #[test]
 fn dropping_a_started_map_cancels_what_has_not_started() {
     static SECOND_MAY_END: Mutex<bool> = Mutex::new(false);
