@@ -7,6 +7,7 @@
 //! Minimal means: no cancellation, no timeouts, and a task that panics
 //! ends its worker (the workspace's `concurrent_futures` catches it).
 
+// ANCHOR: solution
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -149,3 +150,4 @@ impl Drop for ThreadPool {
         }
     }
 }
+// ANCHOR_END: solution

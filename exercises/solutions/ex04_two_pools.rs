@@ -8,6 +8,7 @@
 //! a `Future<Done>`: the thread pool's task and the process pool's `fn`
 //! each wrap their answer in [`Done`].
 
+// ANCHOR: solution
 use std::sync::Arc;
 
 use concurrent_futures::{
@@ -81,3 +82,4 @@ pub fn check_and_download(
     }
 }
 // ANCHOR_END: check_and_download
+// ANCHOR_END: solution
