@@ -15,8 +15,8 @@
 //! Useful: `as_completed` takes futures of one type, so both pools must
 //! give a `Future<Done>`: the thread pool's closure returns a
 //! `Done::Flag`, and the process pool runs [`check_prime`] (a plain `fn`:
-//! a closure cannot travel to another process). `ThreadPoolExecutor::
-//! submit`, `ProcessPoolExecutor::submit(check_prime, n)`,
+//! a closure cannot travel to another process). Then
+//! `threads.submit(move || ...)`, `processes.submit(check_prime, n)`,
 //! `flags_sequential::download_one`, and `future.result()`.
 
 use std::sync::Arc;

@@ -10,8 +10,8 @@
 //!
 //! Run `cargo xtask exercise 5` to check your answer.
 //!
-//! Useful: `concurrent_futures::wait_timeout(pending, ReturnWhen::
-//! FirstCompleted, left)`, in a loop, with `left` the time until the
+//! Useful: `wait_timeout(pending, ReturnWhen::FirstCompleted, left)`
+//! from `concurrent_futures`, in a loop, with `left` the time until the
 //! deadline (`Instant::saturating_duration_since`); it returns the done
 //! and the not done. `future.cancel()` for those left. The executor is
 //! the caller's: a download already running cannot be stopped, and an

@@ -14,8 +14,9 @@
 //! Useful: the main thread waits in `as_completed` and sees the flag only
 //! when a download ends, and by then a free worker may have taken the
 //! next code: a task can look at `settings.interrupt.is_set()` itself
-//! before it starts. `executor.shutdown(ShutdownOptions::default()
-//! .wait(false).cancel_futures(true))` cancels what is queued.
+//! before it starts. And `executor.shutdown(options)`, with `options`
+//! `ShutdownOptions::default().wait(false).cancel_futures(true)`, cancels
+//! what is queued.
 
 use std::collections::HashMap;
 use std::sync::Arc;
