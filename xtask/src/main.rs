@@ -18,6 +18,7 @@ mod book_lines;
 mod cargo;
 mod clients;
 mod compare;
+mod exercise;
 mod measure;
 mod model;
 mod parse;
@@ -78,6 +79,15 @@ enum Cli {
     /// Check the README's and the guide's "lines A-B" citations of the
     /// book's files against a checkout of the book (exits 1 on a mismatch).
     BookLines(book_lines::Args),
+    /// List the exercises, or check exercise N (see exercises/).
+    ///
+    /// Without N: each exercise with its lesson and its status (not
+    /// started, failing, passing), from a run of its tests against your
+    /// file in exercises/src/. With N: runs exercise N's tests against
+    /// your file, prints what failed and a hint, and exits 0 only when
+    /// every test passes. `--solution` runs the same tests against the
+    /// reference solution in exercises/solutions/.
+    Exercise(exercise::Args),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +106,7 @@ fn main() -> ExitCode {
             None => compare::run(&args),
         },
         Cli::Sweep(args) => sweep::run(&args),
+        Cli::Exercise(args) => exercise::run(&args),
         Cli::Serve(args) => {
             flags_server::cli::init_tracing();
             flags_server::cli::serve(&args).map(|()| true)
