@@ -236,7 +236,7 @@ mod tests {
 
     /// How many times the polling tests poll: CPython's case of a loop
     /// over a long task; fewer under Miri, which interprets each one.
-    const POLLS: usize = if cfg!(miri) { 50 } else { 10_000 };
+    const POLLS: usize = if cfg!(miri) { 20 } else { 10_000 };
 
     /// 10,000 `wait_timeout(0)` polls of one pending future leave no
     /// waiter behind.
