@@ -431,11 +431,21 @@ impl Shared {
     }
 
     /// Kills (or, with `terminate`, on Unix asks to end with SIGTERM)
-    /// every live worker.
+    /// every live worker. A killed worker is also waited for (reaped), so
+    /// it leaves the list at once: its process id may then be reused, and
+    /// no later `terminate` may signal it. A terminated one stays listed
+    /// until `join_all` waits for it.
     fn kill_all(&self, terminate: bool) {
         lock(&self.idle).clear();
-        for handle in lock(&self.handles).values_mut() {
-            end(handle, terminate);
+        let mut handles = lock(&self.handles);
+        if terminate && cfg!(unix) {
+            for handle in handles.values_mut() {
+                end(handle, true);
+            }
+        } else {
+            for (_, mut handle) in handles.drain() {
+                end(&mut handle, false);
+            }
         }
     }
 
@@ -599,8 +609,11 @@ impl Spawner {
 fn end(handle: &mut procspawn::JoinHandle<()>, terminate: bool) {
     #[cfg(unix)]
     if terminate && let Some(pid) = handle.pid() {
-        // SAFETY: a system call with no memory arguments; the pid is our
-        // own child's, not yet reaped (we still hold its handle).
+        // SAFETY: a system call with no memory arguments. The pid is our
+        // own child's and not yet reaped, so no other process can have
+        // it: a handle leaves the pool's list before anything waits for
+        // it (`kill_all` when it kills, `retire`, `join_all`), and this
+        // is only called on handles still in the list.
         unsafe {
             libc::kill(pid as libc::pid_t, libc::SIGTERM);
         }
