@@ -204,7 +204,58 @@ impl Place {
 struct Job {
     wrapper: Place,
     function: Place,
-    payload: Vec<Vec<u8>>,
+    payload: Args,
+}
+
+/// The arguments of a job, each one's JSON, end to end.
+#[derive(Serialize, Deserialize)]
+struct Args {
+    /// Each argument's length in `bytes`.
+    lens: Vec<usize>,
+    bytes: Bytes,
+}
+
+/// Where a job's arguments travel. A message larger than the channel's
+/// buffer goes in fragments, and a sender that has written the first one
+/// waits for the reader forever if the reader dies then (a worker killed
+/// while a large job was on its way, as when the pool breaks): so large
+/// arguments go in a shared memory region instead, and the message
+/// itself stays small enough to be written at once.
+#[derive(Serialize, Deserialize)]
+enum Bytes {
+    Inline(Vec<u8>),
+    Shared(ipc::IpcSharedMemory),
+}
+
+impl Args {
+    /// Arguments of at most this many bytes in all travel in the message.
+    const INLINE: usize = 16 * 1024;
+
+    fn new(args: Vec<Vec<u8>>) -> Args {
+        let lens = args.iter().map(Vec::len).collect();
+        let all = args.concat();
+        let bytes = if all.len() <= Args::INLINE {
+            Bytes::Inline(all)
+        } else {
+            Bytes::Shared(ipc::IpcSharedMemory::from_bytes(&all))
+        };
+        Args { lens, bytes }
+    }
+
+    /// Each argument's JSON; `None` if the lengths do not add up.
+    fn each(&self) -> Option<Vec<&[u8]>> {
+        let mut rest: &[u8] = match &self.bytes {
+            Bytes::Inline(bytes) => bytes,
+            Bytes::Shared(shared) => shared,
+        };
+        let mut each = Vec::with_capacity(self.lens.len());
+        for &len in &self.lens {
+            let (arg, after) = rest.split_at_checked(len)?;
+            each.push(arg);
+            rest = after;
+        }
+        Some(each)
+    }
 }
 
 /// What became of one task of a job, in the worker.
@@ -242,7 +293,7 @@ struct WorkerArgs {
 
 /// The type every wrapper is called through: the task function's place
 /// and the arguments.
-type Wrapper = fn(&Place, &[Vec<u8>]) -> Reply;
+type Wrapper = fn(&Place, &Args) -> Reply;
 
 /// The function at `place`, as an `F`.
 ///
@@ -308,7 +359,7 @@ fn run(job: &Job) -> Reply {
 /// Runs the task function at `function` on each argument of the chunk.
 fn run_chunk<A: Payload, R: Payload>(
     function: &Place,
-    payload: &[Vec<u8>],
+    payload: &Args,
 ) -> Reply {
     // SAFETY: the parent took `function` from an `fn(A) -> R` (see
     // `run_tasks`, which pairs it with this wrapper for `A` and `R`).
@@ -316,7 +367,10 @@ fn run_chunk<A: Payload, R: Payload>(
         Ok(f) => f,
         Err(why) => return Reply::Refused(why),
     };
-    Reply::Done(payload.iter().map(|arg| answer(f, arg)).collect())
+    let Some(args) = payload.each() else {
+        return Reply::Refused("the job's arguments do not add up".to_owned());
+    };
+    Reply::Done(args.into_iter().map(|arg| answer(f, arg)).collect())
 }
 
 /// One task, from its argument's JSON to its result's, each step's
@@ -354,14 +408,15 @@ fn answer<A: Payload, R: Payload>(f: fn(A) -> R, arg: &[u8]) -> Answer {
 }
 
 /// Runs the initializer at `function` on its argument.
-fn run_initializer<I: Payload>(function: &Place, payload: &[Vec<u8>]) -> Reply {
+fn run_initializer<I: Payload>(function: &Place, payload: &Args) -> Reply {
     // SAFETY: the parent took `function` from an `fn(I)` (see
     // `Builder::initializer`, which pairs it with this wrapper for `I`).
     let f: fn(I) = match unsafe { at(function) } {
         Ok(f) => f,
         Err(why) => return Reply::InitializerFailed(why),
     };
-    let Some(arg) = payload.first() else {
+    let Some(&arg) = payload.each().as_ref().and_then(|args| args.first())
+    else {
         return Reply::InitializerFailed("no argument".to_owned());
     };
     let failed = quiet::catch_unwind(AssertUnwindSafe(|| {
@@ -462,7 +517,7 @@ impl Shared {
             self.initializer.as_ref().map(|(wrapper, function, payload)| Job {
                 wrapper: wrapper.clone(),
                 function: function.clone(),
-                payload: vec![payload.clone()],
+                payload: Args::new(vec![payload.clone()]),
             });
         let args = WorkerArgs {
             jobs: jobs_rx,
@@ -828,6 +883,7 @@ fn run_tasks<A: Payload, R: Payload>(
         .iter()
         .map(serde_json::to_vec)
         .collect::<Result<_, _>>()
+        .map(Args::new)
         .map_err(|error| transport(error.to_string()))?;
     let wrapper = run_chunk::<A, R> as Wrapper;
     let job = Job {
