@@ -81,8 +81,9 @@ pub struct MapOptions {
 
 impl MapOptions {
     /// Every result must be there within `timeout` of the call to `map`;
-    /// the first that is not is a [`FutureError::Timeout`], and ends the
-    /// iterator, cancelling the tasks left.
+    /// the first that is not is a [`FutureError::Timeout`], and the tasks
+    /// not started are cancelled. Each later input still yields an outcome
+    /// of its own (see [`Map`]), where CPython's iterator ends.
     pub fn timeout(mut self, timeout: Duration) -> MapOptions {
         self.timeout = Some(timeout);
         self
@@ -141,10 +142,7 @@ pub trait Executor {
         args: impl IntoIterator<Item = A, IntoIter: 'a>,
         options: MapOptions,
     ) -> impl Iterator<Item = Outcome<R>> + 'a {
-        Map::new(
-            args.into_iter().map(move |arg| self.submit_fn(f, arg)),
-            options,
-        )
+        Map::new(args.into_iter(), move |arg| self.submit_fn(f, arg), options)
     }
 
     /// `executor.shutdown(wait, cancel_futures)`: accept no new task. With
@@ -157,32 +155,77 @@ pub trait Executor {
 /// The iterator `map` returns, CPython's `result_iterator`: the futures
 /// in submission order, each waited for in turn, with more submitted as
 /// they are read when `buffersize` is set.
+///
+/// It yields exactly one outcome per input it takes, in order, whatever
+/// happens; no input is dropped unreported:
+/// - an input whose `submit` is refused (the pool was shut down or broke
+///   meanwhile) yields that refusal, and the inputs after it are still
+///   submitted, each yielding its own outcome;
+/// - once the `timeout` has passed, the result being waited for yields
+///   [`FutureError::Timeout`] and every task not started is cancelled;
+///   each later input then yields its result if it was already there, or
+///   `Timeout`, and inputs not yet submitted (with `buffersize`) are not
+///   submitted any more but still yield `Timeout`, one each.
+///
+/// CPython's generator stops at the first refusal or timeout instead.
+/// With an endless input and `buffersize`, stop reading when the first
+/// error comes, if that is what is wanted (`map_while(Result::ok)`).
 pub struct Map<'a, R> {
     futures: VecDeque<Result<Future<R>, FutureError>>,
-    /// The submissions not yet made (all made at once without
-    /// `buffersize`).
-    rest: Box<dyn Iterator<Item = Result<Future<R>, FutureError>> + 'a>,
+    /// The inputs not yet submitted (none left without `buffersize`).
+    rest: Box<dyn Inputs<R> + 'a>,
     deadline: Option<(Instant, Duration)>,
     /// Whether anyone has asked for a result yet (see `Drop`).
     started: bool,
-    /// A timeout ended it.
-    ended: bool,
+    /// The deadline passed while a result was awaited: the `timeout`.
+    timed_out: Option<Duration>,
+}
+
+/// The inputs of a `map` still to be submitted, with how to submit one.
+trait Inputs<R> {
+    /// Submits the next input: `None` if there is none left.
+    fn submit_next(&mut self) -> Option<Result<Future<R>, FutureError>>;
+    /// Takes the next input without submitting it: false if there is
+    /// none left.
+    fn skip_next(&mut self) -> bool;
+}
+
+/// An iterator of inputs and the `submit` that makes each a future.
+struct Submissions<I, S> {
+    args: I,
+    submit: S,
+}
+
+impl<R, I, S> Inputs<R> for Submissions<I, S>
+where
+    I: Iterator,
+    S: FnMut(I::Item) -> Result<Future<R>, FutureError>,
+{
+    fn submit_next(&mut self) -> Option<Result<Future<R>, FutureError>> {
+        self.args.next().map(&mut self.submit)
+    }
+
+    fn skip_next(&mut self) -> bool {
+        self.args.next().is_some()
+    }
 }
 
 impl<'a, R> Map<'a, R> {
-    /// Submits all of `submissions` (or `buffersize` of them) now.
-    pub(crate) fn new(
-        submissions: impl Iterator<Item = Result<Future<R>, FutureError>> + 'a,
+    /// Submits every input of `args` with `submit` now (or `buffersize`
+    /// of them, the rest as results are read).
+    pub(crate) fn new<T>(
+        args: impl Iterator<Item = T> + 'a,
+        submit: impl FnMut(T) -> Result<Future<R>, FutureError> + 'a,
         options: MapOptions,
     ) -> Map<'a, R> {
-        let mut rest: Box<dyn Iterator<Item = _> + 'a> = Box::new(submissions);
-        let futures: VecDeque<_> = match options.buffersize {
-            Some(buffersize) => rest.by_ref().take(buffersize.max(1)).collect(),
-            None => rest.by_ref().collect(),
-        };
+        let mut rest: Box<dyn Inputs<R> + 'a> =
+            Box::new(Submissions { args, submit });
+        let wanted = options.buffersize.map_or(usize::MAX, |size| size.max(1));
+        let futures: VecDeque<_> =
+            std::iter::from_fn(|| rest.submit_next()).take(wanted).collect();
         let deadline =
             options.timeout.map(|timeout| (Instant::now() + timeout, timeout));
-        Map { futures, rest, deadline, started: false, ended: false }
+        Map { futures, rest, deadline, started: false, timed_out: None }
     }
 }
 
@@ -191,23 +234,35 @@ impl<R> Iterator for Map<'_, R> {
 
     fn next(&mut self) -> Option<Outcome<R>> {
         self.started = true;
-        if self.ended {
-            return None;
+        let Some(slot) = self.futures.pop_front() else {
+            // Nothing buffered: every input was submitted and read, or the
+            // deadline passed and the inputs left are never submitted.
+            let timeout = self.timed_out?;
+            return self
+                .rest
+                .skip_next()
+                .then_some(Err(FutureError::Timeout(timeout)));
+        };
+        // One more submitted for the one being read, as CPython's
+        // `buffersize` does: the buffer stays full, whatever this one's
+        // outcome (a refusal included, so no input is skipped).
+        if self.timed_out.is_none()
+            && let Some(next) = self.rest.submit_next()
+        {
+            self.futures.push_back(next);
         }
-        let future = match self.futures.pop_front()? {
+        let future = match slot {
             Ok(future) => future,
             Err(refused) => return Some(Err(refused)),
         };
-        // One more submitted for the one being read, as CPython's
-        // `buffersize` does: the buffer stays full.
-        if let Some(next) = self.rest.next() {
-            self.futures.push_back(next);
+        if let Some(timeout) = self.timed_out {
+            return Some(after_deadline(future, timeout));
         }
         if let Some((deadline, timeout)) = self.deadline {
             let left = deadline.saturating_duration_since(Instant::now());
             if !future.wait_done(Some(left)) {
                 future.cancel();
-                self.ended = true;
+                self.timed_out = Some(timeout);
                 self.cancel_rest();
                 return Some(Err(FutureError::Timeout(timeout)));
             }
@@ -217,6 +272,18 @@ impl<R> Iterator for Map<'_, R> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.futures.len(), None)
+    }
+}
+
+/// A future read after `map`'s deadline: its result if it finished, or
+/// `Timeout` (it was cancelled when the deadline passed, or is still
+/// running, and is not waited for).
+fn after_deadline<R>(future: Future<R>, timeout: Duration) -> Outcome<R> {
+    if future.done() && !future.cancelled() {
+        future.into_result()
+    } else {
+        future.cancel();
+        Err(FutureError::Timeout(timeout))
     }
 }
 

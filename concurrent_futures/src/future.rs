@@ -133,6 +133,15 @@ impl State {
     }
 }
 
+/// One call of `wait` or `as_completed` waiting on a future: which call
+/// (`id`, to remove it again), where to tell it, and the future's place in
+/// that call's list.
+struct Waiter {
+    id: u64,
+    sender: Sender<usize>,
+    position: usize,
+}
+
 /// A done-callback, type-erased over the future's result type by taking
 /// the future it is called with.
 type Callback<R> = Box<dyn FnOnce(&Future<R>) + Send>;
@@ -149,8 +158,10 @@ struct Core<R> {
 struct Inner<R> {
     state: State,
     /// `as_completed` and `wait` register here: each is told the future's
-    /// position in its own list, once, when the future becomes done.
-    waiters: Vec<(Sender<usize>, usize)>,
+    /// position in its own list, once, when the future becomes done. Each
+    /// call removes its own entry when it ends (see `forget_waiter`), so a
+    /// long task polled many times keeps a short list.
+    waiters: Vec<Waiter>,
     /// `add_done_callback`'s callables, called once the future is done.
     callbacks: Vec<Callback<R>>,
     /// Async tasks awaiting the future.
@@ -408,20 +419,36 @@ impl<R> Future<R> {
         }
     }
 
-    /// Asks to be told `position` on `waiter` when this future is done as
+    /// Asks to be told `position` on `sender` when this future is done as
     /// `wait` counts it (at once if it already is). For `as_completed` and
-    /// `wait`.
+    /// `wait`; `id` names the call, for [`forget_waiter`](Self::forget_waiter).
     pub(crate) fn notify_when_done(
         &self,
-        waiter: &Sender<usize>,
+        id: u64,
+        sender: &Sender<usize>,
         position: usize,
     ) {
         let mut inner = self.core.lock();
         if inner.state.notified() {
-            waiter.send(position).ok();
+            sender.send(position).ok();
         } else {
-            inner.waiters.push((waiter.clone(), position));
+            inner.waiters.push(Waiter { id, sender: sender.clone(), position });
         }
+    }
+
+    /// Removes the waiter of call `id`, if it is still there: that call
+    /// has ended (returned, timed out, or unwound), as CPython's `wait`
+    /// removes its waiter in a `finally`.
+    pub(crate) fn forget_waiter(&self, id: u64) {
+        self.core.lock().waiters.retain(|waiter| waiter.id != id);
+    }
+
+    /// How many calls of `wait` or `as_completed` are waiting on this
+    /// future right now. For tests: each call removes its waiter when it
+    /// ends.
+    #[cfg(test)]
+    pub(crate) fn waiter_count(&self) -> usize {
+        self.core.lock().waiters.len()
     }
 
     /// Done as `wait` counts it: finished, or cancelled and seen by the
@@ -480,9 +507,9 @@ fn mark_done<R>(
 }
 
 fn notify_waiters<R>(inner: &mut Inner<R>) {
-    for (waiter, position) in inner.waiters.drain(..) {
+    for Waiter { sender, position, .. } in inner.waiters.drain(..) {
         // A waiter that stopped listening wants nothing more.
-        waiter.send(position).ok();
+        sender.send(position).ok();
     }
 }
 

@@ -64,6 +64,36 @@
 //! per task (rayon, tokio): `cargo bench -p concurrent_futures --features
 //! bench-peers`, whose figures are in the workspace's `docs/benchmarks.md`.
 //!
+//! What it guarantees, and how that is checked:
+//! - no safe call makes a worker process run the wrong code. The process
+//!   pool names a task function by the loaded image that holds it (the
+//!   executable or a shared library), that image's build id and size,
+//!   and the function's address within it; the worker checks all three
+//!   against its own images and refuses the task otherwise, where a plain
+//!   offset from the executable would jump into the wrong code for a
+//!   function in a shared library. `tests/shared_library.rs` runs a task
+//!   whose function is in a shared library built by the test (a `cdylib`,
+//!   opened with `dlopen`: a Rust `dylib` cannot be linked into these test
+//!   binaries without building them all `-C prefer-dynamic`), and checks
+//!   that a worker lacking the library refuses it by name;
+//! - every `unsafe` block says why it is sound (`SAFETY:`);
+//! - `wait`, `as_completed` and their timeouts remove their waiters from
+//!   the futures when they end, on every path, a panic's unwinding
+//!   included, so polling a long task does not grow its list;
+//! - `map` yields exactly one outcome per input it takes, whatever
+//!   happens: a refused input yields its refusal, and after a timeout
+//!   every later input still yields an error (or its result, if it was
+//!   already there); a chunked `map` yields one outcome per input, not
+//!   per chunk (see [`Map`]);
+//! - a panic in a worker process while it reads a task's argument, runs
+//!   the task or writes its result fails that task alone; a forced
+//!   shutdown leaves no task running, even one whose feeder was starting
+//!   a worker at that moment;
+//! - the thread pool, [`Future`] and `wait` / `as_completed` are tested
+//!   under Miri (`.ci/miri`), which checks every memory access and data
+//!   race; the tests that need worker processes are skipped there, each
+//!   with its reason.
+//!
 //! Layout:
 //! - `future`: [`Future`], its states, [`Promise`] and [`FutureError`];
 //! - `executor`: the [`Executor`] trait (`submit_fn`, `map`, `shutdown`)

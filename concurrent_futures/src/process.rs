@@ -6,10 +6,36 @@
 //! [`init`] at the top of `main`), with a pair of ipc-channel channels to
 //! its parent: it runs one job after another until its channel closes,
 //! its `max_tasks_per_child` is reached, or it is killed. A job is a
-//! chunk of arguments (one for `submit`, `chunksize` for `map`), sent as
-//! JSON together with the task function's place in the executable: both
-//! processes are the same program, so a function's offset from a fixed
-//! function of this crate names it in either.
+//! chunk of arguments (one for `submit`, `chunksize` for `map`), each
+//! sent as JSON, together with the task function's place (see below).
+//!
+//! # How a worker finds the task function
+//!
+//! A `fn` cannot be sent to another process, only a number that names it.
+//! The pool sends a function as its [`Place`]: the loaded image that holds
+//! it (the executable, or a shared library: a `dylib`, a
+//! `-C prefer-dynamic` build's `libstd`, a plugin opened with `dlopen`),
+//! that image's build id and size, and the function's address *within*
+//! the image. The worker looks for an image of that name among its own,
+//! checks the id and size, and adds its own load address; it refuses the
+//! job (the tasks fail with [`FutureError::Transport`]) if the image is
+//! not loaded there, is another build, or the address is not in its code.
+//! This is how procspawn resolves its own function pointers, plus the
+//! check. A distance from a function of this crate, which is all a single
+//! executable needs, would name the wrong code (safe code jumping to an
+//! arbitrary address) as soon as the task lives in another image, which
+//! the loader places independently in each process.
+//!
+//! `tests/shared_library.rs` checks this with a task function compiled
+//! into a shared library of its own (a `cdylib`, built by the test with
+//! `rustc` and opened with `dlopen` in the parent and, through the pool's
+//! initializer, in the workers), so parent and worker have the library at
+//! unrelated addresses. A Rust `dylib` crate cannot be linked into this
+//! workspace's test binaries without building all of them
+//! `-C prefer-dynamic`, so the test takes the plugin case, the one where a
+//! library can be missing from a worker; there it checks that the task
+//! fails with a clear error instead of running whatever lies at that
+//! address.
 //!
 //! The futures, the queue, cancelling and shutdown are the thread pool's:
 //! this executor is a [`ThreadPoolExecutor`] of `max_workers` feeder
@@ -20,7 +46,11 @@
 //! start on demand, one per job that finds none idle, as CPython's do.
 //!
 //! A task that panics is caught in the worker and is that task's own
-//! error, as CPython pickles an exception back; the worker lives on. A
+//! error, as CPython pickles an exception back; the worker lives on. So
+//! is a panic in reading the task's argument or in writing its result (a
+//! `Deserialize` or `Serialize` impl that panics): that task fails with
+//! [`FutureError::Transport`], the others of its chunk and the worker go
+//! on. A
 //! worker that dies (killed, aborted) or whose initializer fails breaks the
 //! pool, as in CPython: its job's futures, the other running ones and every
 //! pending one fail with [`FutureError::BrokenProcessPool`], every worker
@@ -31,10 +61,17 @@
 //!
 //! Arguments and results travel as JSON, so anything serde can describe
 //! crosses; a value that cannot is that task's [`FutureError::Transport`].
+//!
+//! A forced shutdown (`kill_workers`, `terminate_workers`) ends every
+//! worker, and a feeder that was already inside its job and starts a
+//! worker afterwards ends that worker before it runs anything: nothing
+//! runs after the call returns.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::panic::AssertUnwindSafe;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
@@ -62,31 +99,185 @@ pub fn process_cpu_count() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// A function of this executable, as a number both processes read alike:
-/// its distance from [`init`]. Both are in the same executable image, which
-/// the loader moves as a whole, so the distance is the same in the parent
-/// and in a worker started from the same file.
-fn place(function: *const ()) -> isize {
-    function as isize - init as *const () as isize
+/// Where a function is, in terms both processes can check: the loaded
+/// image that holds it, and its address within that image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Place {
+    /// The image's name as the loader lists it (empty for the executable
+    /// on Linux; a library's path otherwise).
+    image: std::ffi::OsString,
+    /// The image's build id, if it has one (a GNU build id on Linux).
+    id: Option<Vec<u8>>,
+    /// The image's size in memory: a second check that it is the same
+    /// build, for an image without an id.
+    len: usize,
+    /// The function's address as the image states it, before the loader
+    /// moved the image.
+    svma: usize,
+}
+
+impl Place {
+    /// The place of `function`, an address in this process's code.
+    fn of(function: *const ()) -> Result<Place, String> {
+        use findshlibs::{
+            Avma, IterationControl, Segment, SharedLibrary, TargetSharedLibrary,
+        };
+        let address = Avma(function as usize);
+        let mut found = None;
+        TargetSharedLibrary::each(|image| {
+            if image.segments().any(|segment| {
+                segment.is_code() && segment.contains_avma(image, address)
+            }) {
+                found = Some(Place {
+                    image: image.name().to_owned(),
+                    id: image.id().map(|id| id.as_bytes().to_vec()),
+                    len: image.len(),
+                    svma: image.avma_to_svma(address).0,
+                });
+                return IterationControl::Break;
+            }
+            IterationControl::Continue
+        });
+        found.ok_or_else(|| {
+            "the function is in no image this process has loaded".to_owned()
+        })
+    }
+
+    /// The address of the function at this place in this process: the
+    /// same image (name, id and size alike), moved by this process's
+    /// loader. Refuses if no such image is loaded here or the address is
+    /// not in its code.
+    fn resolve(&self) -> Result<*const (), String> {
+        use findshlibs::{
+            Avma, IterationControl, Segment, SharedLibrary, Svma,
+            TargetSharedLibrary,
+        };
+        let mut found = Err(format!(
+            "{} is not loaded in the worker process",
+            self.image_name()
+        ));
+        TargetSharedLibrary::each(|image| {
+            if image.name() != self.image {
+                return IterationControl::Continue;
+            }
+            let id = image.id().map(|id| id.as_bytes().to_vec());
+            found = if id != self.id || image.len() != self.len {
+                Err(format!(
+                    "{} in the worker process is another build",
+                    self.image_name()
+                ))
+            } else {
+                let svma = Svma(self.svma);
+                let address =
+                    Avma(svma.0.wrapping_add(image.virtual_memory_bias().0));
+                let in_code = image.segments().any(|segment| {
+                    segment.is_code() && segment.contains_avma(image, address)
+                });
+                if in_code {
+                    Ok(address.0 as *const ())
+                } else {
+                    Err(format!(
+                        "the function is not in the code of {}",
+                        self.image_name()
+                    ))
+                }
+            };
+            IterationControl::Break
+        });
+        found
+    }
+
+    /// The image, for a message.
+    fn image_name(&self) -> String {
+        if self.image.is_empty() {
+            "the executable".to_owned()
+        } else {
+            format!("the shared library {}", self.image.to_string_lossy())
+        }
+    }
 }
 
 /// One chunk of work for a worker: which wrapper to run (`run_chunk` for
-/// the task's types), which task function it calls, and the arguments.
+/// the task's types), which task function it calls, and the arguments,
+/// each serialized apart so that each can fail apart.
 #[derive(Serialize, Deserialize)]
 struct Job {
-    wrapper: isize,
-    function: isize,
-    payload: Vec<u8>,
+    wrapper: Place,
+    function: Place,
+    payload: Args,
+}
+
+/// The arguments of a job, each one's JSON, end to end.
+#[derive(Serialize, Deserialize)]
+struct Args {
+    /// Each argument's length in `bytes`.
+    lens: Vec<usize>,
+    bytes: Bytes,
+}
+
+/// Where a job's arguments travel. A message larger than the channel's
+/// buffer goes in fragments, and a sender that has written the first one
+/// waits for the reader forever if the reader dies then (a worker killed
+/// while a large job was on its way, as when the pool breaks): so large
+/// arguments go in a shared memory region instead, and the message
+/// itself stays small enough to be written at once.
+#[derive(Serialize, Deserialize)]
+enum Bytes {
+    Inline(Vec<u8>),
+    Shared(ipc::IpcSharedMemory),
+}
+
+impl Args {
+    /// Arguments of at most this many bytes in all travel in the message.
+    const INLINE: usize = 16 * 1024;
+
+    fn new(args: Vec<Vec<u8>>) -> Args {
+        let lens = args.iter().map(Vec::len).collect();
+        let all = args.concat();
+        let bytes = if all.len() <= Args::INLINE {
+            Bytes::Inline(all)
+        } else {
+            Bytes::Shared(ipc::IpcSharedMemory::from_bytes(&all))
+        };
+        Args { lens, bytes }
+    }
+
+    /// Each argument's JSON; `None` if the lengths do not add up.
+    fn each(&self) -> Option<Vec<&[u8]>> {
+        let mut rest: &[u8] = match &self.bytes {
+            Bytes::Inline(bytes) => bytes,
+            Bytes::Shared(shared) => shared,
+        };
+        let mut each = Vec::with_capacity(self.lens.len());
+        for &len in &self.lens {
+            let (arg, after) = rest.split_at_checked(len)?;
+            each.push(arg);
+            rest = after;
+        }
+        Some(each)
+    }
+}
+
+/// What became of one task of a job, in the worker.
+#[derive(Serialize, Deserialize)]
+enum Answer {
+    /// The JSON of the task's result.
+    Value(Vec<u8>),
+    /// The task panicked, with this message.
+    Panicked(String),
+    /// Its argument or its result could not be (de)serialized, or doing
+    /// so panicked.
+    Transport(String),
 }
 
 /// A worker's answer to a job.
 #[derive(Serialize, Deserialize)]
 enum Reply {
-    /// The JSON of one `Result<R, String>` per argument (the `String`
-    /// being a panic's message).
-    Done(Vec<u8>),
-    /// The arguments or the results could not be (de)serialized.
-    Transport(String),
+    /// One answer per argument, in order.
+    Done(Vec<Answer>),
+    /// The job could not run at all: its functions are not in this
+    /// worker (see [`Place::resolve`]), or a panic escaped the tasks.
+    Refused(String),
     /// The initializer panicked; the worker exits after saying so.
     InitializerFailed(String),
 }
@@ -100,19 +291,24 @@ struct WorkerArgs {
     max_tasks: Option<usize>,
 }
 
-/// The type every wrapper is called through.
-type Wrapper = fn(isize, &[u8]) -> Reply;
+/// The type every wrapper is called through: the task function's place
+/// and the arguments.
+type Wrapper = fn(&Place, &Args) -> Reply;
 
-/// The function at `place` in this executable.
+/// The function at `place`, as an `F`.
 ///
 /// # Safety
-/// `place` must come from [`place`] applied, in this same executable, to
-/// a function of type `F`.
-unsafe fn at<F: Copy>(place: isize) -> F {
-    let address = (init as *const () as isize + place) as *const ();
-    // SAFETY: the caller guarantees a function of type `F` lives there,
-    // and a function pointer has the size of `*const ()`.
-    unsafe { std::mem::transmute_copy::<*const (), F>(&address) }
+/// `place` must come from [`Place::of`] applied, in a process running
+/// this same executable, to a function of type `F`. [`Place::resolve`]
+/// then finds the same function here, or refuses: it looks in the image
+/// of the same name, build id and size, at the same address within it.
+unsafe fn at<F: Copy>(place: &Place) -> Result<F, String> {
+    let address = place.resolve()?;
+    // SAFETY: by the caller's guarantee, a function of type `F` lives in
+    // that image at that address, and `resolve` found that image here
+    // and moved the address by where this process's loader put it; a
+    // function pointer has the size of `*const ()`.
+    Ok(unsafe { std::mem::transmute_copy::<*const (), F>(&address) })
 }
 
 /// A worker process's life: the initializer, then one job after another.
@@ -141,45 +337,95 @@ fn serve(args: WorkerArgs) {
     }
 }
 
+/// Runs a job. Each task's panics are caught where they happen (see
+/// `answer`); this last catch is for anything else, so that no panic ends
+/// the worker: the job fails, the worker takes the next.
 fn run(job: &Job) -> Reply {
-    // SAFETY: the parent built `wrapper` with `place` from a `Wrapper` of
-    // this same executable (see `ProcessPoolExecutor::job`).
-    let wrapper: Wrapper = unsafe { at(job.wrapper) };
-    wrapper(job.function, &job.payload)
+    let ran = quiet::catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the parent took `wrapper` with `Place::of` from a
+        // `Wrapper` of this same executable (see `run_tasks` and
+        // `Builder::initializer`).
+        let wrapper: Wrapper = match unsafe { at(&job.wrapper) } {
+            Ok(wrapper) => wrapper,
+            Err(why) => return Reply::Refused(why),
+        };
+        wrapper(&job.function, &job.payload)
+    }));
+    ran.unwrap_or_else(|panic| {
+        Reply::Refused(format!("the worker panicked: {panic}"))
+    })
 }
 
-/// Runs the task function at `function` on each argument of the chunk,
-/// each panic caught as that argument's error.
-fn run_chunk<A: Payload, R: Payload>(function: isize, payload: &[u8]) -> Reply {
+/// Runs the task function at `function` on each argument of the chunk.
+fn run_chunk<A: Payload, R: Payload>(
+    function: &Place,
+    payload: &Args,
+) -> Reply {
     // SAFETY: the parent took `function` from an `fn(A) -> R` (see
-    // `ProcessPoolExecutor::job`, which pairs it with this wrapper).
-    let f: fn(A) -> R = unsafe { at(function) };
-    let args: Vec<A> = match serde_json::from_slice(payload) {
-        Ok(args) => args,
-        Err(error) => return Reply::Transport(error.to_string()),
+    // `run_tasks`, which pairs it with this wrapper for `A` and `R`).
+    let f: fn(A) -> R = match unsafe { at(function) } {
+        Ok(f) => f,
+        Err(why) => return Reply::Refused(why),
     };
-    let results: Vec<Result<R, String>> = args
-        .into_iter()
-        .map(|arg| quiet::catch_unwind(AssertUnwindSafe(|| f(arg))))
-        .collect();
-    match serde_json::to_vec(&results) {
-        Ok(bytes) => Reply::Done(bytes),
-        Err(error) => Reply::Transport(error.to_string()),
+    let Some(args) = payload.each() else {
+        return Reply::Refused("the job's arguments do not add up".to_owned());
+    };
+    Reply::Done(args.into_iter().map(|arg| answer(f, arg)).collect())
+}
+
+/// One task, from its argument's JSON to its result's, each step's
+/// failure or panic caught as this task's own: CPython's worker likewise
+/// sends back the exception of a result it cannot pickle.
+fn answer<A: Payload, R: Payload>(f: fn(A) -> R, arg: &[u8]) -> Answer {
+    let read = quiet::catch_unwind(|| serde_json::from_slice::<A>(arg));
+    let arg = match read {
+        Ok(Ok(arg)) => arg,
+        Ok(Err(error)) => {
+            return Answer::Transport(format!("its argument: {error}"));
+        }
+        Err(panic) => {
+            return Answer::Transport(format!(
+                "reading its argument panicked: {panic}"
+            ));
+        }
+    };
+    let result = match quiet::catch_unwind(AssertUnwindSafe(|| f(arg))) {
+        Ok(result) => result,
+        Err(panic) => return Answer::Panicked(panic),
+    };
+    // The result is dropped inside the catch too: its `Drop` is the
+    // task's code as much as its `Serialize` is.
+    let written = quiet::catch_unwind(AssertUnwindSafe(move || {
+        serde_json::to_vec(&result)
+    }));
+    match written {
+        Ok(Ok(bytes)) => Answer::Value(bytes),
+        Ok(Err(error)) => Answer::Transport(format!("its result: {error}")),
+        Err(panic) => {
+            Answer::Transport(format!("writing its result panicked: {panic}"))
+        }
     }
 }
 
-/// Runs the initializer at `function` on its arguments.
-fn run_initializer<I: Payload>(function: isize, payload: &[u8]) -> Reply {
+/// Runs the initializer at `function` on its argument.
+fn run_initializer<I: Payload>(function: &Place, payload: &Args) -> Reply {
     // SAFETY: the parent took `function` from an `fn(I)` (see
-    // `Builder::initializer`).
-    let f: fn(I) = unsafe { at(function) };
-    let failed = match serde_json::from_slice::<I>(payload) {
-        Ok(arg) => quiet::catch_unwind(AssertUnwindSafe(|| f(arg))).err(),
-        Err(error) => Some(error.to_string()),
+    // `Builder::initializer`, which pairs it with this wrapper for `I`).
+    let f: fn(I) = match unsafe { at(function) } {
+        Ok(f) => f,
+        Err(why) => return Reply::InitializerFailed(why),
     };
+    let Some(&arg) = payload.each().as_ref().and_then(|args| args.first())
+    else {
+        return Reply::InitializerFailed("no argument".to_owned());
+    };
+    let failed = quiet::catch_unwind(AssertUnwindSafe(|| {
+        serde_json::from_slice::<I>(arg).map(f)
+    }));
     match failed {
-        Some(why) => Reply::InitializerFailed(why),
-        None => Reply::Done(Vec::new()),
+        Ok(Ok(())) => Reply::Done(Vec::new()),
+        Ok(Err(error)) => Reply::InitializerFailed(error.to_string()),
+        Err(why) => Reply::InitializerFailed(why),
     }
 }
 
@@ -202,7 +448,7 @@ struct Shared {
     /// fail, but the pool is shut down rather than broken.
     forced: std::sync::atomic::AtomicBool,
     next_id: AtomicUsize,
-    initializer: Option<(isize, isize, Vec<u8>)>,
+    initializer: Option<Initializer>,
     max_tasks: Option<usize>,
     spawner: Spawner,
 }
@@ -217,13 +463,22 @@ impl Shared {
         lock(&self.broken).clone().map(FutureError::BrokenProcessPool)
     }
 
+    /// Why the pool runs nothing more, if it does not: broken, or shut
+    /// down by force.
+    fn ended(&self) -> Option<FutureError> {
+        if self.forced.load(Ordering::SeqCst) {
+            return Some(forced());
+        }
+        self.broken()
+    }
+
     /// CPython's `_terminate_broken`: the pool runs nothing more, and every
     /// worker is ended (which fails the jobs running in them).
     fn break_pool(&self, why: &str) -> FutureError {
         if self.forced.load(Ordering::SeqCst) {
-            return FutureError::BrokenProcessPool(
-                "the pool was forcefully shut down".to_owned(),
-            );
+            // `force_shutdown` has ended every worker, and `spawn_worker`
+            // ends any started since: nothing is left to kill.
+            return forced();
         }
         lock(&self.broken).get_or_insert_with(|| why.to_owned());
         self.kill_all(false);
@@ -231,11 +486,21 @@ impl Shared {
     }
 
     /// Kills (or, with `terminate`, on Unix asks to end with SIGTERM)
-    /// every live worker.
+    /// every live worker. A killed worker is also waited for (reaped), so
+    /// it leaves the list at once: its process id may then be reused, and
+    /// no later `terminate` may signal it. A terminated one stays listed
+    /// until `join_all` waits for it.
     fn kill_all(&self, terminate: bool) {
         lock(&self.idle).clear();
-        for handle in lock(&self.handles).values_mut() {
-            end(handle, terminate);
+        let mut handles = lock(&self.handles);
+        if terminate && cfg!(unix) {
+            for handle in handles.values_mut() {
+                end(handle, true);
+            }
+        } else {
+            for (_, mut handle) in handles.drain() {
+                end(&mut handle, false);
+            }
         }
     }
 
@@ -250,9 +515,9 @@ impl Shared {
         let (replies_tx, replies) = ipc::channel().map_err(spawn_failed)?;
         let initializer =
             self.initializer.as_ref().map(|(wrapper, function, payload)| Job {
-                wrapper: *wrapper,
-                function: *function,
-                payload: payload.clone(),
+                wrapper: wrapper.clone(),
+                function: function.clone(),
+                payload: Args::new(vec![payload.clone()]),
             });
         let args = WorkerArgs {
             jobs: jobs_rx,
@@ -260,17 +525,27 @@ impl Shared {
             initializer,
             max_tasks: self.max_tasks,
         };
-        let handle = self.spawner.spawn(args).map_err(spawn_failed)?;
+        let mut handle = self.spawner.spawn(args).map_err(spawn_failed)?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        lock(&self.handles).insert(id, handle);
+        let mut handles = lock(&self.handles);
+        // Checked under the lock `kill_all` takes, after setting `forced`
+        // or `broken`: a worker started while the pool was being ended
+        // is either in the list `kill_all` goes through, or sees the flag
+        // here and is ended before it runs anything.
+        if let Some(ended) = self.ended() {
+            drop(handles);
+            end(&mut handle, false);
+            return Err(ended);
+        }
+        handles.insert(id, handle);
         Ok(Worker { id, jobs, replies, done: 0 })
     }
 
     /// Runs one job in an idle worker (or a new one) and waits for its
     /// answer: what a feeder thread does for each task.
-    fn run_job(&self, job: Job) -> Result<Vec<u8>, FutureError> {
-        if let Some(broken) = self.broken() {
-            return Err(broken);
+    fn run_job(&self, job: Job) -> Result<Vec<Answer>, FutureError> {
+        if let Some(ended) = self.ended() {
+            return Err(ended);
         }
         let popped = lock(&self.idle).pop();
         let mut worker = match popped {
@@ -293,12 +568,12 @@ impl Shared {
             // `max_tasks_per_child`: it exits by itself after this answer;
             // the next job that finds none idle starts another.
             self.retire(worker);
-        } else if self.broken().is_none() {
+        } else if self.ended().is_none() {
             lock(&self.idle).push(worker);
         }
         match reply {
-            Reply::Done(bytes) => Ok(bytes),
-            Reply::Transport(why) => Err(FutureError::Transport(why)),
+            Reply::Done(answers) => Ok(answers),
+            Reply::Refused(why) => Err(FutureError::Transport(why)),
             Reply::InitializerFailed(why) => Err(self.break_pool(&format!(
                 "a worker's initializer panicked: {why}"
             ))),
@@ -324,6 +599,16 @@ impl Shared {
         }
     }
 }
+
+/// The error of a job that a forced shutdown ended.
+fn forced() -> FutureError {
+    FutureError::BrokenProcessPool(
+        "the pool was forcefully shut down".to_owned(),
+    )
+}
+
+/// An initializer: its wrapper's place, its function's, and its argument.
+type Initializer = (Place, Place, Vec<u8>);
 
 /// The one thread that starts the pool's worker processes, for as long as
 /// the pool lives. On Linux a worker is told to die with its parent (a
@@ -379,8 +664,11 @@ impl Spawner {
 fn end(handle: &mut procspawn::JoinHandle<()>, terminate: bool) {
     #[cfg(unix)]
     if terminate && let Some(pid) = handle.pid() {
-        // SAFETY: a system call with no memory arguments; the pid is our
-        // own child's, not yet reaped (we still hold its handle).
+        // SAFETY: a system call with no memory arguments. The pid is our
+        // own child's and not yet reaped, so no other process can have
+        // it: a handle leaves the pool's list before anything waits for
+        // it (`kill_all` when it kills, `retire`, `join_all`), and this
+        // is only called on handles still in the list.
         unsafe {
             libc::kill(pid as libc::pid_t, libc::SIGTERM);
         }
@@ -416,7 +704,7 @@ fn die_with_parent(parent: u32) -> io::Result<()> {
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     max_workers: Option<usize>,
-    initializer: Option<(isize, isize, Vec<u8>)>,
+    initializer: Option<Initializer>,
     initializer_error: Option<String>,
     max_tasks_per_child: Option<usize>,
 }
@@ -432,16 +720,19 @@ impl Builder {
     /// `initializer=f, initargs=(arg,)`: each worker process runs `f(arg)`
     /// before its first task. If it panics, the pool is broken.
     pub fn initializer<I: Payload>(mut self, f: fn(I), arg: I) -> Builder {
-        match serde_json::to_vec(&arg) {
-            Ok(payload) => {
-                let wrapper = run_initializer::<I> as Wrapper;
-                self.initializer = Some((
-                    place(wrapper as *const ()),
-                    place(f as *const ()),
+        let wrapper = run_initializer::<I> as Wrapper;
+        let initializer = serde_json::to_vec(&arg)
+            .map_err(|error| error.to_string())
+            .and_then(|payload| {
+                Ok((
+                    Place::of(wrapper as *const ())?,
+                    Place::of(f as *const ())?,
                     payload,
-                ));
-            }
-            Err(error) => self.initializer_error = Some(error.to_string()),
+                ))
+            });
+        match initializer {
+            Ok(initializer) => self.initializer = Some(initializer),
+            Err(error) => self.initializer_error = Some(error),
         }
         self
     }
@@ -564,6 +855,9 @@ impl ProcessPoolExecutor {
         self.feeders.shutdown(
             ShutdownOptions::default().wait(false).cancel_futures(true),
         );
+        // Before `kill_all` takes the list of workers: a feeder already
+        // inside its job that starts a worker after that sees the flag
+        // (see `spawn_worker`).
         self.shared.forced.store(true, Ordering::SeqCst);
         self.shared.kill_all(terminate);
     }
@@ -577,28 +871,55 @@ impl ProcessPoolExecutor {
 }
 
 /// Runs `f` on each of `args` in a worker process: one job, one round
-/// trip. The outer error is the job's (a broken pool, the transport), the
-/// inner ones each task's.
+/// trip, one outcome per argument. The outer error is the job's (a broken
+/// pool, a function the worker cannot find), the inner ones each task's.
 fn run_tasks<A: Payload, R: Payload>(
     shared: &Shared,
     f: fn(A) -> R,
     args: &[A],
 ) -> Result<Vec<Outcome<R>>, FutureError> {
-    let payload = serde_json::to_vec(args)
-        .map_err(|error| FutureError::Transport(error.to_string()))?;
+    let transport = |error: String| FutureError::Transport(error);
+    let payload = args
+        .iter()
+        .map(serde_json::to_vec)
+        .collect::<Result<_, _>>()
+        .map(Args::new)
+        .map_err(|error| transport(error.to_string()))?;
     let wrapper = run_chunk::<A, R> as Wrapper;
     let job = Job {
-        wrapper: place(wrapper as *const ()),
-        function: place(f as *const ()),
+        wrapper: Place::of(wrapper as *const ()).map_err(transport)?,
+        function: Place::of(f as *const ()).map_err(transport)?,
         payload,
     };
-    let bytes = shared.run_job(job)?;
-    let results: Vec<Result<R, String>> = serde_json::from_slice(&bytes)
-        .map_err(|error| FutureError::Transport(error.to_string()))?;
-    Ok(results
-        .into_iter()
-        .map(|result| result.map_err(FutureError::Panicked))
-        .collect())
+    let answers = shared.run_job(job)?;
+    if answers.len() != args.len() {
+        return Err(transport(format!(
+            "{} answers for {} tasks",
+            answers.len(),
+            args.len()
+        )));
+    }
+    Ok(answers.into_iter().map(outcome).collect())
+}
+
+/// A task's outcome from the worker's answer. Reading the result runs the
+/// task type's `Deserialize`, whose panic is this task's error too.
+fn outcome<R: Payload>(answer: Answer) -> Outcome<R> {
+    match answer {
+        Answer::Value(bytes) => {
+            match quiet::catch_unwind(|| serde_json::from_slice(&bytes)) {
+                Ok(Ok(value)) => Ok(value),
+                Ok(Err(error)) => {
+                    Err(FutureError::Transport(format!("its result: {error}")))
+                }
+                Err(panic) => Err(FutureError::Transport(format!(
+                    "reading its result panicked: {panic}"
+                ))),
+            }
+        }
+        Answer::Panicked(message) => Err(FutureError::Panicked(message)),
+        Answer::Transport(why) => Err(FutureError::Transport(why)),
+    }
 }
 
 impl Executor for ProcessPoolExecutor {
@@ -612,7 +933,10 @@ impl Executor for ProcessPoolExecutor {
 
     /// With `chunksize`, the arguments go to the workers in chunks of that
     /// many, one future (and one round trip) per chunk, as CPython's
-    /// `_process_chunk`; the results still come one by one, in order.
+    /// `_process_chunk`; the results still come one by one, in order, one
+    /// per argument: a chunk that fails as a whole (refused, cancelled,
+    /// timed out, its job failed) gives its error once for each of its
+    /// arguments.
     fn map_with<'a, A: Payload, R: Payload>(
         &'a self,
         f: fn(A) -> R,
@@ -621,11 +945,20 @@ impl Executor for ProcessPoolExecutor {
     ) -> impl Iterator<Item = Outcome<R>> + 'a {
         let chunksize = options.chunksize.unwrap_or(1).max(1);
         let mut args = args.into_iter();
+        // The length of each chunk taken, in order; `Map` yields one
+        // outcome per chunk taken, in the same order, so the front one
+        // is always the length of the chunk whose outcome comes next.
+        let lens = Rc::new(RefCell::new(VecDeque::new()));
+        let taken = Rc::clone(&lens);
         let chunks = std::iter::from_fn(move || {
             let chunk: Vec<A> = args.by_ref().take(chunksize).collect();
-            (!chunk.is_empty()).then_some(chunk)
+            if chunk.is_empty() {
+                return None;
+            }
+            taken.borrow_mut().push_back(chunk.len());
+            Some(chunk)
         });
-        let submissions = chunks.map(move |chunk| {
+        let submit = move |chunk: Vec<A>| {
             self.refuse_if_broken()?;
             let shared = Arc::clone(&self.shared);
             let len = chunk.len();
@@ -635,11 +968,14 @@ impl Executor for ProcessPoolExecutor {
                     (0..len).map(|_| Err(error.clone())).collect()
                 }))
             })
-        });
-        Map::new(submissions, options).flat_map(|chunk| match chunk {
-            Ok(outcomes) => outcomes,
-            // Cancelled, timed out or refused as a whole.
-            Err(error) => vec![Err(error)],
+        };
+        Map::new(chunks, submit, options).flat_map(move |chunk| {
+            let len = lens.borrow_mut().pop_front().unwrap_or(1);
+            match chunk {
+                Ok(outcomes) => outcomes,
+                // Refused, cancelled or timed out as a whole.
+                Err(error) => (0..len).map(|_| Err(error.clone())).collect(),
+            }
         })
     }
 

@@ -497,11 +497,11 @@ impl ThreadPoolExecutor {
         R: Send + Sync + 'static,
     {
         let f = Arc::new(f);
-        let submissions = args.into_iter().map(move |arg| {
+        let submit = move |arg| {
             let f = Arc::clone(&f);
             self.submit(move || f(arg))
-        });
-        Map::new(submissions, options)
+        };
+        Map::new(args.into_iter(), submit, options)
     }
 
     /// Queues a task whose outcome becomes its future's outcome as it is.

@@ -55,6 +55,7 @@ macro_rules! on_both_pools {
 
                 #[doc = concat!("`", stringify!($name), "` on the process pool.")]
                 #[test]
+                #[cfg_attr(miri, ignore = "Miri cannot start worker processes")]
                 fn process_pool() {
                     super::$name::<concurrent_futures::ProcessPoolExecutor>();
                 }
