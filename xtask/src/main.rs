@@ -15,6 +15,7 @@
 mod cargo;
 mod clients;
 mod compare;
+mod guide;
 mod measure;
 mod model;
 mod parse;
@@ -72,6 +73,12 @@ enum Cli {
     /// own, so this and `cargo run -p flags_server -- --help` cannot
     /// drift apart.
     Serve(flags_server::cli::ServerArgs),
+    /// Build the guide and print the page to open (or serve it).
+    ///
+    /// The guide (guide/, an mdBook) reads the chapter's programs beside
+    /// the book. Without a 0.4 mdBook on PATH, installs the version CI
+    /// uses under target/tools first (once).
+    Guide(guide::Args),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +101,7 @@ fn main() -> ExitCode {
             flags_server::cli::init_tracing();
             flags_server::cli::serve(&args).map(|()| true)
         }
+        Cli::Guide(args) => guide::run(&args).map(|()| true),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
