@@ -15,12 +15,15 @@
 //! - [`interrupt`]: Ctrl-C, the book's `KeyboardInterrupt`.
 //! - [`limits`]: room under the open-file limit for `-m` connections.
 //! - [`tls`]: the root certificates HTTPS trusts (`SSL_CERT_FILE`).
+//! - [`panic_seam`]: in debug builds, a download made to panic on
+//!   purpose, for the tests of what a panic does to a run.
 //! - `steps`: what `main` does beyond the book's `main`, one call a step
 //!   (SIGPIPE, tracing, Ctrl-C, the hint when the test server is down...).
 
 pub mod cli;
 pub mod interrupt;
 pub mod limits;
+pub mod panic_seam;
 pub mod progress;
 pub mod report;
 pub mod save;
@@ -120,6 +123,9 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// The URL of one flag: `{base_url}/{cc}/{cc}.gif`, the code in lower case.
 pub fn flag_url(base_url: &str, cc: &str) -> String {
+    // Every client's `get_flag` starts here: where a test can make one
+    // download panic, in debug builds (see `panic_seam`).
+    panic_seam::panic_if_asked(cc);
     let cc = cc.to_lowercase();
     format!("{base_url}/{cc}/{cc}.gif")
 }
