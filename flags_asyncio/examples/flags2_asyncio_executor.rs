@@ -60,6 +60,25 @@ struct Executor {
     saves: Mutex<Vec<Future<Result<(), FlagError>>>>,
 }
 
+impl Executor {
+    /// `loop.run_in_executor(None, save, ...)`: queues `save` on the pool
+    /// and keeps its future for the end of the run. Only a pool that was
+    /// shut down refuses, and this one is dropped after the last download.
+    fn run_in_executor(
+        &self,
+        save: impl FnOnce() -> Result<(), FlagError> + Send + 'static,
+    ) {
+        match self.pool.submit(save) {
+            Ok(save) => self
+                .saves
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(save),
+            Err(error) => eprintln!("{error}"),
+        }
+    }
+}
+
 // ANCHOR: download_one
 /// Downloads the flag of `cc` and hands its saving to the executor
 /// without waiting for it. A 404 is `NOT_FOUND`; `Ok(None)` means Ctrl-C
@@ -88,20 +107,9 @@ async fn download_one(
             // `loop.run_in_executor(None, save_flag, image, f'{cc}.gif')`,
             // not awaited: the save is queued, and this task goes on.
             let (dest, filename) = (settings.dest.clone(), format!("{cc}.gif"));
-            let save = executor
-                .pool
-                .submit(move || save_flag(&image, &dest, &filename));
+            executor
+                .run_in_executor(move || save_flag(&image, &dest, &filename));
             // ANCHOR_END: run_in_executor
-            match save {
-                Ok(save) => executor
-                    .saves
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(save),
-                // Only a pool that was shut down refuses, and this one is
-                // dropped after the last download.
-                Err(error) => eprintln!("{cc}: {error}"),
-            }
             (DownloadStatus::Ok, "OK".to_owned())
         }
         Err(FlagError::Http { status: 404, url, .. }) => {

@@ -107,8 +107,8 @@ pub async fn download_one(
 /// Starts one task per code and counts the outcomes as they complete.
 pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    // The book's `httpx.AsyncClient()`, its TLS and its idle connections:
-    // see `http::client` and `flags_common::idle_connections`.
+    // One pool of kept-alive connections for the run, keeping idle only
+    // those a waiting code will reuse: docs/tuning.md#idle-connections.
     let idle = idle_connections(cc_list.len(), settings.concur_req);
     let client = match http::client(settings.timeout, idle) {
         Ok(client) => client,
@@ -143,8 +143,9 @@ pub async fn supervisor(cc_list: &[String], settings: &Settings) -> Counter {
         });
     }
     while let Some(joined) = to_do.join_next().await {
-        // A task fails to join only if it panicked (none is aborted): that
-        // is a bug, so let it surface as one.
+        // A task fails to join only if it panicked (none is aborted). A
+        // panic is a bug, not this flag's error: it ends the run, as an
+        // uncaught exception ends the book's.
         let (cc, result) = match joined {
             Ok(done) => done,
             Err(error) => std::panic::resume_unwind(error.into_panic()),

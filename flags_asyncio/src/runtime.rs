@@ -50,19 +50,26 @@ pub fn run(supervisor: impl Future<Output = Counter>) -> Counter {
 }
 
 /// Saves `image` as `filename` in `dest` on the runtime's blocking thread
-/// (see [`SAVE_THREADS`]), while the calling task's thread goes on driving the other
-/// downloads: writing a file blocks. A save that panicked is that flag's
-/// `FlagError::Save`, as any other failed save.
+/// (see [`SAVE_THREADS`]), while the calling task's thread goes on driving
+/// the other downloads: writing a file blocks. A save that panicked panics
+/// here again, in the task: a panic is a bug, and it ends the run, as in
+/// the other two clients. A save the runtime cancelled (only as it shuts
+/// down) is that flag's `FlagError::Save`.
 pub async fn save_flag_on_thread(
     image: Vec<u8>,
     dest: PathBuf,
     filename: String,
 ) -> Result<(), FlagError> {
     let path = dest.join(&filename);
-    tokio::task::spawn_blocking(move || save_flag(&image, &dest, &filename))
-        .await
-        .map_err(|error| FlagError::Save {
-            path,
-            source: std::io::Error::other(error),
-        })?
+    let save = move || save_flag(&image, &dest, &filename);
+    match tokio::task::spawn_blocking(save).await {
+        Ok(saved) => saved,
+        Err(error) => match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => Err(FlagError::Save {
+                path,
+                source: std::io::Error::other(error),
+            }),
+        },
+    }
 }

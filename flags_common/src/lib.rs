@@ -16,12 +16,15 @@
 //! - [`interrupt`]: Ctrl-C, the book's `KeyboardInterrupt`.
 //! - [`limits`]: room under the open-file limit for `-m` connections.
 //! - [`tls`]: the root certificates HTTPS trusts (`SSL_CERT_FILE`).
+//! - [`panic_seam`]: in debug builds, a download made to panic on
+//!   purpose, for the tests of what a panic does to a run.
 //! - `steps`: what `main` does beyond the book's `main`, one call a step
 //!   (SIGPIPE, tracing, Ctrl-C, the hint when the test server is down...).
 
 pub mod cli;
 pub mod interrupt;
 pub mod limits;
+pub mod panic_seam;
 pub mod progress;
 pub mod report;
 pub mod save;
@@ -121,6 +124,9 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// The URL of one flag: `{base_url}/{cc}/{cc}.gif`, the code in lower case.
 pub fn flag_url(base_url: &str, cc: &str) -> String {
+    // Every client's `get_flag` starts here: where a test can make one
+    // download panic, in debug builds (see `panic_seam`).
+    panic_seam::panic_if_asked(cc);
     let cc = cc.to_lowercase();
     format!("{base_url}/{cc}/{cc}.gif")
 }
@@ -128,47 +134,24 @@ pub fn flag_url(base_url: &str, cc: &str) -> String {
 // ANCHOR: main
 /// `flags2_common.main`: parse the command line, report, run
 /// `download_many`, report again. Returns the exit code: 0 when the run
-/// completed (per-flag errors are counted, not fatal), 2 for a usage
-/// error, 1 when the destination cannot be used, 130 after Ctrl-C.
+/// completed (per-flag errors are counted, not fatal), 130 after Ctrl-C.
+/// As the book's, it ends the process early on `--help` (0), a usage
+/// error (2) or a destination it cannot save in (1).
 pub fn main(
     download_many: DownloadMany,
     default_concur_req: usize,
     max_concur_req: usize,
 ) -> ExitCode {
-    // Rust ignores SIGPIPE, so `| head` would end in a panic: see
-    // `restore_sigpipe`.
-    restore_sigpipe();
-    let bin_name = steps::bin_name();
-    // The book's `process_args`: `--help` and usage errors end here.
-    let options = match steps::process_args(&bin_name, default_concur_req) {
-        Ok(options) => options,
-        Err(exit_code) => return exit_code,
-    };
-    // `RUST_LOG` events on stderr, to watch which worker did what.
-    steps::init_tracing();
-    // Fail once, before any request, if the flags could not be saved.
-    if let Err(exit_code) = steps::prepare_dest(&bin_name, &options.dest) {
-        return exit_code;
-    }
-    let cc_list = &options.cc_list;
+    let (options, cc_list) = steps::process_args(default_concur_req);
     let actual_req = options.max_req.min(max_concur_req).min(cc_list.len());
-    // Room under the open-file limit for every connection, or fewer
-    // connections and one line saying so: see `limits`.
-    let actual_req = limits::make_room(options.max_req, actual_req);
-    // Ctrl-C, the book's `KeyboardInterrupt`, handled after the limits,
-    // which are best set while the process has one thread.
-    let interrupt = match steps::handle_ctrl_c(&bin_name) {
-        Ok(interrupt) => interrupt,
-        Err(exit_code) => return exit_code,
-    };
-    steps::initial_report(cc_list, actual_req, &options);
-    let settings = Settings::new(&options, actual_req, interrupt.clone());
+    // Beyond the book, in one call: logs, the destination, room under the
+    // open-file limit (docs/tuning.md#open-file-limit), Ctrl-C.
+    let settings = steps::prepare(&options, actual_req);
+    steps::initial_report(&cc_list, settings.concur_req, &options);
     let t0 = Instant::now();
-    let counter = download_many(cc_list, &settings);
-    steps::final_report(&counter, t0.elapsed());
-    // A test server that is not running: one line, not N errors.
-    steps::hint_if_server_down(&counter, &options);
-    steps::exit_code(&interrupt)
+    let counter = download_many(&cc_list, &settings);
+    // The book's `final_report`, then the exit code (130 after Ctrl-C).
+    steps::final_report(&counter, t0.elapsed(), &settings, &options)
 }
 // ANCHOR_END: main
 

@@ -1,6 +1,8 @@
 //! The steps of [`crate::main`] that `flags2_common.main` does not take,
 //! or takes in one line of Python: each is one call in `main`, so that
-//! `main` reads as the book's, in the book's order.
+//! `main` reads as the book's, in the book's order. What Rust needs and
+//! Python does not (SIGPIPE, logs, Ctrl-C, the open-file limit) hides in
+//! [`process_args`] and [`prepare`].
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,8 +11,8 @@ use std::time::Duration;
 
 use crate::cli::{self, Options};
 use crate::{
-    Counter, DownloadStatus, EXIT_INTERRUPTED, EXIT_USAGE, Interrupt, report,
-    save,
+    Counter, DownloadStatus, EXIT_INTERRUPTED, EXIT_USAGE, Interrupt, Settings,
+    limits, report, save,
 };
 
 /// Rust starts programs with SIGPIPE ignored, so once stdout is a closed
@@ -19,7 +21,8 @@ use crate::{
 /// that write, as `cat` or `grep` do; a flag being saved at that moment is
 /// not left half-written, because saves go through a temporary file.
 ///
-/// [`main`] calls it first; a program with a `main` of its own (the
+/// [`crate::main`] calls it first (in [`process_args`], as `--help` may
+/// meet a closed pipe); a program with a `main` of its own (the
 /// `flags.py`-like examples) calls it first thing too, before any thread
 /// exists.
 pub fn restore_sigpipe() {
@@ -41,31 +44,57 @@ pub(crate) fn bin_name() -> String {
         .unwrap_or_else(|| "flags".to_owned())
 }
 
-/// The book's `process_args`: the options, or the exit code after
-/// `--help` (printed on stdout, 0) or a usage error (the error and the
-/// usage line on stderr, 2).
+/// The book's `process_args`: the options and the codes. As the book's
+/// (argparse, then `sys.exit(2)`), it ends the process after `--help`
+/// (printed on stdout, exit 0) or a usage error (the error and the usage
+/// line on stderr, exit 2). SIGPIPE is set back first
+/// ([`restore_sigpipe`]), so `--help | head` ends quietly too.
 pub(crate) fn process_args(
-    bin_name: &str,
     default_concur_req: usize,
-) -> Result<Options, ExitCode> {
-    match cli::process_args(std::env::args_os(), bin_name, default_concur_req) {
-        Ok(options) => Ok(options),
+) -> (Options, Vec<String>) {
+    restore_sigpipe();
+    let args = std::env::args_os();
+    match cli::process_args(args, &bin_name(), default_concur_req) {
+        Ok(options) => {
+            let cc_list = options.cc_list.clone();
+            (options, cc_list)
+        }
         Err(cli::ParseOutcome::Help(text)) => {
             print!("{text}");
-            Err(ExitCode::SUCCESS)
+            let _ = std::io::stdout().flush();
+            std::process::exit(0)
         }
         Err(cli::ParseOutcome::Usage(error)) => {
             eprintln!("{error}");
             eprintln!("{}", error.usage);
-            Err(ExitCode::from(EXIT_USAGE))
+            std::process::exit(EXIT_USAGE.into())
         }
     }
+}
+
+/// What a run needs beyond the book's `main`, one step after another, and
+/// the [`Settings`] `download_many` gets: logs on stderr
+/// ([`init_tracing`]); the destination, checked once before any request
+/// ([`prepare_dest`]); room under the open-file limit for `actual_req`
+/// connections, or fewer and one line saying so ([`limits::make_room`]);
+/// and Ctrl-C, the book's `KeyboardInterrupt`, handled after the limits,
+/// which are best set while the process has one thread
+/// ([`handle_ctrl_c`]). A destination or a Ctrl-C handler that cannot be
+/// had ends the process with one line and exit 1, as the book's uncaught
+/// `mkdir` error ends its run.
+pub(crate) fn prepare(options: &Options, actual_req: usize) -> Settings {
+    init_tracing();
+    let bin_name = bin_name();
+    prepare_dest(&bin_name, &options.dest);
+    let actual_req = limits::make_room(options.max_req, actual_req);
+    let interrupt = handle_ctrl_c(&bin_name);
+    Settings::new(options, actual_req, interrupt)
 }
 
 /// `RUST_LOG=flags=debug` shows our events per request (code, URL, status,
 /// and the thread that made it) on stderr; `RUST_LOG=debug` adds those of
 /// the HTTP libraries; by default only warnings.
-pub(crate) fn init_tracing() {
+fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("warn"));
@@ -102,35 +131,30 @@ fn colours_wanted(
 }
 
 /// Makes sure the flags can be saved in `dest`, or says in one line why
-/// not and gives the exit code, 1: once, before any request.
-pub(crate) fn prepare_dest(
-    bin_name: &str,
-    dest: &Path,
-) -> Result<(), ExitCode> {
-    save::prepare_dest(dest).map_err(|error| {
-        eprintln!(
-            "{bin_name}: cannot save flags in {}: {error}",
-            dest.display()
-        );
-        ExitCode::FAILURE
-    })
+/// not and exits with 1: once, before any request.
+fn prepare_dest(bin_name: &str, dest: &Path) {
+    if let Err(error) = save::prepare_dest(dest) {
+        let dest = dest.display();
+        eprintln!("{bin_name}: cannot save flags in {dest}: {error}");
+        std::process::exit(1);
+    }
 }
 
 /// Installs the Ctrl-C handler (see [`crate::interrupt`]), or says in one
-/// line why it cannot and gives the exit code, 1.
+/// line why it cannot and exits with 1.
 ///
 /// Call it after [`crate::limits::make_room`]: the handler starts a
 /// thread, and the table of descriptors is best grown while there is only
 /// one (see `limits::reserve_descriptors`).
-pub(crate) fn handle_ctrl_c(bin_name: &str) -> Result<Interrupt, ExitCode> {
-    Interrupt::install().map_err(|error| {
+fn handle_ctrl_c(bin_name: &str) -> Interrupt {
+    Interrupt::install().unwrap_or_else(|error| {
         eprintln!("{bin_name}: cannot handle Ctrl-C: {error}");
-        ExitCode::FAILURE
+        std::process::exit(1)
     })
 }
 
 /// The book's `initial_report`, on stdout, flushed before the downloads
-/// start. Printing to stdout can only fail if stdout is closed; there is
+/// start, with `actual_req` as the open-file limit left it. Printing to stdout can only fail if stdout is closed; there is
 /// no one left to tell, so those errors are ignored.
 pub(crate) fn initial_report(
     cc_list: &[String],
@@ -148,14 +172,23 @@ pub(crate) fn initial_report(
     let _ = stdout.flush();
 }
 
-/// The book's `final_report`, on stdout (errors ignored, as above).
-pub(crate) fn final_report(counter: &Counter, elapsed: Duration) {
+/// The book's `final_report`, on stdout (errors ignored, as above); then
+/// the hint when the test server is down ([`hint_if_server_down`]), and
+/// the exit code ([`exit_code`]).
+pub(crate) fn final_report(
+    counter: &Counter,
+    elapsed: Duration,
+    settings: &Settings,
+    options: &Options,
+) -> ExitCode {
     let _ = report::final_report(&mut std::io::stdout(), counter, elapsed);
+    hint_if_server_down(counter, options);
+    exit_code(&settings.interrupt)
 }
 
 /// When every code of the run failed, says on stderr how to start the
 /// test server if that is why ([`server_down_hint`]).
-pub(crate) fn hint_if_server_down(counter: &Counter, options: &Options) {
+fn hint_if_server_down(counter: &Counter, options: &Options) {
     let all_failed = counter.total() > 0
         && counter[DownloadStatus::Error] == counter.total();
     if all_failed
@@ -192,7 +225,7 @@ pub(crate) fn server_down_hint(
 
 /// 130 after Ctrl-C (128 + SIGINT, as shells report), else 0: per-flag
 /// errors are counted, not fatal, as in the book.
-pub(crate) fn exit_code(interrupt: &Interrupt) -> ExitCode {
+fn exit_code(interrupt: &Interrupt) -> ExitCode {
     if interrupt.is_set() {
         ExitCode::from(EXIT_INTERRUPTED)
     } else {

@@ -85,10 +85,8 @@ pub fn download_one(cc: String) -> Result<String, String> {
 /// Downloads every flag, one after the other, printing each code as it
 /// is saved. Returns how many were downloaded.
 pub fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
-    let mut cc_list = cc_list.to_vec();
-    cc_list.sort();
-    for cc in &cc_list {
-        let image = get_flag(cc).with_context(|| format!("flag {cc}"))?;
+    for cc in sorted(cc_list) {
+        let image = get_flag(&cc).with_context(|| format!("flag {cc}"))?;
         save_flag(&image, &format!("{cc}.gif"))?;
         print!("{cc} ");
         // Show each code as soon as it is done, as `flush=True` does.
@@ -97,6 +95,29 @@ pub fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     Ok(cc_list.len())
 }
 // ANCHOR_END: download_many
+
+/// The book's `sorted(cc_list)`, as owned codes, which a task on another
+/// thread or in another process can take with it.
+pub fn sorted(cc_list: &[&str]) -> Vec<String> {
+    let mut sorted: Vec<String> =
+        cc_list.iter().map(|&cc| cc.to_owned()).collect();
+    sorted.sort();
+    sorted
+}
+
+/// The book's `list(res)` over the results of `executor.map(download_one,
+/// ...)`: every code, or the first failure, as the first exception raised
+/// out of `list(res)` ends the book's run. Each item is the future's
+/// outcome (`Err` if the task panicked or its worker died) holding
+/// `download_one`'s own `Result`.
+pub fn list<E>(
+    res: impl Iterator<Item = Result<Result<String, String>, E>>,
+) -> anyhow::Result<Vec<String>>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    res.map(|outcome| outcome?.map_err(anyhow::Error::msg)).collect()
+}
 
 // ANCHOR: main
 /// Runs `downloader` on the 20 codes and prints how long it took. Every

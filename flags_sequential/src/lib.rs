@@ -77,8 +77,8 @@ pub fn download_one(
 /// Downloads the flags one after the other and counts the outcomes.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    // The connections httpx opens for the book, kept alive and reused:
-    // see `http::agent` and `flags_common::idle_connections`.
+    // One pool of kept-alive connections for the run, keeping idle only
+    // those a waiting code will reuse: docs/tuning.md#idle-connections.
     let idle = idle_connections(cc_list.len(), settings.concur_req);
     let agent = http::agent(settings.timeout, idle);
     let bar = progress_bar(cc_list.len(), settings.verbose);

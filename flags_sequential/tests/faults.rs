@@ -8,3 +8,12 @@
 //! from `flags_testkit::fault_tests!`, the same for the three clients.
 
 flags_testkit::fault_tests!(env!("CARGO_BIN_EXE_flags_sequential"));
+
+/// A panic in `download_one` is a bug, not a flag's error: it ends the
+/// run with exit code 101 and the panic's message, and no final report.
+#[test]
+fn panic_in_download_one_ends_the_run() {
+    flags_testkit::checks::panic_in_download_one_ends_the_run(env!(
+        "CARGO_BIN_EXE_flags_sequential"
+    ));
+}

@@ -48,32 +48,25 @@ fn loiter(n: u64) -> u64 {
 // ANCHOR_END: loiter
 
 // ANCHOR: main
-fn main() -> std::process::ExitCode {
+fn main() -> anyhow::Result<()> {
     // `| head` ends the demo quietly, as it does the flag clients.
     flags_common::restore_sigpipe();
     display("Script starting.");
     // Three threads for five tasks: loiter(0), (1) and (2) start at once,
     // (3) and (4) wait in the queue for a free thread.
-    let executor = match ThreadPoolExecutor::new(3) {
-        Ok(executor) => executor,
-        Err(error) => {
-            eprintln!("cannot start the thread pool: {error}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
+    let executor = ThreadPoolExecutor::new(3)?;
     // Not blocking: the tasks are queued, the results not waited for yet.
     let results = executor.map(loiter, 0..5);
     display(format!("results: {results}"));
     display("Waiting for individual results:");
     // Each step blocks until *that* job is done, however many later ones
-    // have finished meanwhile: the order is always 0, 1, 2, 3, 4.
+    // have finished meanwhile: the order is always 0, 1, 2, 3, 4. A
+    // `loiter` that panicked would end the demo here, as its exception
+    // would end the book's.
     for (i, result) in results.enumerate() {
-        match result {
-            Ok(result) => display(format!("result {i}: {result}")),
-            Err(error) => display(format!("result {i}: failed: {error}")),
-        }
+        display(format!("result {i}: {}", result?));
     }
-    std::process::ExitCode::SUCCESS
+    Ok(())
 }
 // ANCHOR_END: main
 

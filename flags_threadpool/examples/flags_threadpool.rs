@@ -25,22 +25,14 @@
 use std::process::ExitCode;
 
 use concurrent_futures::{ThreadPoolExecutor, default_max_workers};
-use flags_sequential::flags::{download_one, main as run};
+use flags_sequential::flags::{download_one, list, main as run, sorted};
 
 // ANCHOR: download_many
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
-    let mut cc_list: Vec<String> =
-        cc_list.iter().map(|&cc| cc.to_owned()).collect();
-    cc_list.sort();
     let executor = ThreadPoolExecutor::new(default_max_workers())?;
-    // Each item is the future's outcome (`Err` if the task panicked)
-    // holding `download_one`'s own `Result`; `collect` stops at the first
-    // error.
-    let res = executor
-        .map(download_one, cc_list)
-        .map(|result| result?.map_err(anyhow::Error::msg))
-        .collect::<anyhow::Result<Vec<String>>>()?;
-    Ok(res.len())
+    let res = executor.map(download_one, sorted(cc_list));
+    // `len(list(res))`: the first failure ends the run (see `list`).
+    Ok(list(res)?.len())
 }
 // ANCHOR_END: download_many
 

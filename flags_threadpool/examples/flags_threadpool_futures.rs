@@ -41,31 +41,30 @@
 use std::process::ExitCode;
 
 use concurrent_futures::{ThreadPoolExecutor, as_completed};
-use flags_sequential::flags::{download_one, main as run};
+use flags_sequential::flags::{download_one, main as run, sorted};
 
 // ANCHOR: download_many
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     // Only the five most populous countries, sorted, so the results
     // visibly arrive out of order.
-    let mut cc_list = cc_list[..5.min(cc_list.len())].to_vec();
-    cc_list.sort();
+    let cc_list = &cc_list[..5.min(cc_list.len())];
     // Three workers for five tasks, so two futures have to wait.
     let executor = ThreadPoolExecutor::new(3)?;
     let mut to_do = Vec::new();
-    for cc in cc_list {
-        let task_cc = cc.to_owned();
+    for cc in sorted(cc_list) {
+        let task_cc = cc.clone();
         let future = executor.submit(move || download_one(task_cc))?;
         println!("Scheduled for {cc}: {future}");
         to_do.push(future);
     }
-    let mut count = 0;
     for future in as_completed(&to_do) {
         let res = future.result()?;
         println!("{future} result: {res:?}");
         res.clone().map_err(anyhow::Error::msg)?;
-        count += 1;
     }
-    Ok(count)
+    // The book's `count`: every future came out of `as_completed`, or a
+    // `?` ended the run first.
+    Ok(to_do.len())
 }
 // ANCHOR_END: download_many
 

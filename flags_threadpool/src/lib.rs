@@ -17,11 +17,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use concurrent_futures::{
-    Executor, ShutdownOptions, ThreadPoolExecutor, as_completed,
+    Executor, Future, FutureError, ShutdownOptions, ThreadPoolExecutor,
+    as_completed,
 };
 use flags_common::{
-    Counter, DownloadStatus, Settings, idle_connections, progress_bar,
-    status_of,
+    Counter, Settings, idle_connections, progress_bar, status_of,
 };
 use flags_sequential::http;
 
@@ -46,79 +46,64 @@ pub use flags_sequential::{download_one, get_flag};
 /// counts the outcomes as they complete.
 pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     let mut counter = Counter::default();
-    // The connections httpx opens for the book, kept alive and shared by
-    // every worker: see `http::agent` and `flags_common::idle_connections`.
+    // One pool of kept-alive connections for the run, keeping idle only
+    // those a waiting code will reuse: docs/tuning.md#idle-connections.
     let idle = idle_connections(cc_list.len(), settings.concur_req);
     let agent = http::agent(settings.timeout, idle);
     // The tasks outlive this call as far as the compiler knows (the pool's
     // threads are not scoped), so they share the settings through an Arc.
     let shared = Arc::new(settings.clone());
     // ANCHOR: executor
-    // `futures.ThreadPoolExecutor(max_workers=concur_req)` in a `with`
-    // block, whose end is the executor's drop, which waits for the
-    // threads. At least one worker, even with no codes. Each keeps std's
-    // default stack: see docs/tuning.md#thread-stacks.
-    let executor = match ThreadPoolExecutor::builder()
+    // `with ThreadPoolExecutor(max_workers=concur_req) as executor:`; the
+    // block's end is the executor's drop, which waits for the threads.
+    // At least one worker, even with no codes; each keeps std's default
+    // stack: docs/tuning.md#thread-stacks.
+    let executor = ThreadPoolExecutor::builder()
         .max_workers(settings.concur_req.max(1))
         .thread_name_prefix("flags-worker")
         .build()
-    {
-        Ok(executor) => executor,
-        Err(error) => {
-            eprintln!("cannot start the thread pool: {error}");
-            return counter;
-        }
-    };
+        .expect("a pool of at least one worker builds");
     // ANCHOR_END: executor
     let mut to_do_map = HashMap::new();
     // `main` passes the codes sorted, as the book's `sorted(cc_list)`.
     for cc in cc_list {
         let (agent, settings, task_cc) =
             (agent.clone(), Arc::clone(&shared), cc.clone());
-        match executor.submit(move || download_one(&agent, &task_cc, &settings))
-        {
-            Ok(future) => {
-                to_do_map.insert(future, cc);
-            }
-            // Only a pool that was shut down or broke refuses a task, as
-            // CPython's `submit` raises: then that flag is an ERROR.
-            Err(error) => {
-                let refused = Err::<DownloadStatus, _>(error);
-                counter[status_of(cc, refused, shared.verbose)] += 1;
-            }
-        }
+        let task = move || download_one(&agent, &task_cc, &settings);
+        // A refused task (no thread could start) is this flag's error, as
+        // CPython's `submit` raises: docs/tuning.md#a-refused-submit.
+        let future = executor
+            .submit(task)
+            .unwrap_or_else(|refused| Future::finished(Err(refused)));
+        to_do_map.insert(future, cc);
     }
     // ANCHOR: shutdown
-    // `executor.shutdown(wait=False)`: nothing more will be submitted, so
-    // each worker ends as soon as it finds the queue empty, while the
-    // others still wait for their flags, rather than all of them at the
-    // end of the `with` block, which still waits for them: see
-    // docs/tuning.md#ending-the-workers-early.
+    // `executor.shutdown(wait=False)`: each worker ends as soon as the
+    // queue is empty, not all together at the end of the `with` block,
+    // which still waits for them: docs/tuning.md#ending-the-workers-early.
     executor.shutdown(ShutdownOptions::default().wait(false));
     // ANCHOR_END: shutdown
     let bar = progress_bar(cc_list.len(), settings.verbose);
     for future in as_completed(to_do_map.keys()) {
-        // Ctrl-C: Python raises `KeyboardInterrupt` in the main thread,
-        // which is waiting here, so we look at the flag each time a
-        // download ends. The downloads not yet started are cancelled; they
-        // come out of `as_completed` cancelled and are not counted. Those
-        // in flight finish and are counted.
+        // The book's `except KeyboardInterrupt`: after Ctrl-C, the
+        // downloads not yet started are cancelled and not counted.
         if settings.interrupt.is_set() {
             executor.shutdown(
                 ShutdownOptions::default().wait(false).cancel_futures(true),
             );
         }
-        if future.cancelled() {
-            continue;
-        }
-        // The book's `future.result()`: what `download_one` returned, or
-        // its panic, a bug, but only this flag's error.
+        let cc = to_do_map[future];
         let result = match future.result() {
-            Ok(outcome) => outcome.as_ref().copied().map_err(|e| e.to_string()),
-            Err(panic) => Err(panic.to_string()),
+            // The book's `future.result()`: what `download_one` returned.
+            Ok(result) => result.as_ref().copied().map_err(|e| e.to_string()),
+            Err(FutureError::Cancelled) => continue,
+            // A panic is a bug, not this flag's error: it ends the run, as
+            // an uncaught exception ends the book's.
+            Err(FutureError::Panicked(panic)) => panic!("{cc}: {panic}"),
+            Err(refused) => Err(refused.to_string()),
         };
         // The book's `except` clauses: a failure is counted as an ERROR.
-        let status = status_of(to_do_map[future], result, settings.verbose);
+        let status = status_of(cc, result, settings.verbose);
         counter[status] += 1;
         bar.inc(1);
     }

@@ -19,6 +19,7 @@ mod cargo;
 mod clients;
 mod compare;
 mod exercise;
+mod guide;
 mod measure;
 mod model;
 mod parse;
@@ -88,6 +89,12 @@ enum Cli {
     /// every test passes. `--solution` runs the same tests against the
     /// reference solution in exercises/solutions/.
     Exercise(exercise::Args),
+    /// Build the guide and print the page to open (or serve it).
+    ///
+    /// The guide (guide/, an mdBook) reads the chapter's programs beside
+    /// the book. Without a 0.4 mdBook on PATH, installs the version CI
+    /// uses under target/tools first (once).
+    Guide(guide::Args),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +119,7 @@ fn main() -> ExitCode {
             flags_server::cli::serve(&args).map(|()| true)
         }
         Cli::BookLines(args) => book_lines::run(&args),
+        Cli::Guide(args) => guide::run(&args).map(|()| true),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

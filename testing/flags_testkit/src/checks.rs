@@ -331,6 +331,41 @@ pub fn version_prints_name_and_version(client: &Client, name: &str) {
     assert_eq!(stdout, format!("{name} {}\n", env!("CARGO_PKG_VERSION")));
 }
 
+/// A panic in `download_one` ends the run, as an uncaught exception ends
+/// the book's: `bin` is run on the codes BR, CN and ID with the download of
+/// CN made to panic (`FLAGS_PANIC_ON=CN`, which only a debug build heeds:
+/// see `flags_common::panic_seam`). The run ends with Rust's exit code for
+/// a panic, 101, and the panic's message on stderr; the initial report was
+/// printed, the final one is not, as the book's traceback replaces it.
+pub fn panic_in_download_one_ends_the_run(bin: &'static str) {
+    use flags_common::panic_seam::PANIC_ON_VAR;
+    let fx = Fixture::local(bin);
+    let base_url = fx.base_url();
+    let output = std::process::Command::new(bin)
+        .args(["-s", &base_url, "BR", "CN", "ID"])
+        .current_dir(fx.cwd())
+        .env_remove("RUST_LOG")
+        .env(PANIC_ON_VAR, "CN")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the client runs");
+    let run = Run {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        max_rss_kib: None,
+    };
+    assert_eq!(run.code(), Some(101), "{}", run.transcript());
+    let message = format!("{PANIC_ON_VAR}=CN: the download of CN panics");
+    assert!(run.stderr.contains(&message), "{}", run.transcript());
+    assert!(
+        run.stdout.contains("Searching for 3 flags: BR, CN, ID\n"),
+        "{}",
+        run.transcript()
+    );
+    assert!(!run.stdout.contains("Elapsed time"), "{}", run.transcript());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,8 @@
 //! - [`Invocation::parse`]: the one form of command a sample may use.
 //! - [`normalise`]: what is left open (times, hosts and ports, addresses).
 //! - [`compare`]: the expected and actual text, or a readable diff.
+//! - [`as_on_this_machine`]: a sample as it reads where the open-file
+//!   limit lowered `-m`.
 
 /// One ```` ```console ```` block of a page.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,6 +232,55 @@ pub fn compare(
     Err(diff)
 }
 
+/// The notice a client prints on stderr when the open-file limit cannot
+/// hold the connections asked for, read from `actual`: the whole line
+/// (`-m 1000 lowered to 493: open-file limit 1024`), the connections it
+/// used, and the limit.
+pub fn lowered_notice(actual: &str) -> Option<(&str, usize, u64)> {
+    actual.lines().find_map(|line| {
+        let rest = line.strip_prefix("-m ")?.split_once(" lowered to ")?.1;
+        let (used, limit) = rest.split_once(": open-file limit ")?;
+        Some((line, used.parse().ok()?, limit.parse().ok()?))
+    })
+}
+
+/// `expected` as the page would show it on a machine whose open-file limit
+/// cannot hold the connections the sample shows, when `actual` says so
+/// with [`lowered_notice`] and `hard_limit` (this machine's hard limit,
+/// where there is one) is the limit the notice names. The client then
+/// uses fewer connections and says so first, so two things differ from
+/// the page: the connections line gives the lowered number, and the notice
+/// follows the report (stderr comes after stdout). Every other line, and
+/// every count, is still compared. Otherwise `expected` as it is.
+pub fn as_on_this_machine(
+    expected: &str,
+    actual: &str,
+    hard_limit: Option<u64>,
+) -> String {
+    let Some((notice, used, limit)) = lowered_notice(actual) else {
+        return expected.to_owned();
+    };
+    if hard_limit.is_some_and(|hard| hard != limit) || expected.contains(notice)
+    {
+        return expected.to_owned();
+    }
+    let connections = match used {
+        1 => "1 connection will be used.".to_owned(),
+        n => format!("{n} concurrent connections will be used."),
+    };
+    let mut lines: String = expected
+        .lines()
+        .map(|line| {
+            let shown = line.ends_with(" concurrent connections will be used.")
+                || line == "1 connection will be used.";
+            format!("{}\n", if shown { &connections } else { line })
+        })
+        .collect();
+    lines.push_str(notice);
+    lines.push('\n');
+    lines
+}
+
 /// The words of `from` left once each of `taken` has been struck out.
 fn without<'a>(from: &[&'a str], taken: &[&str]) -> Vec<&'a str> {
     let mut taken = taken.to_vec();
@@ -307,5 +358,38 @@ mod tests {
         assert!(diff.contains("+  20 flags saved."), "{diff}");
         assert!(compare(page, run, true).is_err());
         assert!(compare("b a\n", "a b\n", true).is_ok());
+    }
+
+    /// The delay_floor page's report, as it shows it.
+    const PAGE: &str = "Searching for 676 flags: from AA to ZZ\n\
+                        676 concurrent connections will be used.\n\
+                        194 flags downloaded.\n";
+
+    /// Where the hard limit lowered `-m`, the page is read with the
+    /// lowered number and the notice, and the rest is still compared.
+    #[test]
+    fn a_run_lowered_by_the_hard_limit_is_compared_with_its_numbers() {
+        let notice = "-m 1000 lowered to 493: open-file limit 1024";
+        let run = format!(
+            "Searching for 676 flags: from AA to ZZ\n\
+             493 concurrent connections will be used.\n\
+             194 flags downloaded.\n{notice}\n"
+        );
+        let expected = as_on_this_machine(PAGE, &run, Some(1024));
+        assert_eq!(compare(&expected, &run, false), Ok(()));
+        let fewer = run.replace("194 flags", "193 flags");
+        assert!(compare(&expected, &fewer, false).is_err());
+    }
+
+    /// A notice that names another limit than this machine's is not the
+    /// machine's doing: the page is compared as it is, and fails.
+    #[test]
+    fn a_notice_naming_another_limit_changes_nothing() {
+        let run = "Searching for 676 flags: from AA to ZZ\n\
+                   493 concurrent connections will be used.\n\
+                   194 flags downloaded.\n\
+                   -m 1000 lowered to 493: open-file limit 1024\n";
+        assert_eq!(as_on_this_machine(PAGE, run, Some(4096)), PAGE);
+        assert_eq!(as_on_this_machine(PAGE, PAGE, Some(1024)), PAGE);
     }
 }
