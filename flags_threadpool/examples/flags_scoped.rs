@@ -18,7 +18,7 @@ use std::thread;
 
 use flags_sequential::flags::{download_one, main as run};
 
-// ANCHOR: download_many
+// ANCHOR: scoped_download_many
 fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     let mut cc_list = cc_list.to_vec();
     cc_list.sort();
@@ -40,7 +40,7 @@ fn download_many(cc_list: &[&str]) -> anyhow::Result<usize> {
     })?;
     Ok(res.len())
 }
-// ANCHOR_END: download_many
+// ANCHOR_END: scoped_download_many
 
 fn main() -> ExitCode {
     run(download_many)

@@ -32,6 +32,7 @@ const BOOK: &[(&str, &str, &str, &str, usize)] = &[
     ("flags_asyncio/examples/flags_asyncio.rs", "supervisor", "getflags/flags_asyncio.py", "supervisor", 6),
     ("flags_asyncio/examples/flags2_asyncio_executor.rs", "download_one", "getflags/flags2_asyncio_executor.py", "download_one", 24),
     ("flags_asyncio/examples/flags3_asyncio/main.rs", "get_country", "getflags/flags3_asyncio.py", "get_country", 8),
+    ("flags_asyncio/examples/flags3_asyncio/main.rs", "download_one", "getflags/flags3_asyncio.py", "download_one", 25),
     ("flags_threadpool/examples/flags_threadpool.rs", "download_many", "getflags/flags_threadpool.py", "download_many", 4),
     ("flags_threadpool/examples/flags_processpool.rs", "download_many", "getflags/flags_threadpool.py", "download_many", 4),
     ("flags_threadpool/examples/flags_processpool.rs", "main", "getflags/flags.py", "main", 6),
