@@ -14,6 +14,7 @@
 //! - [`progress`]: the tqdm-like bar.
 //! - [`interrupt`]: Ctrl-C, the book's `KeyboardInterrupt`.
 //! - [`limits`]: room under the open-file limit for `-m` connections.
+//! - [`log`]: the `RUST_LOG` filter of the clients and the server.
 //! - [`tls`]: the root certificates HTTPS trusts (`SSL_CERT_FILE`).
 //! - `steps`: what `main` does beyond the book's `main`, one call a step
 //!   (SIGPIPE, tracing, Ctrl-C, the hint when the test server is down...).
@@ -21,6 +22,7 @@
 pub mod cli;
 pub mod interrupt;
 pub mod limits;
+pub mod log;
 pub mod progress;
 pub mod report;
 pub mod save;
