@@ -1,9 +1,81 @@
-//! Running cargo from inside a program that cargo started: a test that
-//! builds a missing binary (`examples::binary`, `examples::example`), and
-//! `cargo xtask compare`, which builds the clients it measures. No program
-//! of the chapter has a counterpart; this is the workspace's plumbing.
+//! Running cargo from inside a program that cargo started: finding a
+//! package's binary or example from a test, and building it when it is
+//! missing ([`binary`], [`example`]: the one finder of the clients' tests,
+//! the README's and guide's samples and xtask's tests), and `cargo xtask
+//! compare`, which builds the clients it measures ([`inner_cargo`]). No
+//! program of the chapter has a counterpart; this is the workspace's
+//! plumbing.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, PoisonError};
+
+/// The example binary `name` of `package` (the test's own
+/// `env!("CARGO_PKG_NAME")`). `cargo test` builds the examples into
+/// `target/<profile>/examples/`, beside the `deps/` folder the test runs
+/// from; `cargo test --test examples` builds none, so a missing one is
+/// built here (one that exists is trusted to be current).
+pub fn example(package: &str, name: &str) -> PathBuf {
+    built(package, Target::Example(name))
+}
+
+/// The binary of `package` named as the package (`flags_sequential`...),
+/// for a test of another package, which cargo gives no
+/// `CARGO_BIN_EXE_*` for. `cargo test --workspace` has built it into
+/// `target/<profile>/`; a missing one is built here, as [`example`] does.
+pub fn binary(package: &str) -> PathBuf {
+    built(package, Target::Bin)
+}
+
+/// What [`built`] looks for: the package's own binary, or an example.
+enum Target<'a> {
+    Bin,
+    Example(&'a str),
+}
+
+/// The path of `target` of `package` in the profile this test runs in
+/// (debug, or release under `cargo test --release`), built first with
+/// that profile when it is missing.
+fn built(package: &str, target: Target) -> PathBuf {
+    let test_exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = test_exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test binary is in target/<profile>/deps");
+    let (path, selector) = match target {
+        Target::Bin => (profile_dir.join(exe(package)), ["--bin", package]),
+        Target::Example(name) => {
+            (profile_dir.join("examples").join(exe(name)), ["--example", name])
+        }
+    };
+    // One build at a time: tests run in parallel, and the second one to
+    // find the binary missing should find it built instead.
+    static BUILDING: Mutex<()> = Mutex::new(());
+    let _building = BUILDING.lock().unwrap_or_else(PoisonError::into_inner);
+    if !path.exists() {
+        let mut build = inner_cargo();
+        build.args(["build", "-q", "-p", package]).args(selector);
+        // From the workspace's root, whichever package's test asks.
+        build.current_dir(workspace_root());
+        if profile_dir.ends_with("release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("cargo runs");
+        let what = selector.join(" ");
+        assert!(status.success(), "cargo build -p {package} {what} failed");
+    }
+    path
+}
+
+/// `name` with the platform's suffix for executables (`.exe` on Windows).
+fn exe(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+/// The workspace's root: two folders above this crate's own.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
 /// A `Command` for the cargo that started this process (`$CARGO`, or the
 /// `cargo` on the PATH), without the variables cargo set for that process.

@@ -10,12 +10,12 @@
 //! [`binary`] does the same for a package's own binary, for a test of
 //! another package (the samples of the README and the guide).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::{Mutex, PoisonError};
 
 use flags_common::POP20_CC;
 
+pub use crate::cargo::{binary, example};
 use crate::client::{Scratch, assert_saved_exactly};
 use flags_server::{Config, Kind, TestServer};
 
@@ -54,73 +54,6 @@ const fn less(a: &str, b: &str) -> bool {
         i += 1;
     }
     a.len() < b.len()
-}
-
-/// The example binary `name` of `package` (the test's own
-/// `env!("CARGO_PKG_NAME")`). `cargo test` builds the examples into
-/// `target/<profile>/examples/`, beside the `deps/` folder the test runs
-/// from; `cargo test --test examples` builds none, so a missing one is
-/// built here (one that exists is trusted to be current).
-pub fn example(package: &str, name: &str) -> PathBuf {
-    built(package, Target::Example(name))
-}
-
-/// The binary of `package` named as the package (`flags_sequential`...),
-/// for a test of another package, which cargo gives no
-/// `CARGO_BIN_EXE_*` for. `cargo test --workspace` has built it into
-/// `target/<profile>/`; a missing one is built here, as [`example`] does.
-pub fn binary(package: &str) -> PathBuf {
-    built(package, Target::Bin)
-}
-
-/// What [`built`] looks for: the package's own binary, or an example.
-enum Target<'a> {
-    Bin,
-    Example(&'a str),
-}
-
-/// The path of `target` of `package` in the profile this test runs in
-/// (debug, or release under `cargo test --release`), built first with
-/// that profile when it is missing.
-fn built(package: &str, target: Target) -> PathBuf {
-    let test_exe = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = test_exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test binary is in target/<profile>/deps");
-    let (path, selector) = match target {
-        Target::Bin => (profile_dir.join(exe(package)), ["--bin", package]),
-        Target::Example(name) => {
-            (profile_dir.join("examples").join(exe(name)), ["--example", name])
-        }
-    };
-    // One build at a time: tests run in parallel, and the second one to
-    // find the binary missing should find it built instead.
-    static BUILDING: Mutex<()> = Mutex::new(());
-    let _building = BUILDING.lock().unwrap_or_else(PoisonError::into_inner);
-    if !path.exists() {
-        let mut build = crate::cargo::inner_cargo();
-        build.args(["build", "-q", "-p", package]).args(selector);
-        // From the workspace's root, whichever package's test asks.
-        build.current_dir(workspace_root());
-        if profile_dir.ends_with("release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("cargo runs");
-        let what = selector.join(" ");
-        assert!(status.success(), "cargo build -p {package} {what} failed");
-    }
-    path
-}
-
-/// `name` with the platform's suffix for executables (`.exe` on Windows).
-fn exe(name: &str) -> String {
-    format!("{name}{}", std::env::consts::EXE_SUFFIX)
-}
-
-/// The workspace's root: two folders above this crate's own.
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// Runs example `name` of `package` in `cwd` with `args` and the

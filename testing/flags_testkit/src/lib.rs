@@ -46,8 +46,8 @@
 //! - [`pty`] (Unix, feature `pty`, in `harness`): a pseudo-terminal as a
 //!   binary's stderr, for the colour tests of the clients and the server;
 //! - [`rusage`]: a child's exit status and peak memory from `wait4`, and
-//!   [`cargo`]: a cargo to run from inside cargo, which `cargo xtask
-//!   compare` uses too. They are the whole crate without the default
+//!   [`cargo`]: the finder of a package's binaries and examples, and a
+//!   cargo to run from inside cargo, which xtask and its tests use too. They are the whole crate without the default
 //!   feature `harness`, which is how xtask takes it: a tool built in
 //!   release mode need not compile the rest.
 

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use flags_server::{Config, Kind, TestServer};
+use flags_testkit::cargo::{binary, example};
 use flags_testkit::client::Scratch;
-use flags_testkit::examples::{binary, example};
 use samples::{Block, Invocation, blocks, compare};
 
 /// The workspace's root, where the README and `guide/` are.
