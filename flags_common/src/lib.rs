@@ -15,6 +15,7 @@
 //! - [`progress`]: the tqdm-like bar.
 //! - [`interrupt`]: Ctrl-C, the book's `KeyboardInterrupt`.
 //! - [`limits`]: room under the open-file limit for `-m` connections.
+//! - [`log`]: the `RUST_LOG` filter of the clients and the server.
 //! - [`tls`]: the root certificates HTTPS trusts (`SSL_CERT_FILE`).
 //! - [`panic_seam`]: in debug builds, a download made to panic on
 //!   purpose, for the tests of what a panic does to a run.
@@ -24,6 +25,7 @@
 pub mod cli;
 pub mod interrupt;
 pub mod limits;
+pub mod log;
 pub mod panic_seam;
 pub mod progress;
 pub mod report;

@@ -94,18 +94,18 @@ pub(crate) fn prepare(options: &Options, actual_req: usize) -> Settings {
 /// `RUST_LOG=flags=debug` shows our events per request (code, URL, status,
 /// and the thread that made it) on stderr; `RUST_LOG=debug` adds those of
 /// the HTTP libraries; by default only warnings.
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("warn"));
+pub(crate) fn init_tracing() {
+    use tracing_subscriber::filter::LevelFilter;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = crate::log::filter_from_env(LevelFilter::WARN);
     let ansi = colours_on_stderr();
-    // A second call (e.g. from an example that also sets it up) is harmless.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let format = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
-        .with_thread_names(true)
-        .try_init();
+        .with_thread_names(true);
+    // A second call (e.g. from an example that also sets it up) is harmless.
+    let _ = tracing_subscriber::registry().with(format).with(filter).try_init();
 }
 
 /// Whether this process's log lines on stderr get colours

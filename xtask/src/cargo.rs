@@ -6,7 +6,6 @@
 
 use std::env;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
@@ -24,13 +23,20 @@ pub fn target_dir() -> PathBuf {
     if target.is_relative() { project_root().join(target) } else { target }
 }
 
-/// `cargo build --release -p <each package>`, in the workspace root; where
-/// the binaries are.
+/// `cargo build --release -p xtask -p <each package>`, in the workspace
+/// root; where the binaries are.
+///
+/// With `-p xtask`, because cargo unifies the features of a crate over
+/// the packages one build selects: xtask depends on the clients' libraries
+/// (see its Cargo.toml), so this build selects the same features as the
+/// `cargo run --release -p xtask` that started us, finds every dependency
+/// already compiled, and compiles only the binaries' `main.rs`. Without
+/// it, tokio, hyper, serde... would differ by a feature or two from
+/// xtask's, and be compiled a second time.
 fn build_release(packages: &[&str]) -> Result<PathBuf> {
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = flags_testkit::cargo::inner_cargo();
     cmd.current_dir(project_root()).args(["build", "--release"]);
-    for package in packages {
+    for package in std::iter::once(&"xtask").chain(packages) {
         cmd.args(["-p", package]);
     }
     eprintln!("compare: cargo build --release -p {}", packages.join(" -p "));

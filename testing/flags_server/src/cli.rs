@@ -155,15 +155,16 @@ fn rate(text: &str) -> Result<f64, String> {
 /// and problems but not every request (that is `debug`, so a benchmark
 /// does not measure the terminal).
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::filter::LevelFilter;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = flags_common::log::filter_from_env(LevelFilter::INFO);
     // Colours only for a person at a terminal, as the clients decide.
     let ansi = flags_common::colours_on_stderr();
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let format = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
-        .with_ansi(ansi)
-        .init();
+        .with_ansi(ansi);
+    tracing_subscriber::registry().with(format).with(filter).init();
 }
 
 /// Runs the servers in the foreground until Ctrl-C or SIGTERM, then stops
@@ -277,7 +278,20 @@ fn banner(
 
 /// Errors binding ::1 that mean "this machine has no IPv6", not "busy".
 fn no_ipv6(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::AddrNotAvailable || e.raw_os_error() == Some(97) // EAFNOSUPPORT: IPv6 disabled
+    e.kind() == io::ErrorKind::AddrNotAvailable || no_ipv6_family(e)
+}
+
+/// EAFNOSUPPORT: a kernel without IPv6 (97 on Linux, 47 on macOS and the
+/// BSDs), hence libc's constant.
+#[cfg(unix)]
+fn no_ipv6_family(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::EAFNOSUPPORT)
+}
+
+/// Windows' WSAEAFNOSUPPORT, for a machine whose IPv6 stack is off.
+#[cfg(windows)]
+fn no_ipv6_family(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(10047)
 }
 
 /// A future that completes on Ctrl-C (SIGINT) or SIGTERM. The handlers

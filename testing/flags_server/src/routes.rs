@@ -148,7 +148,21 @@ fn is_absent(e: &io::Error) -> bool {
         io::ErrorKind::NotFound
             | io::ErrorKind::NotADirectory
             | io::ErrorKind::PermissionDenied
-    ) || e.raw_os_error() == Some(40) // ELOOP: a symlink loop
+    ) || is_symlink_loop(e)
+}
+
+/// ELOOP: a loop of symbolic links, whose number differs between Unixes
+/// (40 on Linux, 62 on macOS and the BSDs), hence libc's constant. std has
+/// no stable `ErrorKind` for it yet.
+#[cfg(unix)]
+fn is_symlink_loop(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+/// Windows reports a loop of links as ERROR_CANT_RESOLVE_FILENAME.
+#[cfg(windows)]
+fn is_symlink_loop(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(1921)
 }
 
 #[cfg(test)]

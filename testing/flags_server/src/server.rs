@@ -380,15 +380,22 @@ async fn content(
 /// it fails. With a seed they are the (2n+1)th and (2n+2)th outputs of a
 /// SplitMix64 stream seeded with it, so they depend on the seed and the
 /// request's position alone, not on which thread serves it or when.
+/// Without one, the stream starts from a fresh random seed for every
+/// request, so runs differ, as `slow_server.py`'s `random()` does.
 fn draws(seed: Option<u64>, n: u64) -> (f64, f64) {
-    match seed {
-        Some(seed) => {
-            let start = n.wrapping_mul(2).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let mut rng = SplitMix64::new(seed.wrapping_add(start));
-            (rng.next_f64(), rng.next_f64())
-        }
-        None => (rand::random(), rand::random()),
-    }
+    let seed = seed.unwrap_or_else(unseeded);
+    let start = n.wrapping_mul(2).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut rng = SplitMix64::new(seed.wrapping_add(start));
+    (rng.next_f64(), rng.next_f64())
+}
+
+/// A random 64-bit seed: std's `RandomState` is keyed from the operating
+/// system's randomness once per thread and moves to a new key at every
+/// call, and SipHash under that key is the draw. Random enough for a
+/// delay and a coin toss, and no `rand` crate for two numbers.
+fn unseeded() -> u64 {
+    use std::hash::BuildHasher;
+    std::collections::hash_map::RandomState::new().hash_one(0u8)
 }
 
 fn respond(

@@ -6,14 +6,16 @@
 //! gone (`| head`).
 //!
 //! Examples are not `CARGO_BIN_EXE_*` binaries, so [`example`] finds them
-//! where `cargo test` builds them, and builds one that is missing.
+//! where `cargo test` builds them, and builds one that is missing;
+//! [`binary`] does the same for a package's own binary, for a test of
+//! another package (the samples of the README and the guide).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::{Mutex, PoisonError};
 
 use flags_common::POP20_CC;
 
+pub use crate::cargo::{binary, example};
 use crate::client::{Scratch, assert_saved_exactly};
 use flags_server::{Config, Kind, TestServer};
 
@@ -52,50 +54,6 @@ const fn less(a: &str, b: &str) -> bool {
         i += 1;
     }
     a.len() < b.len()
-}
-
-/// The example binary `name` of `package` (the test's own
-/// `env!("CARGO_PKG_NAME")`). `cargo test` builds the examples into
-/// `target/<profile>/examples/`, beside the `deps/` folder the test runs
-/// from; `cargo test --test examples` builds none, so a missing one is
-/// built here (one that exists is trusted to be current).
-pub fn example(package: &str, name: &str) -> PathBuf {
-    let test_exe = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = test_exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test binary is in target/<profile>/deps");
-    let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    let path = profile_dir.join("examples").join(exe);
-    // One build at a time: tests run in parallel, and the second one to
-    // find the binary missing should find it built instead.
-    static BUILDING: Mutex<()> = Mutex::new(());
-    let _building = BUILDING.lock().unwrap_or_else(PoisonError::into_inner);
-    if !path.exists() {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build.args(["build", "-p", package, "--example", name]);
-        if profile_dir.ends_with("release") {
-            build.arg("--release");
-        }
-        // Cargo gave the test its package's CARGO_PKG_NAME, OUT_DIR...;
-        // some build scripts (ring's) rebuild when those change, so the
-        // inner cargo must not see them, or every build after it would
-        // rebuild them back.
-        for (key, _) in std::env::vars_os() {
-            let key_str = key.to_string_lossy();
-            if key_str.starts_with("CARGO_PKG_")
-                || key_str.starts_with("CARGO_MANIFEST_")
-                || ["CARGO_CRATE_NAME", "CARGO_PRIMARY_PACKAGE", "OUT_DIR"]
-                    .contains(&&*key_str)
-            {
-                build.env_remove(&key);
-            }
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "cargo build --example {name} failed");
-    }
-    path
 }
 
 /// Runs example `name` of `package` in `cwd` with `args` and the

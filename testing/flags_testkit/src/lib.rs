@@ -45,13 +45,15 @@
 //! - [`tls`]: an HTTPS front for the test server, and the HTTPS checks;
 //! - [`pty`] (Unix, feature `pty`, in `harness`): a pseudo-terminal as a
 //!   binary's stderr, for the colour tests of the clients and the server;
-//! - [`rusage`]: a child's exit status and peak memory from `wait4`, which
-//!   `cargo xtask compare` uses too. It is the whole crate without the
-//!   default feature `harness`, which is how xtask takes it: a tool built
-//!   in release mode need not compile the rest.
+//! - [`rusage`]: a child's exit status and peak memory from `wait4`, and
+//!   [`cargo`]: the finder of a package's binaries and examples, and a
+//!   cargo to run from inside cargo, which xtask and its tests use too. They are the whole crate without the default
+//!   feature `harness`, which is how xtask takes it: a tool built in
+//!   release mode need not compile the rest.
 
 #[cfg(feature = "harness")]
 mod background;
+pub mod cargo;
 #[cfg(feature = "harness")]
 pub mod checks;
 #[cfg(feature = "harness")]

@@ -17,6 +17,8 @@
 //! - [`as_on_this_machine`]: a sample as it reads where the open-file
 //!   limit lowered `-m`.
 
+use similar::{ChangeTag, TextDiff};
+
 /// One ```` ```console ```` block of a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
@@ -213,21 +215,19 @@ pub fn compare(
     if expected == actual {
         return Ok(());
     }
+    // Lines aligned by a longest common subsequence (Myers), not by
+    // position: one line more in the run is one `+` line, and the lines
+    // after it still pair up with the page's.
     let (want, got): (Vec<&str>, Vec<&str>) =
         (expected.lines().collect(), actual.lines().collect());
     let mut diff = String::new();
-    for index in 0..want.len().max(got.len()) {
-        match (want.get(index), got.get(index)) {
-            (Some(w), Some(g)) if w == g => diff.push_str(&format!("  {w}\n")),
-            (w, g) => {
-                if let Some(w) = w {
-                    diff.push_str(&format!("- {w}\n"));
-                }
-                if let Some(g) = g {
-                    diff.push_str(&format!("+ {g}\n"));
-                }
-            }
-        }
+    for change in TextDiff::from_slices(&want, &got).iter_all_changes() {
+        let sign = match change.tag() {
+            ChangeTag::Equal => ' ',
+            ChangeTag::Delete => '-',
+            ChangeTag::Insert => '+',
+        };
+        diff.push_str(&format!("{sign} {}\n", change.value()));
     }
     Err(diff)
 }
@@ -346,6 +346,16 @@ mod tests {
         );
         assert_eq!(normalise("<Future at 0x55a7f6 x"), "<Future at 0x… x");
         assert_ne!(normalise("20 flags"), normalise("19 flags"));
+    }
+
+    /// One line more in the run shows as that one `+` line, the lines
+    /// around it unchanged, not as every later line changed.
+    #[test]
+    fn compare_shows_an_inserted_line_as_one_insertion() {
+        let page = "first\nsecond\nthird\n";
+        let run = "first\nextra\nsecond\nthird\n";
+        let diff = compare(page, run, false).expect_err("an extra line");
+        assert_eq!(diff, "  first\n+ extra\n  second\n  third\n");
     }
 
     /// One changed word fails the comparison, with the line in the diff.

@@ -19,45 +19,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use flags_server::{Config, Kind, TestServer};
+use flags_testkit::cargo::{binary, example};
 use flags_testkit::client::Scratch;
-use flags_testkit::examples::example;
 use samples::{Block, Invocation, as_on_this_machine, blocks, compare};
 
 /// The workspace's root, where the README and `guide/` are.
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A package's own binary, beside the `deps/` folder this test runs from.
-/// `cargo test --workspace` has built it; built here when it is missing
-/// (as with `cargo test -p samples` on a fresh target).
-fn binary(package: &str) -> PathBuf {
-    let test_exe = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = test_exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test binary is in target/<profile>/deps");
-    let path =
-        profile_dir.join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
-    if !path.exists() {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build
-            .args(["build", "-q", "-p", package, "--bin", package])
-            .current_dir(root());
-        // The variables cargo gave this test (CARGO_PKG_NAME, ...) would
-        // make some build scripts rebuild, and then rebuild back later.
-        for (key, _) in std::env::vars_os() {
-            let key = key.to_string_lossy();
-            let keep = ["CARGO_HOME", "CARGO_TARGET_DIR"].contains(&&*key);
-            if key.starts_with("CARGO_") && !keep {
-                build.env_remove(&*key);
-            }
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "cargo build -p {package} failed");
-    }
-    path
 }
 
 /// Runs one sample's command in `cwd` against `server`; returns what it

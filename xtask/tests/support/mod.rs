@@ -2,28 +2,22 @@
 //! xtask binary, run with the hidden `--bin-dir` on the debug client
 //! binaries next to it (the release build `compare` does by default would
 //! take minutes). `cargo test --workspace` has built them already; for
-//! `cargo test -p xtask` the first test builds them (a no-op otherwise).
+//! `cargo test -p xtask` the test kit's finder builds the missing ones.
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::Once;
 
 use serde_json::Value;
 
 /// Runs `xtask SUBCOMMAND --bin-dir <debug> ARGS`, with `CARGO_TARGET_DIR`
 /// set to `target` so that what xtask writes by default lands there.
 pub fn xtask(subcommand: &str, target: &Path, args: &[&str]) -> Output {
-    static BUILT: Once = Once::new();
-    BUILT.call_once(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "flags_sequential"])
-            .args(["-p", "flags_threadpool", "-p", "flags_asyncio"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the clients failed");
-    });
+    // Only the missing ones: a build of three packages alone would unify
+    // their features apart from the workspace's test build, and compile
+    // tokio, hyper, rustls... again to binaries that already exist.
+    for client in ["flags_sequential", "flags_threadpool", "flags_asyncio"] {
+        flags_testkit::cargo::binary(client);
+    }
     let xtask = Path::new(env!("CARGO_BIN_EXE_xtask"));
     Command::new(xtask)
         .arg(subcommand)
