@@ -18,13 +18,15 @@
 //! [`Future::pending`].
 
 use std::any::type_name;
+use std::cell::UnsafeCell;
 use std::fmt;
 use std::future::IntoFuture;
 use std::hash::{Hash, Hasher};
-use std::panic::AssertUnwindSafe;
+use std::panic::{AssertUnwindSafe, RefUnwindSafe, UnwindSafe};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -105,20 +107,38 @@ impl FutureError {
 /// What a finished task left: its value, or why there is none.
 pub type Outcome<R> = Result<R, FutureError>;
 
-/// CPython's `_state`.
+/// CPython's `_state`, kept in one atomic word (see [`Core`]'s `state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum State {
-    Pending,
-    Running,
+    Pending = 0,
+    Running = 1,
     /// `cancel()` was called; the executor has not yet reached the task,
     /// so `wait` and `as_completed` do not count it yet.
-    Cancelled,
+    Cancelled = 2,
     /// The executor reached the cancelled task and told the waiters.
-    CancelledAndNotified,
-    Finished,
+    CancelledAndNotified = 3,
+    Finished = 4,
 }
 
+/// The bit of the state word that says someone listens: a waiter of
+/// `wait` or `as_completed`, a done-callback, an async task's waker, or a
+/// thread blocked in `result()`. Set under the lock, and never cleared:
+/// while it is clear, a change of state has nobody to tell, so it needs no
+/// lock.
+const LISTENED: u8 = 0b1000;
+
 impl State {
+    fn from_word(word: u8) -> State {
+        match word & !LISTENED {
+            0 => State::Pending,
+            1 => State::Running,
+            2 => State::Cancelled,
+            3 => State::CancelledAndNotified,
+            _ => State::Finished,
+        }
+    }
+
     fn cancelled(self) -> bool {
         matches!(self, State::Cancelled | State::CancelledAndNotified)
     }
@@ -146,17 +166,59 @@ struct Waiter {
 /// the future it is called with.
 type Callback<R> = Box<dyn FnOnce(&Future<R>) + Send>;
 
-/// The part of a future both ends share: its state, and who waits for it.
-struct Core<R> {
+/// The part of a future both ends share, in one allocation: its state,
+/// its outcome, who listens for it, and, on the thread pool, the task
+/// itself (`task`, see [`Job`]).
+///
+/// The fast path. A task's future changes state twice (running, then
+/// finished) and is asked once (`result()`), and most of the time nobody
+/// else listens: so the state is an atomic word, and a change takes the
+/// lock only when the word's `LISTENED` bit says there is someone to tell.
+/// Whoever starts listening sets that bit under the lock and then looks at
+/// the state again, so a change either comes before (and the listener
+/// sees it) or sees the bit (and takes the lock to tell it). `done()`,
+/// `result()` on a done future and the worker's two changes take no lock.
+struct Core<R, T: ?Sized = dyn Send + Sync> {
+    /// A [`State`], plus the `LISTENED` bit. Changed only by
+    /// compare-and-swap (`advance`), since the worker's changes do not take
+    /// the lock that `cancel` takes.
+    state: AtomicU8,
+    /// The task's outcome: written once, by the promise, while the state is
+    /// `Running` (which only the promise leaves), and read only once the
+    /// state is `Finished`, which the promise stores after writing it.
+    /// Without that order, a reader could see a half-written value; with
+    /// it, the atomic state is all the synchronisation the cell needs, as
+    /// in std's `OnceLock` or tokio's oneshot.
+    outcome: UnsafeCell<Option<Outcome<R>>>,
     // A std Mutex: held for a few assignments, never while a task or a
     // callback runs.
     inner: Mutex<Inner<R>>,
     /// Notified whenever the state changes, for `result()`.
     changed: Condvar,
+    /// The thread pool's task, until a worker takes it out (see [`Job`]);
+    /// nothing (`()`) for other executors. Last, and of any size, so that
+    /// a future holds it as `dyn Send + Sync`: `Future<R>` does not name
+    /// the closure's type, and never touches it.
+    task: T,
 }
 
+// SAFETY: `Core` is shared between threads by `Arc`. Every field but
+// `outcome` is `Sync` by itself. `outcome` is written by one thread (the
+// promise's, while the state is `Running`) before any thread may read it
+// (after it loads `Finished` with `Acquire`, which the writer stored with
+// `Release` after writing), and is taken out (`Future::take`) only by the
+// sole owner of the future, once nobody else reads it: the accesses never
+// overlap, and the readers get `&R` across threads, hence `R: Sync`, and
+// the owner on another thread gets `R` itself, hence `R: Send`. The task
+// slot `T` is shared as any field is, hence `T: Sync`.
+unsafe impl<R: Send + Sync, T: ?Sized + Sync> Sync for Core<R, T> {}
+
+// As `OnceLock`: a panic while the cell is shared cannot leave it
+// half-written, since it is written once, before anyone may read it.
+// The task slot is a mutex, which is unwind-safe whatever it holds.
+impl<R: RefUnwindSafe + UnwindSafe, T: ?Sized> RefUnwindSafe for Core<R, T> {}
+
 struct Inner<R> {
-    state: State,
     /// `as_completed` and `wait` register here: each is told the future's
     /// position in its own list, once, when the future becomes done. Each
     /// call removes its own entry when it ends (see `forget_waiter`), so a
@@ -174,11 +236,82 @@ struct Inner<R> {
     blocked: usize,
 }
 
-impl<R> Core<R> {
+impl<R, T> Core<R, T> {
+    /// A pending future's shared state, holding `task`.
+    fn new(task: T) -> Core<R, T> {
+        Core {
+            state: AtomicU8::new(State::Pending as u8),
+            outcome: UnsafeCell::new(None),
+            inner: Mutex::new(Inner {
+                waiters: Vec::new(),
+                callbacks: Vec::new(),
+                wakers: Vec::new(),
+                calling_back: false,
+                blocked: 0,
+            }),
+            changed: Condvar::new(),
+            task,
+        }
+    }
+}
+
+impl<R, T: ?Sized> Core<R, T> {
     fn lock(&self) -> MutexGuard<'_, Inner<R>> {
         // Every change under this lock is one assignment, so a panic
         // elsewhere while it was held cannot have left it half-written.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The state now. `Acquire`, so that a `Finished` seen here makes the
+    /// outcome written before it visible.
+    fn state(&self) -> State {
+        State::from_word(self.state.load(Ordering::Acquire))
+    }
+
+    /// Done, and nobody ever listened, so no callback can be running: the
+    /// owner may take the value out without the lock.
+    fn settled_unheard(&self) -> bool {
+        let word = self.state.load(Ordering::Acquire);
+        word & LISTENED == 0 && State::from_word(word).done()
+    }
+
+    /// Says that someone listens (the caller holds the lock, `_inner`), and
+    /// gives the state: a change after this one sees the bit and takes the
+    /// lock, so whoever registers now will be told.
+    fn listen(&self, _inner: &Inner<R>) -> State {
+        State::from_word(self.state.fetch_or(LISTENED, Ordering::AcqRel))
+    }
+
+    /// Moves the state from `from` to `to`, keeping the `LISTENED` bit;
+    /// false if it was not `from`.
+    fn advance(&self, from: State, to: State) -> bool {
+        let mut word = self.state.load(Ordering::Relaxed);
+        while State::from_word(word) == from {
+            let next = to as u8 | (word & LISTENED);
+            match self.state.compare_exchange_weak(
+                word,
+                next,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => word = now,
+            }
+        }
+        false
+    }
+
+    /// The outcome, once the state is `Finished`; `None` before, and for a
+    /// cancelled future, which has none.
+    fn outcome(&self) -> Option<&Outcome<R>> {
+        if self.state() != State::Finished {
+            return None;
+        }
+        // SAFETY: the state is `Finished`, loaded with `Acquire`: the
+        // promise wrote the cell before storing it, and nobody writes the
+        // cell again except `take`, which needs the future by value, so
+        // not while this `&self` (and the loan returned) lives.
+        unsafe { (*self.outcome.get()).as_ref() }
     }
 
     fn wait<'a>(
@@ -205,13 +338,12 @@ impl<R> Core<R> {
 /// has run it. `R` is what the task returns.
 ///
 /// Not `Clone`: a future has one owner, and `result()` lends its value
-/// (`&R`), so `R` need not be `Clone`. Hashable and comparable by
-/// identity, so it can be a key of the book's `to_do_map`.
+/// (`&R`), so `R` need not be `Clone`; and the owner can take the value
+/// out (`into_result`), since no other handle can be reading it. Hashable
+/// and comparable by identity, so it can be a key of the book's
+/// `to_do_map`.
 pub struct Future<R> {
     core: Arc<Core<R>>,
-    // Apart from `core`, so that once the worker has let go of it, the
-    // owner of the future can take the value out (`into_result`).
-    outcome: Arc<OnceLock<Outcome<R>>>,
 }
 
 /// The executor's end of a [`Future`]: whoever runs the task uses it to
@@ -220,8 +352,9 @@ pub struct Future<R> {
 /// written.
 pub struct Promise<R> {
     core: Arc<Core<R>>,
-    // `None` once set: the worker has let go of it.
-    outcome: Option<Arc<OnceLock<Outcome<R>>>>,
+    /// The outcome is set, or the future cancelled: dropping the promise
+    /// has nothing more to do.
+    settled: bool,
 }
 
 impl<R> Future<R> {
@@ -230,23 +363,9 @@ impl<R> Future<R> {
     /// `Future()` and call its `set_*` methods; here those methods live on
     /// the [`Promise`], so only the executor can call them.
     pub fn pending() -> (Future<R>, Promise<R>) {
-        let core = Arc::new(Core {
-            inner: Mutex::new(Inner {
-                state: State::Pending,
-                waiters: Vec::new(),
-                callbacks: Vec::new(),
-                wakers: Vec::new(),
-                calling_back: false,
-                blocked: 0,
-            }),
-            changed: Condvar::new(),
-        });
-        let outcome = Arc::new(OnceLock::new());
-        let promise = Promise {
-            core: Arc::clone(&core),
-            outcome: Some(Arc::clone(&outcome)),
-        };
-        (Future { core, outcome }, promise)
+        let core: Arc<Core<R>> = Arc::new(Core::new(()));
+        let promise = Promise { core: Arc::clone(&core), settled: false };
+        (Future { core }, promise)
     }
 
     /// A future that is already finished with `outcome`, as a sequential
@@ -259,17 +378,17 @@ impl<R> Future<R> {
 
     /// `future.done()`: finished or cancelled; `result()` will not wait.
     pub fn done(&self) -> bool {
-        self.core.lock().state.done()
+        self.core.state().done()
     }
 
     /// `future.running()`: a worker is running the task right now.
     pub fn running(&self) -> bool {
-        self.core.lock().state == State::Running
+        self.core.state() == State::Running
     }
 
     /// `future.cancelled()`.
     pub fn cancelled(&self) -> bool {
-        self.core.lock().state.cancelled()
+        self.core.state().cancelled()
     }
 
     /// `future.cancel()`: only a pending task can be cancelled (it will
@@ -278,19 +397,13 @@ impl<R> Future<R> {
     /// count it once the executor reaches it, as CPython's do.
     pub fn cancel(&self) -> bool {
         let inner = self.core.lock();
-        match inner.state {
-            State::Pending => {
-                mark_done(
-                    &self.core,
-                    Some(Arc::clone(&self.outcome)),
-                    inner,
-                    State::Cancelled,
-                );
-                true
-            }
-            State::Cancelled | State::CancelledAndNotified => true,
-            State::Running | State::Finished => false,
+        // Races with the worker marking it running, which takes no lock:
+        // the compare-and-swap decides which comes first.
+        if self.core.advance(State::Pending, State::Cancelled) {
+            mark_done(&self.core, inner, State::Cancelled);
+            return true;
         }
+        self.core.state().cancelled()
     }
 
     /// `future.result()`: waits until the task is done, then lends its
@@ -339,7 +452,7 @@ impl<R> Future<R> {
         callback: impl FnOnce(&Future<R>) + Send + 'static,
     ) {
         let mut inner = self.core.lock();
-        if inner.state.done() {
+        if self.core.listen(&inner).done() {
             drop(inner);
             call_back(self, Box::new(callback));
         } else {
@@ -357,18 +470,22 @@ impl<R> Future<R> {
     /// Takes the outcome out of a future that is done and whose callbacks
     /// have returned.
     fn take(self) -> Outcome<R> {
-        // The worker let go of its end before marking the future done (see
-        // `Promise::set`), the callbacks' handles are gone, and a future is
-        // not `Clone`, so this is the last handle. A cancelled future has no
-        // outcome, and its promise may still hold the empty cell.
-        match Arc::into_inner(self.outcome).and_then(OnceLock::into_inner) {
-            Some(outcome) => outcome,
-            None => Err(FutureError::Cancelled),
+        if self.core.state() != State::Finished {
+            // A cancelled future has no outcome.
+            return Err(FutureError::Cancelled);
         }
+        // SAFETY: the state is `Finished` (loaded with `Acquire`), so the
+        // promise wrote the cell and will not touch it again. This is the
+        // future's only handle (a future is not `Clone`, and the handle
+        // the callbacks were given is gone: the caller waited for them),
+        // taken by value, so no loan of the value (`lend`) is alive and no
+        // other thread reads the cell now or later.
+        let outcome = unsafe { (*self.core.outcome.get()).take() };
+        outcome.unwrap_or(Err(FutureError::Lost))
     }
 
     fn lend(&self) -> Result<&R, FutureError> {
-        match self.outcome.get() {
+        match self.core.outcome() {
             Some(Ok(value)) => Ok(value),
             Some(Err(error)) => Err(error.clone()),
             // Done without an outcome: it was cancelled.
@@ -377,7 +494,7 @@ impl<R> Future<R> {
     }
 
     fn error(&self) -> Result<Option<FutureError>, FutureError> {
-        match self.outcome.get() {
+        match self.core.outcome() {
             Some(Ok(_)) => Ok(None),
             Some(Err(error)) => Ok(Some(error.clone())),
             None => Err(FutureError::Cancelled),
@@ -385,11 +502,17 @@ impl<R> Future<R> {
     }
 
     /// Blocks until the future is finished or cancelled, or `timeout` has
-    /// passed; false in the last case.
+    /// passed; false in the last case. A future already done costs one
+    /// atomic load: no lock.
     pub(crate) fn wait_done(&self, timeout: Option<Duration>) -> bool {
+        if self.done() {
+            return true;
+        }
         let deadline = timeout.map(|timeout| Instant::now() + timeout);
         let mut inner = self.core.lock();
-        while !inner.state.done() {
+        // Listening, so that the change to done takes the lock and
+        // signals.
+        while !self.core.listen(&inner).done() {
             match deadline {
                 None => inner = self.core.wait(inner),
                 Some(deadline) => {
@@ -413,8 +536,11 @@ impl<R> Future<R> {
 
     /// Blocks until the future is done and its callbacks have returned.
     fn wait_settled(&self) {
+        if self.core.settled_unheard() {
+            return;
+        }
         let mut inner = self.core.lock();
-        while !inner.state.done() || inner.calling_back {
+        while !self.core.listen(&inner).done() || inner.calling_back {
             inner = self.core.wait(inner);
         }
     }
@@ -429,7 +555,7 @@ impl<R> Future<R> {
         position: usize,
     ) {
         let mut inner = self.core.lock();
-        if inner.state.notified() {
+        if self.core.listen(&inner).notified() {
             sender.send(position).ok();
         } else {
             inner.waiters.push(Waiter { id, sender: sender.clone(), position });
@@ -454,7 +580,7 @@ impl<R> Future<R> {
     /// Done as `wait` counts it: finished, or cancelled and seen by the
     /// executor.
     pub(crate) fn notified(&self) -> bool {
-        self.core.lock().state.notified()
+        self.core.state().notified()
     }
 
     /// The future's identity: the address of its shared state.
@@ -463,40 +589,33 @@ impl<R> Future<R> {
     }
 }
 
-/// Moves a future to a done state, tells `wait`'s waiters (unless it is
-/// only `Cancelled`), wakes everyone blocked or awaiting, then runs the
-/// callbacks, outside the lock. `outcome` is the caller's handle on the
-/// value, let go of before anyone can see the future done, unless the
-/// callbacks need it (and then `into_result` waits for them).
+/// Tells everyone listening that the future is now done (`state`, which
+/// the caller has just set under the lock it passes): `wait`'s waiters
+/// (unless it is only `Cancelled`), the threads blocked and the tasks
+/// awaiting; then runs the callbacks, outside the lock.
 fn mark_done<R>(
     core: &Arc<Core<R>>,
-    outcome: Option<Arc<OnceLock<Outcome<R>>>>,
     mut inner: MutexGuard<'_, Inner<R>>,
     state: State,
 ) {
-    inner.state = state;
     if state.notified() {
         notify_waiters(&mut inner);
     }
     let callbacks = std::mem::take(&mut inner.callbacks);
     let wakers = std::mem::take(&mut inner.wakers);
-    let outcome = match outcome {
-        Some(outcome) if !callbacks.is_empty() => outcome,
-        _ => {
-            drop(outcome);
-            core.signal(&inner);
-            drop(inner);
-            wakers.into_iter().for_each(Waker::wake);
-            return;
-        }
-    };
+    if callbacks.is_empty() {
+        core.signal(&inner);
+        drop(inner);
+        wakers.into_iter().for_each(Waker::wake);
+        return;
+    }
     inner.calling_back = true;
     core.signal(&inner);
     drop(inner);
     wakers.into_iter().for_each(Waker::wake);
     // A handle of the callbacks' own, dropped before `into_result` may go
     // on (it waits for `calling_back` to clear).
-    let future = Future { core: Arc::clone(core), outcome };
+    let future = Future { core: Arc::clone(core) };
     for callback in callbacks {
         call_back(&future, callback);
     }
@@ -529,20 +648,13 @@ impl<R> Promise<R> {
     /// cancelled meanwhile: then the task must not run, and the waiters of
     /// `wait` and `as_completed` are told now.
     pub fn set_running_or_notify_cancel(&self) -> bool {
-        let mut inner = self.core.lock();
-        match inner.state {
-            State::Pending => {
-                // Nobody waits for a future to start running.
-                inner.state = State::Running;
-                true
-            }
-            State::Cancelled => {
-                inner.state = State::CancelledAndNotified;
-                notify_waiters(&mut inner);
-                false
-            }
-            _ => false,
+        // No lock: nobody waits for a future to start running, and the
+        // compare-and-swap settles a race with `cancel`.
+        if self.core.advance(State::Pending, State::Running) {
+            return true;
         }
+        self.notify_cancel();
+        false
     }
 
     /// `future.set_result(value)`: the task returned `value`.
@@ -557,19 +669,42 @@ impl<R> Promise<R> {
 
     /// Sets either outcome and marks the future finished.
     pub fn set(mut self, outcome: Outcome<R>) {
-        let Some(cell) = self.outcome.take() else { return };
-        let inner = self.core.lock();
-        if inner.state.done() {
-            // Cancelled before it ran: there is nothing to set.
-            self.notify_cancel(inner);
+        self.settled = true;
+        self.finish(outcome);
+    }
+
+    /// Writes the outcome and marks the future finished, unless it was
+    /// cancelled: then there is nothing to set, and the waiters are told.
+    fn finish(&self, outcome: Outcome<R>) {
+        // Running first (if the executor did not say so already), so that
+        // `cancel`, which only cancels a pending future, cannot change the
+        // state while the outcome is being written.
+        if !self.core.advance(State::Pending, State::Running)
+            && self.core.state() != State::Running
+        {
+            self.notify_cancel();
             return;
         }
-        // Set only here, once: `take` above makes a second call find
-        // nothing.
-        let _ = cell.set(outcome);
-        // `mark_done` lets go of the cell before the future is seen done,
-        // so the owner can take the value out (`into_result`).
-        mark_done(&self.core, Some(cell), inner, State::Finished);
+        // SAFETY: the state is `Running`, which only this promise leaves,
+        // and this is its only write: nobody reads the cell before the
+        // state is `Finished`, stored below, after the write.
+        unsafe { *self.core.outcome.get() = Some(outcome) };
+        // The fast path: nobody listens, so there is nobody to tell and no
+        // lock to take. `Release`, so that a reader who sees `Finished`
+        // sees the outcome.
+        let unheard = self.core.state.compare_exchange(
+            State::Running as u8,
+            State::Finished as u8,
+            Ordering::Release,
+            Ordering::Relaxed,
+        );
+        if unheard.is_err() {
+            // Someone listens: change the state under the lock, so they
+            // see it and the callbacks' `calling_back` together.
+            let inner = self.core.lock();
+            self.core.advance(State::Running, State::Finished);
+            mark_done(&self.core, inner, State::Finished);
+        }
     }
 
     /// Cancels a task that will not run (the executor is shutting down with
@@ -577,18 +712,24 @@ impl<R> Promise<R> {
     /// executor has seen it. A future already running or done is left as
     /// is.
     pub(crate) fn cancel(mut self) {
+        self.settled = true;
         let inner = self.core.lock();
-        if inner.state == State::Pending {
-            let outcome = self.outcome.take();
-            mark_done(&self.core, outcome, inner, State::CancelledAndNotified);
+        if self.core.advance(State::Pending, State::CancelledAndNotified) {
+            mark_done(&self.core, inner, State::CancelledAndNotified);
         } else {
-            self.notify_cancel(inner);
+            drop(inner);
+            self.notify_cancel();
         }
     }
 
-    fn notify_cancel(&self, mut inner: MutexGuard<'_, Inner<R>>) {
-        if inner.state == State::Cancelled {
-            inner.state = State::CancelledAndNotified;
+    /// A future cancelled by its owner is one the executor has now seen:
+    /// `wait` and `as_completed` count it from here.
+    fn notify_cancel(&self) {
+        if self.core.state() != State::Cancelled {
+            return;
+        }
+        let mut inner = self.core.lock();
+        if self.core.advance(State::Cancelled, State::CancelledAndNotified) {
             notify_waiters(&mut inner);
         }
     }
@@ -598,16 +739,110 @@ impl<R> Drop for Promise<R> {
     /// A promise dropped unset (an executor's bug, or a task dropped with
     /// its queue) finishes its future with `Lost`, so nobody waits forever.
     fn drop(&mut self) {
-        if let Some(cell) = self.outcome.take() {
-            let inner = self.core.lock();
-            if !inner.state.done() {
-                let _ = cell.set(Err(FutureError::Lost));
-                mark_done(&self.core, Some(cell), inner, State::Finished);
-            } else {
-                self.notify_cancel(inner);
-            }
+        if !self.settled {
+            self.finish(Err(FutureError::Lost));
         }
     }
+}
+
+/// A task queued on the thread pool, in one allocation with its future's
+/// shared state: `submit` allocates once, where a boxed task beside the
+/// future would be a second allocation, and a second free for the worker.
+/// The queue holds jobs of every closure and result type, so a job holds
+/// its state as a trait object, [`Queued`].
+///
+/// A job dropped without being run, cancelled or failed (a task dropped
+/// with its queue) finishes its future with `Lost`, as a dropped
+/// [`Promise`] does, so nobody waits forever.
+pub(crate) struct Job {
+    // `None` once handed on.
+    core: Option<Arc<dyn Queued>>,
+}
+
+impl Job {
+    /// A new pending future and the job that will run `task` for it.
+    pub(crate) fn new<R, F>(task: F) -> (Future<R>, Job)
+    where
+        F: FnOnce() -> Outcome<R> + Send + 'static,
+        R: Send + Sync + 'static,
+    {
+        let core = Arc::new(Core::new(Mutex::new(Some(task))));
+        let future = Future { core: Arc::clone(&core) as Arc<Core<R>> };
+        (future, Job { core: Some(core) })
+    }
+
+    /// Takes the task out and gives it, with its promise, to
+    /// `thread::run_task`, which runs it (unless cancelled meanwhile) and
+    /// calls `finished` before setting the outcome.
+    pub(crate) fn run(mut self, finished: &dyn Fn()) {
+        if let Some(core) = self.core.take() {
+            core.run(finished);
+        }
+    }
+
+    /// Cancels the future instead of running the task.
+    pub(crate) fn cancel(mut self) {
+        if let Some(core) = self.core.take() {
+            core.cancel();
+        }
+    }
+
+    /// Fails the future without running the task.
+    pub(crate) fn fail(mut self, error: FutureError) {
+        if let Some(core) = self.core.take() {
+            core.fail(error);
+        }
+    }
+}
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        if let Some(core) = self.core.take() {
+            core.fail(FutureError::Lost);
+        }
+    }
+}
+
+/// What a [`Job`] does with its shared state, whatever the closure's and
+/// the result's types. Each method takes the task out of its slot (to run
+/// it, or to drop what it captured now rather than with the future) and
+/// drives the future through a [`Promise`] of the same allocation.
+trait Queued: Send + Sync {
+    fn run(self: Arc<Self>, finished: &dyn Fn());
+    fn cancel(self: Arc<Self>);
+    fn fail(self: Arc<Self>, error: FutureError);
+}
+
+impl<R, F> Queued for Core<R, Mutex<Option<F>>>
+where
+    F: FnOnce() -> Outcome<R> + Send + 'static,
+    R: Send + Sync + 'static,
+{
+    fn run(self: Arc<Self>, finished: &dyn Fn()) {
+        let task = take_task(&self.task);
+        let promise = Promise { core: self, settled: false };
+        // A job is handed on once, so the task is there; were it not, the
+        // promise, dropped unset, would finish the future with `Lost`.
+        if let Some(task) = task {
+            crate::thread::run_task(promise, task, finished);
+        }
+    }
+
+    fn cancel(self: Arc<Self>) {
+        drop(take_task(&self.task));
+        Promise { core: self, settled: false }.cancel();
+    }
+
+    fn fail(self: Arc<Self>, error: FutureError) {
+        drop(take_task(&self.task));
+        Promise { core: self, settled: false }.set(Err(error));
+    }
+}
+
+/// Takes the task out of its slot. A mutex, not an unsafe cell: taken
+/// once, by one thread, it costs two uncontended atomic operations.
+fn take_task<F>(slot: &Mutex<Option<F>>) -> Option<F> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner).take()
 }
 
 /// A [`Future`] being awaited: `asyncio.wrap_future`'s counterpart. The
@@ -629,8 +864,15 @@ impl<R> std::future::Future for Awaitable<R> {
             // Polled again after it gave its outcome: a caller's bug.
             return Poll::Ready(Err(FutureError::Lost));
         };
+        if future.core.settled_unheard() {
+            let future = self.future.take();
+            return Poll::Ready(
+                future.map_or(Err(FutureError::Lost), Future::take),
+            );
+        }
         let mut inner = future.core.lock();
-        if inner.state.done() && !inner.calling_back {
+        let done = future.core.listen(&inner).done();
+        if done && !inner.calling_back {
             drop(inner);
             let future = self.future.take();
             return Poll::Ready(
@@ -640,7 +882,7 @@ impl<R> std::future::Future for Awaitable<R> {
         if !inner.wakers.iter().any(|waker| waker.will_wake(cx.waker())) {
             inner.wakers.push(cx.waker().clone());
         }
-        if inner.state.done() {
+        if done {
             // Done, but callbacks still hold a handle: poll again soon.
             drop(inner);
             cx.waker().wake_by_ref();
@@ -668,9 +910,12 @@ impl<R> fmt::Display for Future<R> {
     /// returned String`, or `state=finished raised panic`. The type is
     /// shown without its module paths, as Python shows `str`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.core.lock().state;
-        write!(f, "<Future at {:p} ", Arc::as_ptr(&self.core))?;
-        match (state, self.outcome.get()) {
+        let state = self.core.state();
+        // The address alone: the pointer also carries the task slot's
+        // vtable, which `{:p}` would print.
+        let address = Arc::as_ptr(&self.core).cast::<()>();
+        write!(f, "<Future at {address:p} ")?;
+        match (state, self.core.outcome()) {
             (State::Pending, _) => write!(f, "state=pending>"),
             (State::Running, _) => write!(f, "state=running>"),
             (State::Cancelled | State::CancelledAndNotified, _) => {

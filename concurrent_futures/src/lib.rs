@@ -60,6 +60,20 @@
 //! looking for work looks again for a moment before it sleeps. Why: waking
 //! a thread is a system call, and with more workers than cores every woken
 //! worker also takes turns with the submitting thread on the same cores.
+//!
+//! The future is kept cheap per task too (`future.rs`). A task and its
+//! future's shared state are one allocation: the queue holds the task in
+//! the same block as the state, the outcome and the waiters' lists, where a
+//! boxed task, a state and an outcome cell would be three. The state is an
+//! atomic word, with a bit that says whether anyone listens (a thread
+//! blocked in `result()`, a waiter of `wait` or `as_completed`, a
+//! done-callback, an async task): the worker marks the future running and
+//! then finished with a compare-and-swap each, and takes the future's lock
+//! only when that bit says there is someone to tell; `done()`, and
+//! `result()` on a future already done, are one atomic load. Why: the
+//! allocator and the lock were most of what a task cost once the queue
+//! was cheap, and most futures are asked for their result once, by one
+//! thread, after they are done.
 //! What it costs against CPython and two Rust pools that make one handle
 //! per task (rayon, tokio): `cargo bench -p concurrent_futures --features
 //! bench-peers`, whose figures are in the workspace's `docs/benchmarks.md`.

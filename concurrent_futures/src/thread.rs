@@ -25,49 +25,27 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 
 use crate::executor::{Executor, Map, MapOptions, Payload, ShutdownOptions};
-use crate::future::{Future, FutureError, Outcome, Promise};
+use crate::future::{Future, FutureError, Job, Outcome, Promise};
 use crate::quiet;
 
-/// One queued task with the promise of its future. A trait object, so one
-/// queue holds tasks of every closure and result type.
-trait WorkItem: Send {
-    /// Runs the task, unless its future was cancelled, and sets the outcome.
-    /// Calls `finished` once the task is over, before its waiters can wake:
-    /// a `submit` that follows a `result()` then finds this worker idle.
-    fn run(self: Box<Self>, finished: &dyn Fn());
-    /// Cancels the future instead of running the task.
-    fn cancel(self: Box<Self>);
-    /// Fails the future without running the task.
-    fn fail(self: Box<Self>, error: FutureError);
-}
-
-struct Task<F, R> {
-    promise: Promise<R>,
-    task: F,
-}
-
-impl<F: FnOnce() -> Outcome<R> + Send, R: Send + Sync> WorkItem for Task<F, R> {
-    fn run(self: Box<Self>, finished: &dyn Fn()) {
-        let Task { promise, task } = *self;
-        if !promise.set_running_or_notify_cancel() {
-            finished();
-            return;
-        }
-        // A panic is caught here, so the worker lives on to take the next
-        // item, and becomes this future's error.
-        let outcome = quiet::catch_unwind(AssertUnwindSafe(task))
-            .unwrap_or_else(|message| Err(FutureError::Panicked(message)));
+/// Runs one queued task (a [`Job`] hands it over with its promise),
+/// unless its future was cancelled, and sets the outcome. Calls
+/// `finished` once the task is over, before its waiters can wake: a
+/// `submit` that follows a `result()` then finds this worker idle.
+pub(crate) fn run_task<R, F>(promise: Promise<R>, task: F, finished: &dyn Fn())
+where
+    F: FnOnce() -> Outcome<R>,
+{
+    if !promise.set_running_or_notify_cancel() {
         finished();
-        promise.set(outcome);
+        return;
     }
-
-    fn cancel(self: Box<Self>) {
-        self.promise.cancel();
-    }
-
-    fn fail(self: Box<Self>, error: FutureError) {
-        self.promise.set(Err(error));
-    }
+    // A panic is caught here, so the worker lives on to take the next
+    // item, and becomes this future's error.
+    let outcome = quiet::catch_unwind(AssertUnwindSafe(task))
+        .unwrap_or_else(|message| Err(FutureError::Panicked(message)));
+    finished();
+    promise.set(outcome);
 }
 
 /// The work queue, CPython's `_work_queue` (a `queue.SimpleQueue`): items
@@ -110,7 +88,7 @@ const YIELDS: u32 = 20;
 
 #[derive(Default)]
 struct QueueState {
-    items: VecDeque<Box<dyn WorkItem>>,
+    items: VecDeque<Job>,
     /// Set by `shutdown`: no more items; workers end once it is empty.
     closed: bool,
     /// Set when an initializer failed: CPython's `_broken`.
@@ -144,7 +122,7 @@ impl QueueState {
 impl WorkQueue {
     /// Queues `item` and says whether it needs a new thread (more items are
     /// waiting than idle workers), or says why the pool refuses it.
-    fn put(&self, item: Box<dyn WorkItem>) -> Result<bool, FutureError> {
+    fn put(&self, item: Job) -> Result<bool, FutureError> {
         let mut state = lock(&self.state);
         if let Some(why) = &state.broken {
             return Err(FutureError::BrokenThreadPool(why.clone()));
@@ -165,7 +143,7 @@ impl WorkQueue {
     }
 
     /// Takes back the item just queued: no thread could be started for it.
-    fn take_back(&self) -> Option<Box<dyn WorkItem>> {
+    fn take_back(&self) -> Option<Job> {
         let item = lock(&self.state).items.pop_back();
         if item.is_some() {
             self.queued.fetch_sub(1, Ordering::Relaxed);
@@ -201,7 +179,7 @@ impl WorkQueue {
 
     /// The next item, waiting for one; `None` once closed and empty. A
     /// worker `counted` idle stops counting when it takes one.
-    fn get(&self, counted: bool) -> Option<Box<dyn WorkItem>> {
+    fn get(&self, counted: bool) -> Option<Job> {
         let mut state = lock(&self.state);
         state.searching += 1;
         let mut spun = false;
@@ -515,8 +493,8 @@ impl ThreadPoolExecutor {
         F: FnOnce() -> Outcome<R> + Send + 'static,
         R: Send + Sync + 'static,
     {
-        let (future, promise) = Future::pending();
-        let item = Box::new(Task { promise, task });
+        // The task and its future's state, in one allocation.
+        let (future, item) = Job::new(task);
         // Once every thread is started, no `submit` starts one, and none
         // needs the list: the common case takes one lock, the queue's.
         if self.queue.all_started.load(Ordering::Acquire) {
