@@ -4,7 +4,8 @@
 //! `compare` (the three flag clients side by side; `compare primes`, the
 //! executors of `proc_pool.py`), `sweep` and `serve`, as [`Cli`] says;
 //! `book-lines` (module `book_lines`) checks the pages' line citations of
-//! the book's files.
+//! the book's files; `guide` builds the guide (or serves it); `exercise`
+//! lists the exercises or checks one.
 //!
 //! Modules: `compare`, `primes` and `sweep` are the subcommands, `clients`
 //! what compare and sweep run and against which server settings; `model`
