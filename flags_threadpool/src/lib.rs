@@ -50,8 +50,9 @@ pub fn download_many(cc_list: &[String], settings: &Settings) -> Counter {
     // those a waiting code will reuse: docs/tuning.md#idle-connections.
     let idle = idle_connections(cc_list.len(), settings.concur_req);
     let agent = http::agent(settings.timeout, idle);
-    // The tasks outlive this call as far as the compiler knows (the pool's
-    // threads are not scoped), so they share the settings through an Arc.
+    // `submit` takes only `'static` tasks, which borrow nothing from this
+    // call (the pool's threads are not scoped), so the tasks share the
+    // settings through an Arc.
     let shared = Arc::new(settings.clone());
     // ANCHOR: executor
     // `with ThreadPoolExecutor(max_workers=concur_req) as executor:`; the
