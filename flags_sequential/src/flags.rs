@@ -1,9 +1,9 @@
 //! The chapter's first program, `flags.py`, as a library module, because the
 //! next ones import from it: `flags_threadpool.py` takes `save_flag`,
 //! `get_flag` and `main` from `flags.py`, and `flags_asyncio.py` takes
-//! `BASE_URL`, `save_flag` and `main`. The examples `flags`, `flags_threadpool`,
-//! `flags_threadpool_futures`, `flags_processpool` and `flags_asyncio` do
-//! the same with this module.
+//! `BASE_URL`, `save_flag` and `main`. The examples `flags`,
+//! `flags_threadpool`, `flags_threadpool_futures`, `flags_processpool`
+//! and `flags_asyncio` do the same with this module.
 //!
 //! No error handling beyond the book's: the first failed flag ends the run
 //! (in Python, an uncaught exception; here, an `Err` that `main` prints in
