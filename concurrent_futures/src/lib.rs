@@ -51,15 +51,18 @@
 //!
 //! The thread pool's fast path: its queue is the chapter's design, one
 //! queue that `submit` puts tasks on and idle workers take them from, kept
-//! cheap per task. `submit` and a worker each take the queue's lock once
-//! per task; a worker that finishes a task marks itself idle with an
-//! atomic counter, not under the lock; and `submit` wakes a sleeping worker
-//! only when no worker is awake and looking for work already. The worker
-//! that takes an item and sees more waiting wakes the next sleeper, so a
-//! burst still wakes as many workers as it needs; and the one worker
-//! looking for work looks again for a moment before it sleeps. Why: waking
-//! a thread is a system call, and with more workers than cores every woken
-//! worker also takes turns with the submitting thread on the same cores.
+//! cheap per task. The queue is a crossbeam channel, unbounded and with a
+//! receiver shared by every worker: `submit` sends, a worker receives, and
+//! neither takes a lock, so the thread submitting and a worker taking the
+//! task before do not wait for each other. A worker that finds the queue
+//! empty looks again for a moment before it sleeps, and the channel wakes
+//! a sleeper only when a task comes and someone sleeps. A worker that
+//! finishes a task marks itself idle with an atomic counter, which
+//! `submit` reads to decide whether to start a thread. Why: with one lock
+//! around the queue, `submit` and the workers took turns on it for every
+//! task, and that waiting was most of what a task cost; waking a thread is
+//! a system call, and with more workers than cores every woken worker also
+//! takes turns with the submitting thread on the same cores.
 //!
 //! The future is kept cheap per task too (`future.rs`). A task and its
 //! future's shared state are one allocation: the queue holds the task in

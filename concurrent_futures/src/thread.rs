@@ -17,12 +17,13 @@
 //! is broken, as CPython's: every queued task fails with
 //! [`FutureError::BrokenThreadPool`], and so does every later `submit`.
 
-use std::collections::VecDeque;
 use std::io;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
+
+use crossbeam_channel::{Receiver, Sender};
 
 use crate::executor::{Executor, Map, MapOptions, Payload, ShutdownOptions};
 use crate::future::{Future, FutureError, Job, Outcome, Promise};
@@ -48,122 +49,81 @@ where
     promise.set(outcome);
 }
 
-/// The work queue, CPython's `_work_queue` (a `queue.SimpleQueue`): items
-/// wait in a deque, idle workers wait on a condition variable.
+/// The work queue, CPython's `_work_queue` (a `queue.SimpleQueue`): an
+/// unbounded crossbeam channel, which `submit` sends items on and every
+/// worker receives from.
 ///
-/// The fast path: when work is waiting, a worker takes the queue's lock
-/// once per task (`get`), and `submit` once (`put`). A worker that
-/// finishes a task says it is idle with an atomic counter, not under the
-/// lock. And a `put` wakes a sleeping worker only when no worker is already
-/// awake looking for work (`searching`): that one takes the item. A worker
-/// that takes an item and leaves more behind wakes the next sleeper
-/// itself, so a burst of tasks still wakes as many workers as it needs,
-/// one after the other, while a steady stream keeps the awake ones busy
-/// without a system call per task; the one worker searching looks again
-/// for a moment before it sleeps. Waking a thread is a system call, and
-/// with more workers than cores every wake-up is also a thread the
-/// submitting one must share its core with.
-#[derive(Default)]
+/// Why that channel. Many workers take from one queue, so it must have
+/// many receivers: std's `mpsc::Receiver` has one, and sharing it would
+/// take a lock. Unbounded, so `submit` never waits for a free worker. And
+/// it takes no lock to send or receive: a `submit` and a worker taking the
+/// item before it do not wait for each other, where one lock around a
+/// deque made them take turns on it for every task. A worker that finds
+/// the queue empty looks again for a moment, then sleeps in the channel,
+/// which wakes a sleeper only when an item comes and someone sleeps.
 struct WorkQueue {
-    // A std Mutex: held to push or pop one item, never while a task runs.
-    state: Mutex<QueueState>,
-    ready: Condvar,
+    /// The sending end. Only `submit`, `shutdown` and a failed initializer
+    /// take this lock, never a worker: it keeps a `submit` from queueing an
+    /// item while the pool closes, as CPython's `_shutdown_lock` does.
+    inbox: Mutex<Inbox>,
+    /// The receiving end, which every worker uses.
+    items: Receiver<Job>,
     /// Workers done with their last task and not yet given another:
     /// CPython's `_idle_semaphore`. A `put` starts a thread only when the
-    /// queued items outnumber them. Atomic, so that a worker marks itself
-    /// idle without the lock; counted only until every thread is started
-    /// (`all_started`), since after that no `put` asks.
+    /// queued items outnumber them. Counted only until every thread is
+    /// started (`all_started`), since after that no `put` asks. A worker
+    /// stops counting just after it takes an item, so a `put` in between
+    /// may count it still idle and start no thread for its item: that
+    /// item waits for a worker already there, and the next `put` counts
+    /// right again.
     idle: AtomicUsize,
     /// Every thread the pool may have is started.
     all_started: AtomicBool,
-    /// `items.len()`, readable without the lock, for a worker looking
-    /// again before it sleeps (`spin_until_queued`).
-    queued: AtomicUsize,
 }
 
-/// How long the searching worker looks before it sleeps: busy checks, then
-/// checks that let other threads run (the one submitting, above all).
-const SPINS: u32 = 200;
-const YIELDS: u32 = 20;
-
-#[derive(Default)]
-struct QueueState {
-    items: VecDeque<Job>,
-    /// Set by `shutdown`: no more items; workers end once it is empty.
-    closed: bool,
+struct Inbox {
+    /// `None` once closed, by `shutdown` or a failed initializer. Dropping
+    /// the one sender is the pool's sentinel, where CPython queues a
+    /// `None`: each worker then receives what is left, then an error, and
+    /// ends.
+    sender: Option<Sender<Job>>,
     /// Set when an initializer failed: CPython's `_broken`.
     broken: Option<String>,
-    /// Workers awake and between tasks: in `get`, or woken and about to
-    /// be. While there is one, a `put` wakes nobody: it takes the item.
-    searching: usize,
-    /// Workers asleep on `ready` that nobody has woken yet.
-    sleeping: usize,
-    /// Wake-ups sent and not yet taken: a sleeper wakes for one of these
-    /// (or for `closed`), not for a spurious return from the wait.
-    wakeups: usize,
-}
-
-impl QueueState {
-    /// Wakes a sleeper if work waits and no one awake will take it; says
-    /// whether to signal the condition variable (after unlocking).
-    fn wake_one_if_needed(&mut self) -> bool {
-        if self.items.is_empty() || self.searching > 0 || self.sleeping == 0 {
-            return false;
-        }
-        self.sleeping -= 1;
-        self.wakeups += 1;
-        // The woken worker is searching from now on, so the next `put`
-        // does not wake another for the same item.
-        self.searching += 1;
-        true
-    }
 }
 
 impl WorkQueue {
+    fn new() -> WorkQueue {
+        let (sender, items) = crossbeam_channel::unbounded();
+        WorkQueue {
+            inbox: Mutex::new(Inbox { sender: Some(sender), broken: None }),
+            items,
+            idle: AtomicUsize::new(0),
+            all_started: AtomicBool::new(false),
+        }
+    }
+
     /// Queues `item` and says whether it needs a new thread (more items are
     /// waiting than idle workers), or says why the pool refuses it.
     fn put(&self, item: Job) -> Result<bool, FutureError> {
-        let mut state = lock(&self.state);
-        if let Some(why) = &state.broken {
+        let inbox = lock(&self.inbox);
+        if let Some(why) = &inbox.broken {
             return Err(FutureError::BrokenThreadPool(why.clone()));
         }
-        if state.closed {
-            return Err(FutureError::Shutdown);
+        // A send fails only once every receiver is gone, and `items` lives
+        // as long as the queue: it does not happen.
+        match &inbox.sender {
+            Some(sender) if sender.send(item).is_ok() => {}
+            _ => return Err(FutureError::Shutdown),
         }
-        state.items.push_back(item);
-        self.queued.fetch_add(1, Ordering::Relaxed);
-        let needs_worker = !self.all_started.load(Ordering::Relaxed)
-            && state.items.len() > self.idle.load(Ordering::SeqCst);
-        let wake = state.wake_one_if_needed();
-        drop(state);
-        if wake {
-            self.ready.notify_one();
-        }
-        Ok(needs_worker)
+        Ok(!self.all_started.load(Ordering::Relaxed)
+            && self.items.len() > self.idle.load(Ordering::SeqCst))
     }
 
     /// Takes back the item just queued: no thread could be started for it.
+    /// With no worker at all, it is the only item there (see
+    /// `submit_outcome`).
     fn take_back(&self) -> Option<Job> {
-        let item = lock(&self.state).items.pop_back();
-        if item.is_some() {
-            self.queued.fetch_sub(1, Ordering::Relaxed);
-        }
-        item
-    }
-
-    /// Waits a little, without the lock, for an item to be queued: a few
-    /// hundred spins, then a few turns given to other threads.
-    fn spin_until_queued(&self) {
-        for round in 0..SPINS + YIELDS {
-            if self.queued.load(Ordering::Relaxed) > 0 {
-                return;
-            }
-            if round < SPINS {
-                std::hint::spin_loop();
-            } else {
-                thread::yield_now();
-            }
-        }
+        self.items.try_recv().ok()
     }
 
     /// A worker is done with its task: it counts as idle for `put` until
@@ -180,89 +140,34 @@ impl WorkQueue {
     /// The next item, waiting for one; `None` once closed and empty. A
     /// worker `counted` idle stops counting when it takes one.
     fn get(&self, counted: bool) -> Option<Job> {
-        let mut state = lock(&self.state);
-        state.searching += 1;
-        let mut spun = false;
-        loop {
-            if let Some(item) = state.items.pop_front() {
-                self.queued.fetch_sub(1, Ordering::Relaxed);
-                if counted {
-                    self.idle.fetch_sub(1, Ordering::SeqCst);
-                }
-                state.searching -= 1;
-                // More work left and nobody else awake to take it: wake
-                // the next sleeper, rather than leave it to `put`.
-                let wake = state.wake_one_if_needed();
-                drop(state);
-                if wake {
-                    self.ready.notify_one();
-                }
-                return Some(item);
-            }
-            if state.closed {
-                state.searching -= 1;
-                return None;
-            }
-            // The only worker searching looks again for a moment before it
-            // sleeps: a `submit` that comes meanwhile then needs no
-            // wake-up. Only one, so that workers outnumbering the cores do
-            // not take turns spinning on them.
-            if state.searching == 1 && !spun {
-                spun = true;
-                drop(state);
-                self.spin_until_queued();
-                state = lock(&self.state);
-                continue;
-            }
-            state.searching -= 1;
-            state.sleeping += 1;
-            while state.wakeups == 0 && !state.closed {
-                state = self
-                    .ready
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
-            if state.wakeups > 0 {
-                // Woken by `wake_one_if_needed`, which counted this
-                // worker searching already.
-                state.wakeups -= 1;
-            } else {
-                state.sleeping -= 1;
-                state.searching += 1;
-            }
+        let item = self.items.recv().ok()?;
+        if counted {
+            self.idle.fetch_sub(1, Ordering::SeqCst);
         }
+        Some(item)
     }
 
     /// Lets the workers finish what is queued, then end; with `cancel`,
     /// cancels what is queued first.
     fn close(&self, cancel: bool) {
-        let cancelled = {
-            let mut state = lock(&self.state);
-            state.closed = true;
-            if cancel {
-                self.queued.store(0, Ordering::Relaxed);
-                std::mem::take(&mut state.items)
-            } else {
-                VecDeque::new()
-            }
-        };
-        self.ready.notify_all();
-        // Outside the lock: cancelling runs the futures' callbacks.
-        cancelled.into_iter().for_each(|item| item.cancel());
+        drop(lock(&self.inbox).sender.take());
+        if cancel {
+            // Outside the lock: cancelling runs the futures' callbacks.
+            // Workers may take some of these meanwhile, as in CPython.
+            self.items.try_iter().for_each(Job::cancel);
+        }
     }
 
     /// An initializer failed: CPython's `_initializer_failed`. Nothing more
     /// runs; every queued task fails with `BrokenThreadPool`.
     fn break_pool(&self, why: String) {
-        let failed = {
-            let mut state = lock(&self.state);
-            state.closed = true;
-            state.broken.get_or_insert(why.clone());
-            self.queued.store(0, Ordering::Relaxed);
-            std::mem::take(&mut state.items)
+        let sender = {
+            let mut inbox = lock(&self.inbox);
+            inbox.broken.get_or_insert(why.clone());
+            inbox.sender.take()
         };
-        self.ready.notify_all();
-        for item in failed {
+        drop(sender);
+        for item in self.items.try_iter() {
             item.fail(FutureError::BrokenThreadPool(why.clone()));
         }
     }
@@ -370,7 +275,7 @@ impl Builder {
             format!("ThreadPoolExecutor-{n}")
         });
         Ok(ThreadPoolExecutor {
-            queue: Arc::new(WorkQueue::default()),
+            queue: Arc::new(WorkQueue::new()),
             workers: Mutex::new(Workers::default()),
             max_workers,
             prefix,
