@@ -401,7 +401,8 @@ impl ThreadPoolExecutor {
         // The task and its future's state, in one allocation.
         let (future, item) = Job::new(task);
         // Once every thread is started, no `submit` starts one, and none
-        // needs the list: the common case takes one lock, the queue's.
+        // needs the list: the common case takes one lock, the queue's
+        // sending end, which no worker takes.
         if self.queue.all_started.load(Ordering::Acquire) {
             self.queue.put(item)?;
             return Ok(future);
