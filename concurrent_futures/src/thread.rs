@@ -79,6 +79,10 @@ struct WorkQueue {
     idle: AtomicUsize,
     /// Every thread the pool may have is started.
     all_started: AtomicBool,
+    /// `inbox.broken` is set: read by a worker after each item it takes,
+    /// without the lock, so that nothing starts once the pool is broken,
+    /// though another worker may have taken an item meanwhile.
+    broken: AtomicBool,
 }
 
 struct Inbox {
@@ -99,6 +103,7 @@ impl WorkQueue {
             items,
             idle: AtomicUsize::new(0),
             all_started: AtomicBool::new(false),
+            broken: AtomicBool::new(false),
         }
     }
 
@@ -138,17 +143,25 @@ impl WorkQueue {
     }
 
     /// The next item, waiting for one; `None` once closed and empty. A
-    /// worker `counted` idle stops counting when it takes one.
+    /// worker `counted` idle stops counting when it takes one. An item
+    /// taken once the pool is broken fails instead, as `break_pool` fails
+    /// the others.
     fn get(&self, counted: bool) -> Option<Job> {
-        let item = self.items.recv().ok()?;
-        if counted {
-            self.idle.fetch_sub(1, Ordering::SeqCst);
+        loop {
+            let item = self.items.recv().ok()?;
+            if !self.broken.load(Ordering::Acquire) {
+                if counted {
+                    self.idle.fetch_sub(1, Ordering::SeqCst);
+                }
+                return Some(item);
+            }
+            let why = lock(&self.inbox).broken.clone().unwrap_or_default();
+            item.fail(FutureError::BrokenThreadPool(why));
         }
-        Some(item)
     }
 
     /// Lets the workers finish what is queued, then end; with `cancel`,
-    /// cancels what is queued first.
+    /// cancels what is still queued.
     fn close(&self, cancel: bool) {
         drop(lock(&self.inbox).sender.take());
         if cancel {
@@ -164,6 +177,7 @@ impl WorkQueue {
         let sender = {
             let mut inbox = lock(&self.inbox);
             inbox.broken.get_or_insert(why.clone());
+            self.broken.store(true, Ordering::Release);
             inbox.sender.take()
         };
         drop(sender);
