@@ -9,8 +9,8 @@
 //! each concurrency model did.
 //!
 //! Layout:
-//! - [`corpus`]: the generated GIFs and `metadata.json` of the 194 countries;
-//! - `countries`: the table behind the corpus (names, codes, colours);
+//! - [`corpus`]: the generated GIFs and `metadata.json` of the 194
+//!   countries, the `flags_corpus` crate;
 //! - [`routes`]: how a request path maps to a file, the security boundary
 //!   for `--directory`;
 //! - [`server`]: [`run`], the accept loop and the request handler;
@@ -24,8 +24,6 @@
 //! dev-dependency only, so none of it is built into the server.
 
 pub mod cli;
-pub mod corpus;
-mod countries;
 pub mod routes;
 pub mod server;
 pub mod stats;
@@ -35,6 +33,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use flags_corpus as corpus;
 pub use server::{ServerState, bind, run};
 pub use stats::{RequestRecord, Stats};
 pub use test_server::TestServer;

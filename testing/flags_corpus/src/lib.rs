@@ -1,6 +1,9 @@
 //! The built-in flag corpus: one GIF and one `metadata.json` per country,
 //! standing in for the book's `flags.zip` (the tree that the book serves
-//! with `python3 -m http.server` from its `flags/` directory).
+//! with `python3 -m http.server` from its `flags/` directory). The test
+//! servers (`flags_server`) serve it; it is a crate of its own so that
+//! debug builds, the tests' above all, compile it optimised without
+//! compiling the server so (see the workspace's `Cargo.toml`).
 //!
 //! The images are drawn from the table in `countries.rs` and encoded with the
 //! `gif` crate. They must look like a flag, differ from one another and be
@@ -19,6 +22,8 @@
 //! Images are made lazily, each the first time it is asked for, and kept
 //! for the life of the process as [`Bytes`], so serving one is a reference
 //! count increment, never a copy or a re-encoding.
+
+mod countries;
 
 use std::sync::OnceLock;
 
@@ -304,11 +309,13 @@ fn colour_at(country: &Country, x: u32, y: u32, w: u32, h: u32) -> Rgb {
 
 /// SplitMix64 (Steele, Lea and Flood): a tiny, well-mixed generator whose
 /// output depends on its seed alone, so the corpus is the same everywhere.
-/// `rand`'s generators make no such promise across versions.
-pub(crate) struct SplitMix64(u64);
+/// `rand`'s generators make no such promise across versions. Public, for
+/// the server's seeded delays and errors, which must repeat as well.
+pub struct SplitMix64(u64);
 
 impl SplitMix64 {
-    pub(crate) fn new(seed: u64) -> Self {
+    /// A stream that depends on `seed` alone.
+    pub fn new(seed: u64) -> Self {
         SplitMix64(seed)
     }
 
@@ -318,7 +325,8 @@ impl SplitMix64 {
         SplitMix64(code.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ purpose)
     }
 
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -327,7 +335,7 @@ impl SplitMix64 {
     }
 
     /// Uniform in [0, 1), from the top 53 bits.
-    pub(crate) fn next_f64(&mut self) -> f64 {
+    pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }

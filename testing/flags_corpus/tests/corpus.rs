@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use flags_server::corpus;
+use flags_corpus as corpus;
 
 /// The corpus has exactly the codes of `country_codes.txt`, the list the
 /// clients' `-a` option downloads (flags_common owns that file).
