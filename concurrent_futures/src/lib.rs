@@ -60,9 +60,9 @@
 //! finishes a task marks itself idle with an atomic counter, which
 //! `submit` reads to decide whether to start a thread. Why: with one lock
 //! around the queue, `submit` and the workers took turns on it for every
-//! task, and that waiting was most of what a task cost; waking a thread is
-//! a system call, and with more workers than cores every woken worker also
-//! takes turns with the submitting thread on the same cores.
+//! task, and that waiting was a large part of what a task cost; waking a
+//! thread is a system call, and with more workers than cores every woken
+//! worker also takes turns with the submitting thread on the same cores.
 //!
 //! The future is kept cheap per task too (`future.rs`). A task and its
 //! future's shared state are one allocation: the queue holds the task in
