@@ -53,7 +53,8 @@
 //! queue that `submit` puts tasks on and idle workers take them from, kept
 //! cheap per task. The queue is a crossbeam channel, unbounded and with a
 //! receiver shared by every worker: `submit` sends, a worker receives, and
-//! neither takes a lock, so the thread submitting and a worker taking the
+//! the two share no lock (`submit` takes one around the sending end, which
+//! no worker touches), so the thread submitting and a worker taking the
 //! task before do not wait for each other. A worker that finds the queue
 //! empty looks again for a moment before it sleeps, and the channel wakes
 //! a sleeper only when a task comes and someone sleeps. A worker that

@@ -4,9 +4,9 @@
 //! serves a local copy with `python3 -m http.server` (LOCAL) and its own
 //! `slow_server.py`, which sleeps before each GET (DELAY) and sometimes
 //! answers `418 I'm a Teapot` instead (ERROR). This crate is those servers,
-//! plus a built-in corpus of flags so nothing needs the internet, plus the
-//! request statistics (`/stats`) that let `cargo xtask compare` draw what
-//! each concurrency model did.
+//! serving a built-in corpus of flags (the `flags_corpus` crate) so nothing
+//! needs the internet, plus the request statistics (`/stats`) that let
+//! `cargo xtask compare` draw what each concurrency model did.
 //!
 //! Layout:
 //! - [`corpus`]: the generated GIFs and `metadata.json` of the 194
